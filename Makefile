@@ -1,0 +1,48 @@
+# pingan — front door. `make demo` and `make test` are the two commands a new user needs.
+SHELL := /bin/bash
+JOBS  ?= $(shell nproc)
+DATA  ?= $(abspath ../shared/data)
+CITY  ?= dc
+
+.PHONY: all deps build release asan test test-unit test-asan e2e bench demo format fuzz fuzz-smoke clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build:
+	cmake --preset dev -DPINGAN_DATA_DIR=$(DATA) >/dev/null
+	cmake --build --preset dev -j $(JOBS)
+
+release:
+	cmake --preset release -DPINGAN_DATA_DIR=$(DATA) >/dev/null
+	cmake --build --preset release -j $(JOBS)
+
+asan:
+	cmake --preset asan -DPINGAN_DATA_DIR=$(DATA) >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+
+# Everything CI checks: dependencies, the dev build with all tests (unit, API, crash, real data),
+# then the unit tests again under ASan+UBSan.
+test: deps build
+	ctest --preset dev -j $(JOBS)
+	$(MAKE) test-asan
+
+test-unit: build
+	ctest --preset dev -j $(JOBS) -L unit
+
+test-asan: asan
+	ctest --preset asan -j $(JOBS)
+
+bench: deps release
+	scripts/bench.sh
+
+demo: deps release
+	scripts/demo.sh $(CITY)
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

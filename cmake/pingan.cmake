@@ -1,0 +1,38 @@
+# Build conventions shared by every module: one folder = one module = one namespace = one target.
+
+add_library(pingan_options INTERFACE)
+target_compile_options(pingan_options INTERFACE -Wall -Wextra -Wshadow=local -Wnon-virtual-dtor)
+if(PINGAN_WERROR)
+  target_compile_options(pingan_options INTERFACE -Werror)
+endif()
+if(PINGAN_SANITIZE)
+  target_compile_options(pingan_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                  -fno-sanitize-recover=undefined)
+  target_link_options(pingan_options INTERFACE -fsanitize=address,undefined)
+endif()
+# Beast/Asio: no deprecated interfaces, and a separately compiled Beast would need src.hpp.
+target_compile_definitions(pingan_options INTERFACE BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+target_include_directories(pingan_options INTERFACE ${PROJECT_SOURCE_DIR}/src)
+
+# pingan_module(NAME SOURCES a.cpp ... DEPS target ...)
+# Creates the static library pingan_NAME from src/NAME.
+function(pingan_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(pingan_${name} STATIC ${ARG_SOURCES})
+  target_link_libraries(pingan_${name} PUBLIC pingan_options ${ARG_DEPS})
+endfunction()
+
+# pingan_unit_test(MODULE SOURCES a_test.cpp ... DEPS target ... [LABELS l ...])
+# One GoogleTest program per module: unit_MODULE. Tests are discovered when ctest runs.
+function(pingan_unit_test module)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(unit_${module} ${ARG_SOURCES})
+  target_link_libraries(unit_${module} PRIVATE pingan_options ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  target_compile_definitions(unit_${module} PRIVATE
+    PINGAN_DATA_DIR="${PINGAN_DATA_DIR}"
+    PINGAN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  gtest_discover_tests(unit_${module}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS "unit;${ARG_LABELS}"
+    TEST_PREFIX "${module}.")
+endfunction()
