@@ -1,0 +1,386 @@
+#include "ops/board.hpp"
+
+#include <algorithm>
+
+#include <fmt/core.h>
+
+namespace pingan::ops {
+namespace {
+
+using base::Code;
+using base::error;
+using nlohmann::json;
+
+constexpr std::uint8_t kUnknownStatus = 0xff;
+
+std::string subject(std::string_view kind, Id id) {
+    return fmt::format("{}/{}", kind, id);
+}
+
+std::string label(const Incident& i) {
+    return i.number.empty() ? std::to_string(i.id) : i.number;
+}
+
+} // namespace
+
+Board::Board(BoardConfig config) : config_(config) {}
+
+void Board::load(BoardSnapshot s) {
+    open_.clear();
+    status_by_id_.clear();
+    units_.clear();
+    callsigns_.clear();
+    active_.clear();
+    active_by_incident_.clear();
+    last_number_by_year_.clear();
+    max_incident_id_ = s.max_incident_id;
+    max_unit_id_ = s.max_unit_id;
+    max_assignment_id_ = s.max_assignment_id;
+    for (const auto& [id, status] : s.statuses)
+        remember_status(id, status);
+    for (auto& i : s.open_incidents) {
+        remember_status(i.id, i.status);
+        open_.emplace(i.id, std::move(i));
+    }
+    for (auto& u : s.units) {
+        callsigns_.insert(u.callsign);
+        units_.emplace(u.id, std::move(u));
+    }
+    for (auto& a : s.active_assignments) {
+        active_by_incident_[a.incident_id].push_back(a.id);
+        active_.emplace(a.id, std::move(a));
+    }
+    for (const auto& [year, seq] : s.last_number_by_year)
+        last_number_by_year_[year] = seq;
+}
+
+void Board::remember_status(Id id, IncidentStatus s) {
+    if (id <= 0) return;
+    const auto index = static_cast<std::size_t>(id);
+    if (status_by_id_.size() <= index) status_by_id_.resize(index + 1, kUnknownStatus);
+    status_by_id_[index] = static_cast<std::uint8_t>(s);
+}
+
+const Incident* Board::open_incident(Id id) const {
+    auto it = open_.find(id);
+    return it == open_.end() ? nullptr : &it->second;
+}
+
+std::optional<IncidentStatus> Board::incident_status(Id id) const {
+    if (id <= 0 || static_cast<std::size_t>(id) >= status_by_id_.size()) return std::nullopt;
+    const std::uint8_t s = status_by_id_[static_cast<std::size_t>(id)];
+    if (s == kUnknownStatus) return std::nullopt;
+    return static_cast<IncidentStatus>(s);
+}
+
+const Unit* Board::unit(Id id) const {
+    auto it = units_.find(id);
+    return it == units_.end() ? nullptr : &it->second;
+}
+
+std::vector<Assignment> Board::active_assignments_of(Id incident_id) const {
+    std::vector<Assignment> result;
+    if (auto it = active_by_incident_.find(incident_id); it != active_by_incident_.end()) {
+        for (Id a : it->second)
+            result.push_back(active_.at(a));
+    }
+    return result;
+}
+
+base::Result<Incident*> Board::find_open_incident(Id id, std::string_view field) {
+    if (auto it = open_.find(id); it != open_.end()) return &it->second;
+    if (auto status = incident_status(id)) {
+        return error(Code::invalid_transition, std::string(field),
+                     fmt::format("incident {} is {}; it accepts no further changes", id,
+                                 to_string(*status)));
+    }
+    return error(Code::unknown_incident, std::string(field),
+                 fmt::format("{}: no incident with id {}", field, id));
+}
+
+base::Result<Unit*> Board::find_unit(Id id, std::string_view field) {
+    if (auto it = units_.find(id); it != units_.end()) return &it->second;
+    return error(Code::unknown_unit, std::string(field),
+                 fmt::format("{}: no unit with id {}", field, id));
+}
+
+void Board::set_status(Incident& incident, IncidentStatus to, std::string_view actor, TimeMs at,
+                       std::vector<Event>& out, json extra) {
+    const IncidentStatus from = incident.status;
+    incident.status = to;
+    incident.updated_at = at;
+    switch (to) {
+    case IncidentStatus::dispatched:
+        if (!incident.dispatched_at) incident.dispatched_at = at;
+        break;
+    case IncidentStatus::on_scene:
+        if (!incident.on_scene_at) incident.on_scene_at = at;
+        break;
+    case IncidentStatus::cleared:
+        incident.cleared_at = at;
+        break;
+    case IncidentStatus::closed:
+    case IncidentStatus::diverted:
+    case IncidentStatus::merged:
+    case IncidentStatus::cancelled:
+        incident.closed_at = at;
+        break;
+    case IncidentStatus::received:
+        break;
+    }
+    // The payload is the incident after the change plus what changed, so that projections
+    // are plain upserts and the log alone can rebuild them.
+    json payload = to_json(incident);
+    payload["from"] = to_string(from);
+    payload["to"] = to_string(to);
+    for (auto& [key, value] : extra.items())
+        payload[key] = value;
+    out.push_back(Event{at, std::string(actor), "incident.status", subject("incident", incident.id),
+                        std::move(payload)});
+    remember_status(incident.id, to);
+}
+
+void Board::set_status(Unit& unit, UnitStatus to, std::string_view actor, TimeMs at,
+                       std::vector<Event>& out) {
+    json payload = {{"id", unit.id},
+                    {"callsign", unit.callsign},
+                    {"from", to_string(unit.status)},
+                    {"to", to_string(to)}};
+    if (unit.incident_id) payload["incident_id"] = *unit.incident_id;
+    if (unit.assignment_id) payload["assignment_id"] = *unit.assignment_id;
+    unit.status = to;
+    unit.status_at = at;
+    out.push_back(
+        Event{at, std::string(actor), "unit.status", subject("unit", unit.id), std::move(payload)});
+}
+
+void Board::update_assignment(Assignment& a, std::string_view field, TimeMs at,
+                              std::string_view actor, std::vector<Event>& out) {
+    if (field == "en_route_at") a.en_route_at = at;
+    if (field == "on_scene_at") a.on_scene_at = at;
+    if (field == "cleared_at") a.cleared_at = at;
+    json payload = to_json(a);
+    payload["changed"] = field;
+    out.push_back(Event{at, std::string(actor), "assignment.updated", subject("assignment", a.id),
+                        std::move(payload)});
+}
+
+Id Board::release(Unit& unit, std::string_view actor, TimeMs at, std::vector<Event>& out) {
+    const Id assignment_id = *unit.assignment_id;
+    const Id incident_id = *unit.incident_id;
+    set_status(unit, UnitStatus::available, actor, at, out);
+    unit.incident_id.reset();
+    unit.assignment_id.reset();
+    auto it = active_.find(assignment_id);
+    update_assignment(it->second, "cleared_at", at, actor, out);
+    active_.erase(it);
+    auto& list = active_by_incident_[incident_id];
+    list.erase(std::remove(list.begin(), list.end(), assignment_id), list.end());
+    if (list.empty()) active_by_incident_.erase(incident_id);
+    return incident_id;
+}
+
+base::Result<Incident> Board::create_incident(const NewIncident& in, std::string_view actor,
+                                              TimeMs at, std::vector<Event>& out) {
+    Incident incident;
+    incident.id = max_incident_id_ + 1;
+    incident.received_at = in.received_at.value_or(at);
+    const int year = base::to_civil(incident.received_at, config_.utc_offset_minutes).year;
+    incident.number = incident_number(year, last_number_by_year_[year] + 1);
+    incident.status = IncidentStatus::received;
+    incident.category = in.category;
+    incident.priority = in.priority;
+    incident.location = in.location;
+    incident.address = in.address;
+    incident.description = in.description;
+    incident.created_by = std::string(actor);
+    incident.updated_at = at;
+    incident.has_caller = in.has_caller;
+
+    ++max_incident_id_;
+    ++last_number_by_year_[year];
+    remember_status(incident.id, incident.status);
+    out.push_back(Event{at, std::string(actor), "incident.created",
+                        subject("incident", incident.id), to_json(incident)});
+    open_.emplace(incident.id, incident);
+    return incident;
+}
+
+base::Result<Assignment> Board::dispatch(Id incident_id, Id unit_id, std::string_view actor,
+                                         TimeMs at, std::vector<Event>& out) {
+    auto incident = find_open_incident(incident_id, "id");
+    if (!incident) return std::move(incident).error();
+    Incident& inc = **incident;
+    const bool can_take_units =
+        inc.status == IncidentStatus::received || inc.status == IncidentStatus::dispatched ||
+        inc.status == IncidentStatus::on_scene || inc.status == IncidentStatus::cleared;
+    if (!can_take_units) {
+        return error(Code::invalid_transition, "id",
+                     fmt::format("incident {} is {}; units cannot be dispatched to it", label(inc),
+                                 to_string(inc.status)));
+    }
+    auto unit = find_unit(unit_id, "unit_id");
+    if (!unit) return std::move(unit).error();
+    Unit& u = **unit;
+    if (u.status != UnitStatus::available) {
+        if (u.incident_id == inc.id) {
+            return error(Code::already_assigned, "unit_id",
+                         fmt::format("unit_id: unit {} is already assigned to incident {}",
+                                     u.callsign, label(inc)));
+        }
+        return error(
+            Code::unit_not_available, "unit_id",
+            fmt::format("unit_id: unit {} is {}, not available", u.callsign, to_string(u.status)));
+    }
+
+    Assignment a;
+    a.id = ++max_assignment_id_;
+    a.incident_id = inc.id;
+    a.unit_id = u.id;
+    a.dispatched_at = at;
+    a.dispatched_by = std::string(actor);
+    out.push_back(Event{at, std::string(actor), "assignment.created", subject("assignment", a.id),
+                        to_json(a)});
+    u.incident_id = inc.id;
+    u.assignment_id = a.id;
+    set_status(u, UnitStatus::dispatched, actor, at, out);
+    if (inc.status == IncidentStatus::received || inc.status == IncidentStatus::cleared) {
+        set_status(inc, IncidentStatus::dispatched, actor, at, out);
+    }
+    active_by_incident_[inc.id].push_back(a.id);
+    active_.emplace(a.id, a);
+    return a;
+}
+
+base::Result<Incident> Board::change_incident_status(Id incident_id, IncidentStatus to,
+                                                     const StatusDetails& details,
+                                                     std::string_view actor, TimeMs at,
+                                                     std::vector<Event>& out) {
+    auto found = find_open_incident(incident_id, "id");
+    if (!found) return std::move(found).error();
+    Incident& inc = **found;
+    if (to == IncidentStatus::received || to == IncidentStatus::dispatched ||
+        to == IncidentStatus::on_scene) {
+        return error(Code::invalid_transition, "status",
+                     fmt::format("status: an incident becomes {} through dispatch and unit status, "
+                                 "not directly",
+                                 to_string(to)));
+    }
+    if (!allowed(inc.status, to)) {
+        return error(Code::invalid_transition, "status",
+                     fmt::format("status: incident {} cannot go from {} to {}", label(inc),
+                                 to_string(inc.status), to_string(to)));
+    }
+    json extra = json::object();
+    if (to == IncidentStatus::merged) {
+        if (!details.merged_into) {
+            return error(Code::field_missing, "merged_into",
+                         "merged_into: required when status is merged");
+        }
+        if (*details.merged_into == inc.id || open_incident(*details.merged_into) == nullptr) {
+            return error(
+                Code::field_invalid, "merged_into",
+                fmt::format("merged_into: {} is not another open incident", *details.merged_into));
+        }
+        inc.merged_into = details.merged_into;
+        extra["merged_into"] = *details.merged_into;
+    }
+    if (!details.reason.empty()) extra["reason"] = details.reason;
+    if (to == IncidentStatus::closed) {
+        inc.disposition = details.disposition;
+        extra["disposition"] = details.disposition;
+    }
+
+    // Clearing or cancelling releases every unit still on the incident.
+    if (to == IncidentStatus::cleared || to == IncidentStatus::cancelled) {
+        auto it = active_by_incident_.find(inc.id);
+        const std::vector<Id> assignments =
+            it == active_by_incident_.end() ? std::vector<Id>{} : it->second;
+        for (Id a : assignments)
+            release(units_.at(active_.at(a).unit_id), actor, at, out);
+    }
+    set_status(inc, to, actor, at, out, std::move(extra));
+    Incident result = inc;
+    if (is_terminal(to)) open_.erase(inc.id);
+    return result;
+}
+
+base::Result<Unit> Board::create_unit(const NewUnit& in, std::string_view actor, TimeMs at,
+                                      std::vector<Event>& out) {
+    if (callsigns_.count(in.callsign) != 0) {
+        return error(Code::duplicate_callsign, "callsign",
+                     fmt::format("callsign: {} is already used by another unit", in.callsign));
+    }
+    Unit u;
+    u.id = ++max_unit_id_;
+    u.callsign = in.callsign;
+    u.agency = in.agency;
+    u.type = in.type;
+    u.capabilities = in.capabilities;
+    u.home_station = in.home_station;
+    u.status = UnitStatus::available;
+    u.status_at = at;
+    u.position = in.position;
+    callsigns_.insert(u.callsign);
+    out.push_back(Event{at, std::string(actor), "unit.created", subject("unit", u.id), to_json(u)});
+    units_.emplace(u.id, u);
+    return u;
+}
+
+base::Result<Unit> Board::change_unit_status(Id unit_id, UnitStatus to, std::string_view actor,
+                                             TimeMs at, std::vector<Event>& out) {
+    auto found = find_unit(unit_id, "id");
+    if (!found) return std::move(found).error();
+    Unit& u = **found;
+    if (to == UnitStatus::dispatched) {
+        return error(Code::invalid_transition, "status",
+                     "status: a unit is dispatched with POST /api/v1/incidents/{id}/dispatch, "
+                     "which also records the assignment");
+    }
+    if (!allowed(u.status, to)) {
+        return error(Code::invalid_transition, "status",
+                     fmt::format("status: unit {} cannot go from {} to {}", u.callsign,
+                                 to_string(u.status), to_string(to)));
+    }
+    if (!is_assigned(u.status)) {
+        set_status(u, to, actor, at, out);
+        return u;
+    }
+
+    Assignment& a = active_.at(*u.assignment_id);
+    Incident* inc = nullptr;
+    if (auto it = open_.find(a.incident_id); it != open_.end()) inc = &it->second;
+    if (to == UnitStatus::available) {
+        release(u, actor, at, out);
+        if (inc != nullptr && !active_by_incident_.contains(inc->id)) {
+            // Last unit left: an attended incident is cleared; an unattended one goes back to
+            // the pending queue (the unit was recalled before arriving).
+            if (inc->status == IncidentStatus::on_scene) {
+                set_status(*inc, IncidentStatus::cleared, actor, at, out);
+            } else if (inc->status == IncidentStatus::dispatched) {
+                set_status(*inc, IncidentStatus::received, actor, at, out,
+                           {{"reason", "all units recalled before arrival"}});
+            }
+        }
+        return u;
+    }
+    set_status(u, to, actor, at, out);
+    if (to == UnitStatus::en_route) update_assignment(a, "en_route_at", at, actor, out);
+    if (to == UnitStatus::on_scene) {
+        update_assignment(a, "on_scene_at", at, actor, out);
+        if (inc != nullptr && inc->status == IncidentStatus::dispatched) {
+            set_status(*inc, IncidentStatus::on_scene, actor, at, out);
+        }
+    }
+    return u;
+}
+
+base::Result<Unit> Board::update_position(Id unit_id, const Position& p) {
+    auto found = find_unit(unit_id, "id");
+    if (!found) return std::move(found).error();
+    Unit& u = **found;
+    if (!u.position || u.position->reported_at <= p.reported_at) u.position = p;
+    return u;
+}
+
+} // namespace pingan::ops

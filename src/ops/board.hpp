@@ -1,0 +1,116 @@
+// The Board: live operational state (open incidents, units, active assignments) and the
+// commands that change it. Pure: no I/O, no clock, no locks. A command either succeeds,
+// changes the Board and appends its events to `out`, or fails with a named error and changes
+// nothing. The caller (server::Operations) serialises commands and makes events durable.
+#pragma once
+
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "base/result.hpp"
+#include "ops/model.hpp"
+
+namespace pingan::ops {
+
+struct BoardConfig {
+    int utc_offset_minutes = 0; // the centre's standard time offset; decides the numbering year
+};
+
+struct NewIncident {
+    geo::LatLon location;
+    std::string category;
+    int priority = 3;
+    std::string description;
+    std::string address;
+    bool has_caller = false;
+    std::optional<TimeMs> received_at; // when the call was received, if earlier than now
+};
+
+struct NewUnit {
+    std::string callsign;
+    Agency agency = Agency::police;
+    std::string type;
+    std::vector<std::string> capabilities;
+    std::string home_station;
+    std::optional<Position> position;
+};
+
+// Extra data of an incident status change.
+struct StatusDetails {
+    std::string disposition;       // on close
+    std::string reason;            // on cancel / divert
+    std::optional<Id> merged_into; // on merge
+};
+
+// What the store hands the Board on start: enough to validate every later command.
+struct BoardSnapshot {
+    std::vector<Incident> open_incidents;
+    std::vector<std::pair<Id, IncidentStatus>> statuses; // every incident ever, for terminal ones
+    std::vector<Unit> units;
+    std::vector<Assignment> active_assignments;
+    Id max_incident_id = 0;
+    Id max_unit_id = 0;
+    Id max_assignment_id = 0;
+    std::vector<std::pair<int, std::int64_t>> last_number_by_year; // year -> last sequence used
+};
+
+class Board {
+public:
+    explicit Board(BoardConfig config = {});
+
+    // Replaces all state with the snapshot (start-up, or after a failed commit).
+    void load(BoardSnapshot snapshot);
+
+    base::Result<Incident> create_incident(const NewIncident& in, std::string_view actor, TimeMs at,
+                                           std::vector<Event>& out);
+    base::Result<Assignment> dispatch(Id incident_id, Id unit_id, std::string_view actor, TimeMs at,
+                                      std::vector<Event>& out);
+    base::Result<Incident> change_incident_status(Id incident_id, IncidentStatus to,
+                                                  const StatusDetails& details,
+                                                  std::string_view actor, TimeMs at,
+                                                  std::vector<Event>& out);
+    base::Result<Unit> create_unit(const NewUnit& in, std::string_view actor, TimeMs at,
+                                   std::vector<Event>& out);
+    base::Result<Unit> change_unit_status(Id unit_id, UnitStatus to, std::string_view actor,
+                                          TimeMs at, std::vector<Event>& out);
+    // Latest position of a unit; not an event (positions are high-rate breadcrumbs). A report
+    // older than the one held is accepted but does not replace it.
+    base::Result<Unit> update_position(Id unit_id, const Position& p);
+
+    const Incident* open_incident(Id id) const;
+    std::optional<IncidentStatus> incident_status(Id id) const;
+    const Unit* unit(Id id) const;
+    const std::unordered_map<Id, Unit>& units() const { return units_; }
+    const std::unordered_map<Id, Incident>& open_incidents() const { return open_; }
+    std::vector<Assignment> active_assignments_of(Id incident_id) const;
+
+private:
+    base::Result<Incident*> find_open_incident(Id id, std::string_view field);
+    base::Result<Unit*> find_unit(Id id, std::string_view field);
+    void set_status(Incident& incident, IncidentStatus to, std::string_view actor, TimeMs at,
+                    std::vector<Event>& out, nlohmann::json extra = nlohmann::json::object());
+    void set_status(Unit& unit, UnitStatus to, std::string_view actor, TimeMs at,
+                    std::vector<Event>& out);
+    void update_assignment(Assignment& a, std::string_view field, TimeMs at, std::string_view actor,
+                           std::vector<Event>& out);
+    // Closes the unit's assignment and makes it available. Returns the incident it served.
+    Id release(Unit& unit, std::string_view actor, TimeMs at, std::vector<Event>& out);
+    void remember_status(Id id, IncidentStatus s);
+
+    BoardConfig config_;
+    std::unordered_map<Id, Incident> open_;
+    std::vector<std::uint8_t> status_by_id_; // IncidentStatus per id; kUnknownStatus if none
+    std::unordered_map<Id, Unit> units_;
+    std::unordered_set<std::string> callsigns_;
+    std::unordered_map<Id, Assignment> active_; // by assignment id
+    std::unordered_map<Id, std::vector<Id>> active_by_incident_;
+    std::unordered_map<int, std::int64_t> last_number_by_year_;
+    Id max_incident_id_ = 0;
+    Id max_unit_id_ = 0;
+    Id max_assignment_id_ = 0;
+};
+
+} // namespace pingan::ops
