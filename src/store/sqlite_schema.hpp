@@ -1,0 +1,121 @@
+// SQLite schema, as numbered migrations. A database records the last one applied in
+// PRAGMA user_version; opening a database applies the missing ones in one transaction.
+// Append migrations; never edit one that has shipped.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace pingan::store::sqlite {
+
+inline constexpr std::array<std::string_view, 1> kMigrations = {
+    // 1: event log, operational projections, users and sessions, caller details, breadcrumbs.
+    R"sql(
+CREATE TABLE events (
+    seq       INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    actor     TEXT    NOT NULL,
+    kind      TEXT    NOT NULL,
+    subject   TEXT    NOT NULL,
+    payload   TEXT    NOT NULL,
+    prev_hash TEXT    NOT NULL,
+    hash      TEXT    NOT NULL
+);
+CREATE INDEX events_subject ON events(subject, seq);
+
+CREATE TABLE incidents (
+    id            INTEGER PRIMARY KEY,
+    number        TEXT    NOT NULL UNIQUE,
+    status        TEXT    NOT NULL,
+    category      TEXT    NOT NULL,
+    priority      INTEGER NOT NULL,
+    lat           REAL    NOT NULL,
+    lon           REAL    NOT NULL,
+    address       TEXT    NOT NULL,
+    description   TEXT    NOT NULL,
+    received_at   INTEGER NOT NULL,
+    dispatched_at INTEGER,
+    on_scene_at   INTEGER,
+    cleared_at    INTEGER,
+    closed_at     INTEGER,
+    disposition   TEXT    NOT NULL,
+    merged_into   INTEGER,
+    created_by    TEXT    NOT NULL,
+    updated_at    INTEGER NOT NULL,
+    has_caller    INTEGER NOT NULL
+);
+CREATE INDEX incidents_status ON incidents(status, id);
+CREATE INDEX incidents_received ON incidents(received_at);
+
+CREATE TABLE units (
+    id            INTEGER PRIMARY KEY,
+    callsign      TEXT    NOT NULL UNIQUE,
+    agency        TEXT    NOT NULL,
+    type          TEXT    NOT NULL,
+    capabilities  TEXT    NOT NULL,
+    home_station  TEXT    NOT NULL,
+    status        TEXT    NOT NULL,
+    status_at     INTEGER NOT NULL,
+    lat           REAL,
+    lon           REAL,
+    heading       REAL,
+    speed         REAL,
+    position_at   INTEGER,
+    incident_id   INTEGER,
+    assignment_id INTEGER
+);
+
+CREATE TABLE assignments (
+    id            INTEGER PRIMARY KEY,
+    incident_id   INTEGER NOT NULL,
+    unit_id       INTEGER NOT NULL,
+    dispatched_at INTEGER NOT NULL,
+    en_route_at   INTEGER,
+    on_scene_at   INTEGER,
+    cleared_at    INTEGER,
+    dispatched_by TEXT    NOT NULL
+);
+CREATE INDEX assignments_incident ON assignments(incident_id);
+CREATE INDEX assignments_active ON assignments(cleared_at) WHERE cleared_at IS NULL;
+
+CREATE TABLE positions (
+    id      INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL,
+    at      INTEGER NOT NULL,
+    lat     REAL    NOT NULL,
+    lon     REAL    NOT NULL,
+    heading REAL,
+    speed   REAL
+);
+CREATE INDEX positions_unit ON positions(unit_id, at);
+
+CREATE TABLE callers (
+    incident_id INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    phone       TEXT NOT NULL,
+    recorded_at INTEGER NOT NULL
+);
+
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT    NOT NULL UNIQUE,
+    role          TEXT    NOT NULL,
+    password_hash TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL,
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    unit_id       INTEGER
+);
+
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    username   TEXT    NOT NULL,
+    role       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    unit_id    INTEGER
+);
+)sql",
+};
+
+} // namespace pingan::store::sqlite

@@ -1,0 +1,535 @@
+#include "store/sqlite_store.hpp"
+
+#include <fmt/core.h>
+#include <sqlite3.h>
+
+#include "store/sqlite.hpp"
+#include "store/sqlite_projection.hpp"
+#include "store/sqlite_schema.hpp"
+
+namespace pingan::store {
+namespace {
+
+using base::Code;
+using sqlite::Db;
+using sqlite::SqliteError;
+using sqlite::Stmt;
+
+constexpr const char* kIncidentColumns =
+    "id, number, status, category, priority, lat, lon, address, description, received_at, "
+    "dispatched_at, on_scene_at, cleared_at, closed_at, disposition, merged_into, created_by, "
+    "updated_at, has_caller";
+
+constexpr const char* kUnitColumns =
+    "id, callsign, agency, type, capabilities, home_station, status, status_at, lat, lon, heading, "
+    "speed, position_at, incident_id, assignment_id";
+
+constexpr const char* kAssignmentColumns =
+    "id, incident_id, unit_id, dispatched_at, en_route_at, on_scene_at, cleared_at, dispatched_by";
+
+ops::Incident read_incident(const Stmt& s) {
+    ops::Incident i;
+    i.id = s.int64(0);
+    i.number = s.text(1);
+    i.status = ops::parse_incident_status(s.text(2)).value_or(ops::IncidentStatus::received);
+    i.category = s.text(3);
+    i.priority = static_cast<int>(s.int64(4));
+    i.location = {s.real(5), s.real(6)};
+    i.address = s.text(7);
+    i.description = s.text(8);
+    i.received_at = s.int64(9);
+    i.dispatched_at = s.opt_int64(10);
+    i.on_scene_at = s.opt_int64(11);
+    i.cleared_at = s.opt_int64(12);
+    i.closed_at = s.opt_int64(13);
+    i.disposition = s.text(14);
+    i.merged_into = s.opt_int64(15);
+    i.created_by = s.text(16);
+    i.updated_at = s.int64(17);
+    i.has_caller = s.int64(18) != 0;
+    return i;
+}
+
+ops::Unit read_unit(const Stmt& s) {
+    ops::Unit u;
+    u.id = s.int64(0);
+    u.callsign = s.text(1);
+    u.agency = ops::parse_agency(s.text(2)).value_or(ops::Agency::police);
+    u.type = s.text(3);
+    auto caps = nlohmann::json::parse(s.text(4), nullptr, false);
+    if (caps.is_array()) {
+        for (const auto& c : caps) {
+            if (c.is_string()) u.capabilities.push_back(c.get<std::string>());
+        }
+    }
+    u.home_station = s.text(5);
+    u.status = ops::parse_unit_status(s.text(6)).value_or(ops::UnitStatus::available);
+    u.status_at = s.int64(7);
+    if (!s.is_null(8) && !s.is_null(9)) {
+        ops::Position p;
+        p.at = {s.real(8), s.real(9)};
+        p.heading_deg = s.opt_real(10);
+        p.speed_mps = s.opt_real(11);
+        p.reported_at = s.opt_int64(12).value_or(0);
+        u.position = p;
+    }
+    u.incident_id = s.opt_int64(13);
+    u.assignment_id = s.opt_int64(14);
+    return u;
+}
+
+ops::Assignment read_assignment(const Stmt& s) {
+    ops::Assignment a;
+    a.id = s.int64(0);
+    a.incident_id = s.int64(1);
+    a.unit_id = s.int64(2);
+    a.dispatched_at = s.int64(3);
+    a.en_route_at = s.opt_int64(4);
+    a.on_scene_at = s.opt_int64(5);
+    a.cleared_at = s.opt_int64(6);
+    a.dispatched_by = s.text(7);
+    return a;
+}
+
+EventRecord read_event(const Stmt& s) {
+    return EventRecord{s.int64(0), s.int64(1), s.text(2), s.text(3),
+                       s.text(4),  s.text(5),  s.text(6), s.text(7)};
+}
+
+void migrate(Db& db) {
+    Stmt& version = db.prepare("PRAGMA user_version");
+    version.step();
+    const auto current = static_cast<std::size_t>(version.int64(0));
+    version.reset();
+    if (current > sqlite::kMigrations.size()) {
+        throw SqliteError(SQLITE_MISMATCH,
+                          fmt::format("database schema version {} is newer than this pingan ({})",
+                                      current, sqlite::kMigrations.size()));
+    }
+    if (current == sqlite::kMigrations.size()) return;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        for (std::size_t i = current; i < sqlite::kMigrations.size(); ++i) {
+            db.exec(sqlite::kMigrations[i]);
+        }
+        db.exec(fmt::format("PRAGMA user_version = {}", sqlite::kMigrations.size()));
+        db.exec("COMMIT");
+    } catch (...) {
+        db.exec("ROLLBACK");
+        throw;
+    }
+}
+
+// A constraint failure inside one change becomes that change's error.
+base::Error constraint_error(const SqliteError& e) {
+    const std::string what = e.what();
+    if (what.find("users.username") != std::string::npos) {
+        return base::error(Code::duplicate_username, "username", "username: already in use");
+    }
+    if (what.find("units.callsign") != std::string::npos) {
+        return base::error(Code::duplicate_callsign, "callsign", "callsign: already in use");
+    }
+    return base::error(Code::internal, fmt::format("store constraint failed: {}", what));
+}
+
+} // namespace
+
+class SqliteStore::ReaderLease {
+public:
+    ReaderLease(SqliteStore& store, std::unique_ptr<Db> db) : store_(store), db_(std::move(db)) {}
+    ~ReaderLease() {
+        db_->reset_all();
+        std::lock_guard lock(store_.readers_mutex_);
+        store_.idle_readers_.push_back(std::move(db_));
+    }
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
+    Db* operator->() { return db_.get(); }
+    Db& operator*() { return *db_; }
+
+private:
+    SqliteStore& store_;
+    std::unique_ptr<Db> db_;
+};
+
+SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {}
+SqliteStore::~SqliteStore() = default;
+
+base::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+    std::unique_ptr<SqliteStore> store(new SqliteStore(path));
+    try {
+        store->writer_ = std::make_unique<Db>(path, Db::Mode::read_write);
+        Db& db = *store->writer_;
+        db.exec("PRAGMA journal_mode = WAL");
+        // FULL: in WAL mode the log is fsynced at every commit, so commit() returning means
+        // the data survives a power cut, not only a process crash.
+        db.exec("PRAGMA synchronous = FULL");
+        db.exec("PRAGMA foreign_keys = OFF");
+        migrate(db);
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "opening the store");
+    }
+    return store;
+}
+
+SqliteStore::ReaderLease SqliteStore::reader() {
+    {
+        std::lock_guard lock(readers_mutex_);
+        if (!idle_readers_.empty()) {
+            auto db = std::move(idle_readers_.back());
+            idle_readers_.pop_back();
+            return ReaderLease(*this, std::move(db));
+        }
+    }
+    auto db = std::make_unique<Db>(path_, Db::Mode::read_only);
+    return ReaderLease(*this, std::move(db));
+}
+
+base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes) {
+    std::lock_guard lock(write_mutex_);
+    Db& db = *writer_;
+    CommitResult result;
+    result.errors.resize(changes.size());
+    result.ranges.resize(changes.size());
+    try {
+        db.exec("BEGIN IMMEDIATE");
+        // The head is read inside the transaction: another process (pingan user add) may
+        // have appended since our last commit.
+        std::int64_t seq = 0;
+        std::string prev(kGenesisHash);
+        Stmt& head = db.prepare("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+        if (head.step()) {
+            seq = head.int64(0);
+            prev = head.text(1);
+        }
+        head.reset();
+
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            const Change& change = changes[i];
+            const std::size_t records_before = result.records.size();
+            const std::int64_t seq_before = seq;
+            const std::string prev_before = prev;
+            db.exec("SAVEPOINT change");
+            try {
+                for (const ops::Event& e : change.events) {
+                    EventRecord r;
+                    r.seq = ++seq;
+                    r.at = e.at;
+                    r.actor = e.actor;
+                    r.kind = e.kind;
+                    r.subject = e.subject;
+                    r.payload =
+                        e.payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                    r.prev_hash = prev;
+                    r.hash = event_hash(r);
+                    prev = r.hash;
+                    db.prepare("INSERT INTO events(seq, at, actor, kind, subject, payload, "
+                               "prev_hash, hash) VALUES(?,?,?,?,?,?,?,?)")
+                        .bind(1, r.seq)
+                        .bind(2, r.at)
+                        .bind(3, r.actor)
+                        .bind(4, r.kind)
+                        .bind(5, r.subject)
+                        .bind(6, r.payload)
+                        .bind(7, r.prev_hash)
+                        .bind(8, r.hash)
+                        .run();
+                    sqlite::project_event(db, e);
+                    result.records.push_back(std::move(r));
+                }
+                for (const SideWrite& w : change.side)
+                    sqlite::apply_side_write(db, w);
+                db.exec("RELEASE change");
+            } catch (const SqliteError& e) {
+                if (e.code != SQLITE_CONSTRAINT) throw;
+                db.exec("ROLLBACK TO change");
+                db.exec("RELEASE change");
+                result.records.resize(records_before);
+                seq = seq_before;
+                prev = prev_before;
+                result.errors[i] = constraint_error(e);
+            } catch (const nlohmann::json::exception& e) {
+                // An event without the fields its projection needs: a programming error in
+                // the command that made it; refuse that change only.
+                db.exec("ROLLBACK TO change");
+                db.exec("RELEASE change");
+                result.records.resize(records_before);
+                seq = seq_before;
+                prev = prev_before;
+                result.errors[i] = base::error(
+                    Code::internal, fmt::format("event projection failed: {}", e.what()));
+            }
+            result.ranges[i] = {records_before, result.records.size()};
+        }
+        db.reset_all();
+        db.exec("COMMIT");
+    } catch (const SqliteError& e) {
+        try {
+            db.exec("ROLLBACK");
+        } catch (const SqliteError&) {
+            // SQLite may already have rolled back (e.g. SQLITE_FULL during COMMIT).
+        }
+        return sqlite::to_error(e, "committing events");
+    } catch (const std::exception& e) {
+        try {
+            db.exec("ROLLBACK");
+        } catch (const SqliteError&) {
+        }
+        return base::error(Code::internal, fmt::format("committing events: {}", e.what()));
+    }
+    return result;
+}
+
+base::Result<ops::BoardSnapshot> SqliteStore::load_board() {
+    ops::BoardSnapshot snap;
+    try {
+        auto db = reader();
+        Stmt& statuses = db->prepare("SELECT id, status FROM incidents");
+        while (statuses.step()) {
+            if (auto s = ops::parse_incident_status(statuses.text(1))) {
+                snap.statuses.emplace_back(statuses.int64(0), *s);
+            }
+        }
+        Stmt& open = db->prepare(fmt::format("SELECT {} FROM incidents WHERE status NOT IN "
+                                             "('closed','diverted','merged','cancelled')",
+                                             kIncidentColumns));
+        while (open.step())
+            snap.open_incidents.push_back(read_incident(open));
+        Stmt& units = db->prepare(fmt::format("SELECT {} FROM units", kUnitColumns));
+        while (units.step())
+            snap.units.push_back(read_unit(units));
+        Stmt& active = db->prepare(
+            fmt::format("SELECT {} FROM assignments WHERE cleared_at IS NULL", kAssignmentColumns));
+        while (active.step())
+            snap.active_assignments.push_back(read_assignment(active));
+        auto max_of = [&](const char* table) {
+            Stmt& s = db->prepare(fmt::format("SELECT COALESCE(MAX(id), 0) FROM {}", table));
+            s.step();
+            return s.int64(0);
+        };
+        snap.max_incident_id = max_of("incidents");
+        snap.max_unit_id = max_of("units");
+        snap.max_assignment_id = max_of("assignments");
+        Stmt& numbers =
+            db->prepare("SELECT CAST(substr(number, 1, 4) AS INTEGER), "
+                        "MAX(CAST(substr(number, 6) AS INTEGER)) FROM incidents GROUP BY 1");
+        while (numbers.step()) {
+            snap.last_number_by_year.emplace_back(static_cast<int>(numbers.int64(0)),
+                                                  numbers.int64(1));
+        }
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "loading the board");
+    }
+    return snap;
+}
+
+base::Result<std::vector<EventRecord>> SqliteStore::events_after(std::int64_t seq, int limit) {
+    std::vector<EventRecord> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT seq, at, actor, kind, subject, payload, prev_hash, hash "
+                              "FROM events WHERE seq > ? ORDER BY seq LIMIT ?");
+        s.bind(1, seq).bind(2, limit);
+        while (s.step())
+            out.push_back(read_event(s));
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading events");
+    }
+    return out;
+}
+
+base::Result<std::int64_t> SqliteStore::head_seq() {
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT COALESCE(MAX(seq), 0) FROM events");
+        s.step();
+        return s.int64(0);
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading the head");
+    }
+}
+
+base::Result<VerifyReport> SqliteStore::verify_chain() {
+    VerifyReport report;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT seq, at, actor, kind, subject, payload, prev_hash, hash "
+                              "FROM events ORDER BY seq");
+        std::int64_t expected_seq = 1;
+        std::string prev(kGenesisHash);
+        while (s.step()) {
+            EventRecord r = read_event(s);
+            if (r.seq != expected_seq) {
+                report.broken_seq = expected_seq;
+                report.reason = r.seq > expected_seq
+                                    ? fmt::format("event {} is missing (next stored is {})",
+                                                  expected_seq, r.seq)
+                                    : fmt::format("event {} is out of order", r.seq);
+                break;
+            }
+            if (r.prev_hash != prev) {
+                report.broken_seq = r.seq;
+                report.reason = fmt::format("event {} ({} {}) does not link to event {}: its "
+                                            "prev_hash differs from that event's hash",
+                                            r.seq, r.kind, r.subject, r.seq - 1);
+                break;
+            }
+            if (event_hash(r) != r.hash) {
+                report.broken_seq = r.seq;
+                report.reason = fmt::format("event {} ({} {}) was altered: its content no longer "
+                                            "matches its hash",
+                                            r.seq, r.kind, r.subject);
+                break;
+            }
+            prev = r.hash;
+            report.head_hash = r.hash;
+            ++report.count;
+            ++expected_seq;
+        }
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "verifying the chain");
+    }
+    return report;
+}
+
+base::Result<std::optional<ops::Incident>> SqliteStore::incident(Id id) {
+    try {
+        auto db = reader();
+        Stmt& s =
+            db->prepare(fmt::format("SELECT {} FROM incidents WHERE id = ?", kIncidentColumns));
+        s.bind(1, id);
+        if (s.step()) return std::optional<ops::Incident>(read_incident(s));
+        return std::optional<ops::Incident>();
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading an incident");
+    }
+}
+
+base::Result<std::vector<ops::Incident>> SqliteStore::incidents(const IncidentQuery& q) {
+    std::vector<ops::Incident> out;
+    try {
+        auto db = reader();
+        // Statuses are bound as one comma-framed text so the statement stays fixed.
+        std::string wanted = ",";
+        for (auto s : q.statuses)
+            wanted += std::string(ops::to_string(s)) + ",";
+        Stmt& s = db->prepare(fmt::format(
+            "SELECT {} FROM incidents WHERE (?1 = ',' OR instr(?1, ',' || status || ',') > 0) "
+            "AND id < ?2 ORDER BY id DESC LIMIT ?3",
+            kIncidentColumns));
+        s.bind(1, wanted).bind(2, q.before_id.value_or(INT64_MAX)).bind(3, q.limit);
+        while (s.step())
+            out.push_back(read_incident(s));
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "listing incidents");
+    }
+    return out;
+}
+
+base::Result<std::vector<ops::Assignment>> SqliteStore::assignments_of(Id incident_id) {
+    std::vector<ops::Assignment> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare(fmt::format(
+            "SELECT {} FROM assignments WHERE incident_id = ? ORDER BY id", kAssignmentColumns));
+        s.bind(1, incident_id);
+        while (s.step())
+            out.push_back(read_assignment(s));
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading assignments");
+    }
+    return out;
+}
+
+base::Result<std::optional<ops::Unit>> SqliteStore::unit(Id id) {
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare(fmt::format("SELECT {} FROM units WHERE id = ?", kUnitColumns));
+        s.bind(1, id);
+        if (s.step()) return std::optional<ops::Unit>(read_unit(s));
+        return std::optional<ops::Unit>();
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading a unit");
+    }
+}
+
+base::Result<std::vector<ops::Unit>> SqliteStore::units() {
+    std::vector<ops::Unit> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare(fmt::format("SELECT {} FROM units ORDER BY id", kUnitColumns));
+        while (s.step())
+            out.push_back(read_unit(s));
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "listing units");
+    }
+    return out;
+}
+
+base::Result<std::optional<CallerRecord>> SqliteStore::caller(Id incident_id) {
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare(
+            "SELECT incident_id, name, phone, recorded_at FROM callers WHERE incident_id = ?");
+        s.bind(1, incident_id);
+        if (s.step()) {
+            return std::optional<CallerRecord>(
+                CallerRecord{s.int64(0), s.text(1), s.text(2), s.int64(3)});
+        }
+        return std::optional<CallerRecord>();
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading caller details");
+    }
+}
+
+base::Result<std::optional<UserRecord>> SqliteStore::user(std::string_view username) {
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT id, username, role, password_hash, created_at, disabled, "
+                              "unit_id FROM users WHERE username = ?");
+        s.bind(1, username);
+        if (s.step()) {
+            return std::optional<UserRecord>(UserRecord{s.int64(0), s.text(1), s.text(2), s.text(3),
+                                                        s.int64(4), s.int64(5) != 0,
+                                                        s.opt_int64(6)});
+        }
+        return std::optional<UserRecord>();
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading a user");
+    }
+}
+
+base::Result<std::vector<UserRecord>> SqliteStore::users() {
+    std::vector<UserRecord> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT id, username, role, '', created_at, disabled, unit_id "
+                              "FROM users ORDER BY id");
+        while (s.step()) {
+            out.push_back(UserRecord{s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4),
+                                     s.int64(5) != 0, s.opt_int64(6)});
+        }
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "listing users");
+    }
+    return out;
+}
+
+base::Result<std::vector<SessionRecord>> SqliteStore::live_sessions(base::TimeMs now) {
+    std::vector<SessionRecord> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT token_hash, username, role, created_at, expires_at, "
+                              "unit_id FROM sessions WHERE revoked_at IS NULL AND expires_at > ?");
+        s.bind(1, now);
+        while (s.step()) {
+            out.push_back(SessionRecord{s.text(0), s.text(1), s.text(2), s.int64(3), s.int64(4),
+                                        s.opt_int64(5)});
+        }
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading sessions");
+    }
+    return out;
+}
+
+} // namespace pingan::store

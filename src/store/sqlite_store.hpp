@@ -1,0 +1,56 @@
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit is on
+// disk when it returns. One writer connection (serialised), a pool of reader connections.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace pingan::store {
+
+namespace sqlite {
+class Db;
+}
+
+class SqliteStore final : public Store {
+public:
+    // Opens (creating if needed) and migrates the database at `path`.
+    static base::Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+    ~SqliteStore() override;
+
+    base::Result<CommitResult> commit(std::span<const Change> changes) override;
+    base::Result<ops::BoardSnapshot> load_board() override;
+
+    base::Result<std::vector<EventRecord>> events_after(std::int64_t seq, int limit) override;
+    base::Result<std::int64_t> head_seq() override;
+    base::Result<VerifyReport> verify_chain() override;
+
+    base::Result<std::optional<ops::Incident>> incident(Id id) override;
+    base::Result<std::vector<ops::Incident>> incidents(const IncidentQuery& q) override;
+    base::Result<std::vector<ops::Assignment>> assignments_of(Id incident_id) override;
+    base::Result<std::optional<ops::Unit>> unit(Id id) override;
+    base::Result<std::vector<ops::Unit>> units() override;
+    base::Result<std::optional<CallerRecord>> caller(Id incident_id) override;
+
+    base::Result<std::optional<UserRecord>> user(std::string_view username) override;
+    base::Result<std::vector<UserRecord>> users() override;
+    base::Result<std::vector<SessionRecord>> live_sessions(base::TimeMs now) override;
+
+    const std::string& path() const { return path_; }
+
+private:
+    class ReaderLease;
+    explicit SqliteStore(std::string path);
+    ReaderLease reader();
+
+    std::string path_;
+    std::mutex write_mutex_;
+    std::unique_ptr<sqlite::Db> writer_;
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<sqlite::Db>> idle_readers_;
+};
+
+} // namespace pingan::store

@@ -1,0 +1,120 @@
+// The Store: the durable event log and its projections. SQLite is the embedded default; a
+// PostgreSQL backend implements the same interface for several servers and HA.
+//
+// Contract: commit() writes every change of a batch in one transaction — events get the next
+// seq numbers and chained hashes, projections and side writes land with them — and returns
+// only once the transaction is durable (fsynced). A failing change is rolled back alone (its
+// error reported); a failing transaction fails the whole batch and nothing of it is stored.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/result.hpp"
+#include "ops/board.hpp"
+#include "ops/model.hpp"
+#include "store/hash_chain.hpp"
+
+namespace pingan::store {
+
+using ops::Id;
+
+struct UserRecord {
+    Id id = 0;
+    std::string username;
+    std::string role;
+    std::string password_hash; // argon2id, libsodium string format
+    base::TimeMs created_at = 0;
+    bool disabled = false;
+    std::optional<Id> unit_id; // role unit: the unit this account reports for
+};
+
+struct SessionRecord {
+    std::string token_hash; // SHA-256 of the bearer token; the token itself is never stored
+    std::string username;
+    std::string role;
+    base::TimeMs created_at = 0;
+    base::TimeMs expires_at = 0;
+    std::optional<Id> unit_id;
+};
+
+// Caller details are personal data: kept out of events, read only by permitted roles.
+struct CallerRecord {
+    Id incident_id = 0;
+    std::string name;
+    std::string phone;
+    base::TimeMs recorded_at = 0;
+};
+
+struct PositionRecord {
+    Id unit_id = 0;
+    ops::Position position;
+};
+
+// Writes that belong to a change but stay out of the hash chain (secrets, personal data,
+// high-rate breadcrumbs). Each is accompanied by an event saying that it happened.
+struct UserWrite {
+    std::string username;
+    std::string role;
+    std::string password_hash;
+    base::TimeMs at = 0;
+    std::optional<Id> unit_id;
+};
+struct SessionWrite {
+    SessionRecord session;
+    bool revoke = false; // true: end the session with this token hash
+};
+using SideWrite = std::variant<UserWrite, SessionWrite, CallerRecord, PositionRecord>;
+
+// One command's worth of writes: all of it lands, or none of it.
+struct Change {
+    std::vector<ops::Event> events;
+    std::vector<SideWrite> side;
+};
+
+struct CommitResult {
+    std::vector<EventRecord> records;                        // committed events in seq order
+    std::vector<std::optional<base::Error>> errors;          // per change; nullopt when committed
+    std::vector<std::pair<std::size_t, std::size_t>> ranges; // per change: [begin, end) of records
+};
+
+struct IncidentQuery {
+    std::vector<ops::IncidentStatus> statuses; // empty: any
+    std::optional<Id> before_id;               // paging: ids below this one
+    int limit = 100;
+};
+
+struct VerifyReport {
+    std::int64_t count = 0;
+    std::string head_hash{kGenesisHash};
+    std::optional<std::int64_t> broken_seq; // first event whose link fails
+    std::string reason;                     // why it fails
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    virtual base::Result<CommitResult> commit(std::span<const Change> changes) = 0;
+    virtual base::Result<ops::BoardSnapshot> load_board() = 0;
+
+    virtual base::Result<std::vector<EventRecord>> events_after(std::int64_t seq, int limit) = 0;
+    virtual base::Result<std::int64_t> head_seq() = 0;
+    virtual base::Result<VerifyReport> verify_chain() = 0;
+
+    virtual base::Result<std::optional<ops::Incident>> incident(Id id) = 0;
+    virtual base::Result<std::vector<ops::Incident>> incidents(const IncidentQuery& q) = 0;
+    virtual base::Result<std::vector<ops::Assignment>> assignments_of(Id incident_id) = 0;
+    virtual base::Result<std::optional<ops::Unit>> unit(Id id) = 0;
+    virtual base::Result<std::vector<ops::Unit>> units() = 0;
+    virtual base::Result<std::optional<CallerRecord>> caller(Id incident_id) = 0;
+
+    virtual base::Result<std::optional<UserRecord>> user(std::string_view username) = 0;
+    virtual base::Result<std::vector<UserRecord>> users() = 0;
+    virtual base::Result<std::vector<SessionRecord>> live_sessions(base::TimeMs now) = 0;
+};
+
+} // namespace pingan::store
