@@ -1,0 +1,57 @@
+#include "auth/sessions.hpp"
+
+#include <mutex>
+
+#include <sodium.h>
+
+namespace pingan::auth {
+namespace {
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out(n * 2, '0');
+    for (std::size_t i = 0; i < n; ++i) {
+        out[2 * i] = kHex[bytes[i] >> 4];
+        out[2 * i + 1] = kHex[bytes[i] & 0xf];
+    }
+    return out;
+}
+
+} // namespace
+
+std::string new_token() {
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    unsigned char bytes[32];
+    randombytes_buf(bytes, sizeof bytes);
+    return hex(bytes, sizeof bytes);
+}
+
+std::string token_hash(std::string_view token) {
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
+    return hex(digest, sizeof digest);
+}
+
+void SessionRegistry::add(const std::string& hash, Session s) {
+    std::unique_lock lock(mutex_);
+    sessions_[hash] = std::move(s);
+}
+
+void SessionRegistry::revoke(const std::string& hash) {
+    std::unique_lock lock(mutex_);
+    sessions_.erase(hash);
+}
+
+std::optional<Principal> SessionRegistry::find(const std::string& hash, base::TimeMs now) const {
+    std::shared_lock lock(mutex_);
+    auto it = sessions_.find(hash);
+    if (it == sessions_.end() || it->second.expires_at <= now) return std::nullopt;
+    return it->second.principal;
+}
+
+std::size_t SessionRegistry::size() const {
+    std::shared_lock lock(mutex_);
+    return sessions_.size();
+}
+
+} // namespace pingan::auth

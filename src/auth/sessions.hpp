@@ -1,0 +1,44 @@
+// Bearer-token sessions. A token is 32 random bytes (hex); only its SHA-256 is kept, in
+// memory and in the store, so a copy of the database does not hand out live tokens.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "auth/role.hpp"
+#include "base/time.hpp"
+
+namespace pingan::auth {
+
+// Who is calling: resolved from the token on every request.
+struct Principal {
+    std::string username;
+    Role role = Role::analyst;
+    std::optional<std::int64_t> unit_id; // for role unit: the only unit it may report for
+};
+
+std::string new_token();                        // 64 hex characters
+std::string token_hash(std::string_view token); // SHA-256 hex
+
+class SessionRegistry {
+public:
+    struct Session {
+        Principal principal;
+        base::TimeMs expires_at = 0;
+    };
+
+    void add(const std::string& token_hash, Session s);
+    void revoke(const std::string& token_hash);
+    // The principal of a live session, or nothing (unknown, revoked or expired).
+    std::optional<Principal> find(const std::string& token_hash, base::TimeMs now) const;
+    std::size_t size() const;
+
+private:
+    mutable std::shared_mutex mutex_;
+    std::unordered_map<std::string, Session> sessions_;
+};
+
+} // namespace pingan::auth

@@ -1,0 +1,33 @@
+#include <gtest/gtest.h>
+
+#include "auth/login_limiter.hpp"
+#include "auth/sessions.hpp"
+
+using namespace pingan::auth;
+
+TEST(Sessions, TokensAreRandomAndOnlyTheirHashIsKept) {
+    const std::string a = new_token();
+    EXPECT_EQ(a.size(), 64u);
+    EXPECT_NE(a, new_token());
+    EXPECT_EQ(token_hash(a), token_hash(a));
+    EXPECT_NE(token_hash(a), a);
+    SessionRegistry r;
+    r.add(token_hash(a), {Principal{"amy", Role::dispatcher, std::nullopt}, 1000});
+    EXPECT_EQ(r.find(token_hash(a), 999)->username, "amy");
+    EXPECT_FALSE(r.find(token_hash(a), 1000).has_value()); // expired
+    EXPECT_FALSE(r.find(a, 10).has_value());               // the raw token is not a key
+    r.revoke(token_hash(a));
+    EXPECT_FALSE(r.find(token_hash(a), 10).has_value());
+}
+
+TEST(LoginLimiter, BlocksAfterFiveFailuresUntilTheWindowPasses) {
+    LoginLimiter limiter(5, 60'000);
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(limiter.retry_after_ms("amy", "10.0.0.1", 1000 + i), 0);
+        limiter.record_failure("amy", "10.0.0.1", 1000 + i);
+    }
+    EXPECT_GT(limiter.retry_after_ms("amy", "10.0.0.9", 2000), 0); // same user elsewhere
+    EXPECT_GT(limiter.retry_after_ms("bob", "10.0.0.1", 2000), 0); // same place, other user
+    EXPECT_EQ(limiter.retry_after_ms("bob", "10.0.0.9", 2000), 0);
+    EXPECT_EQ(limiter.retry_after_ms("amy", "10.0.0.9", 61'001), 0); // window passed
+}
