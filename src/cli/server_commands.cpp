@@ -1,8 +1,34 @@
 // pingan serve
+#include <memory>
+
 #include "cli/commands.hpp"
+#include "server/server.hpp"
 
 namespace pingan::cli {
 
-void add_server_commands(CLI::App& /*app*/, Parents& /*parents*/, RunState& /*state*/) {}
+void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
+    auto opts = std::make_shared<server::ServeOptions>();
+    CLI::App* serve = app.add_subcommand("serve", "Run the HTTP API, WebSocket stream and console");
+    serve->add_option("--db", opts->db_path, "SQLite database file (created if missing)")
+        ->required();
+    serve->add_option("--port", opts->port, "TCP port; 0 picks a free one")->capture_default_str();
+    serve->add_option("--bind", opts->bind, "address to listen on")->capture_default_str();
+    serve->add_option("--threads", opts->threads, "network threads (0: one per core)")
+        ->capture_default_str();
+    serve->add_option("--port-file", opts->port_file,
+                      "write the bound port to this file once listening");
+    serve->add_option("--static-dir", opts->static_dir, "serve the console's built files from here")
+        ->check(CLI::ExistingDirectory);
+    serve
+        ->add_option("--utc-offset", opts->utc_offset_minutes,
+                     "the centre's standard time offset in minutes (480 for China), used for "
+                     "incident numbers per year")
+        ->check(CLI::Range(-12 * 60, 14 * 60))
+        ->capture_default_str();
+    serve->add_option("--token-ttl", opts->token_ttl_s, "seconds a login token stays valid")
+        ->check(CLI::Range(1LL, 7LL * 24 * 3600))
+        ->capture_default_str();
+    serve->callback([opts, &state] { state.exit_code = server::serve(*opts); });
+}
 
 } // namespace pingan::cli

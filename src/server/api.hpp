@@ -1,0 +1,40 @@
+// Route handlers of the REST API, grouped by resource. Each add_* function registers its
+// handlers with the router; the role matrix decides who may call them.
+#pragma once
+
+#include <optional>
+
+#include "auth/login_limiter.hpp"
+#include "auth/sessions.hpp"
+#include "server/http.hpp"
+#include "server/operations.hpp"
+#include "server/router.hpp"
+#include "server/worker_pool.hpp"
+
+namespace pingan::server {
+
+struct ApiContext {
+    Operations& ops;
+    auth::SessionRegistry& sessions;
+    auth::LoginLimiter& limiter;
+    Metrics& metrics;
+    WorkerPool& blocking;
+    base::TimeMs token_ttl_ms = 12 * 3'600'000; // one shift
+};
+
+void add_auth_routes(Router& router, ApiContext& ctx); // login, logout, me, users, health, metrics
+void add_incident_routes(Router& router, ApiContext& ctx); // incidents, dispatch, status, caller
+void add_unit_routes(Router& router, ApiContext& ctx);     // units, status, position, events
+
+// Shared by the handlers.
+namespace api {
+// The positive integer in path segment `index`, or a problem naming the parameter.
+base::Result<ops::Id> path_id(const Request& req, std::size_t index, std::string_view name);
+// Answers `reply` with `status` and the JSON body, or with the problem.
+Operations::Done respond(Reply reply, int status);
+// Query integer parameter within [min, max], or the default when absent.
+base::Result<std::int64_t> query_int(const Request& req, const std::string& name,
+                                     std::int64_t fallback, std::int64_t min, std::int64_t max);
+} // namespace api
+
+} // namespace pingan::server

@@ -1,0 +1,485 @@
+#include "server/http_server.hpp"
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <fmt/core.h>
+#include <spdlog/spdlog.h>
+
+namespace pingan::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto kIdleTimeout = std::chrono::seconds(60);
+constexpr std::size_t kMaxOutbox = 50'000; // frames queued for one slow stream client
+constexpr int kCatchUpPage = 500;
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decode(std::string_view s, bool plus_is_space) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+            hex_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+            i += 2;
+        } else if (plus_is_space && s[i] == '+') {
+            out += ' ';
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+void parse_target(std::string_view target, Request& req) {
+    const std::size_t q = target.find('?');
+    req.path = percent_decode(target.substr(0, q), false);
+    if (q == std::string_view::npos) return;
+    std::string_view rest = target.substr(q + 1);
+    while (!rest.empty()) {
+        const std::size_t amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        const std::size_t eq = pair.find('=');
+        std::string key = percent_decode(pair.substr(0, eq), true);
+        std::string value = eq == std::string_view::npos
+                                ? std::string()
+                                : percent_decode(pair.substr(eq + 1), true);
+        if (!key.empty()) req.query[std::move(key)] = std::move(value);
+        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    }
+}
+
+std::string_view mime_type(const std::filesystem::path& p) {
+    const std::string ext = p.extension().string();
+    if (ext == ".html") return "text/html; charset=utf-8";
+    if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+    if (ext == ".css") return "text/css; charset=utf-8";
+    if (ext == ".json") return "application/json";
+    if (ext == ".svg") return "image/svg+xml";
+    if (ext == ".png") return "image/png";
+    if (ext == ".woff2") return "font/woff2";
+    if (ext == ".pbf" || ext == ".mvt") return "application/x-protobuf";
+    return "application/octet-stream";
+}
+
+} // namespace
+
+struct HttpServer::Impl {
+    Options options;
+    Router& router;
+    Operations& ops;
+    Metrics& metrics;
+    net::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    net::signal_set signals{ioc, SIGINT, SIGTERM};
+    net::steady_timer position_timer{ioc};
+    std::vector<std::thread> threads;
+
+    Impl(Options o, Router& r, Operations& op, Metrics& m)
+        : options(std::move(o)), router(r), ops(op), metrics(m) {}
+
+    void accept();
+    void flush_positions();
+    std::optional<Response> static_file(const Request& req) const;
+};
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket stream: catch up from the store after `after`, then forward live events; a seq
+// filter makes the hand-over gap-free and duplicate-free.
+
+class StreamSession final : public StreamSubscriber,
+                            public std::enable_shared_from_this<StreamSession> {
+public:
+    StreamSession(tcp::socket socket, HttpServer::Impl& server, std::int64_t after)
+        : ws_(std::move(socket)), server_(server), last_sent_(after) {}
+    ~StreamSession() override { server_.metrics.stream_clients(-1); }
+
+    void start(http::request<http::string_body> req) {
+        server_.metrics.stream_clients(1);
+        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        ws_.set_option(websocket::stream_base::decorator(
+            [](websocket::response_type& res) { res.set(http::field::server, "pingan"); }));
+        ws_.read_message_max(64 * 1024);
+        ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+            if (ec) return;
+            self->server_.ops.hub().subscribe(self);
+            self->read();
+            self->catch_up();
+        });
+    }
+
+    void deliver(FrameBatch batch) override {
+        net::post(ws_.get_executor(),
+                  [self = shared_from_this(), batch = std::move(batch)] { self->on_live(batch); });
+    }
+
+private:
+    // Client messages are not commands; reading keeps ping/pong and close working.
+    void read() {
+        ws_.async_read(in_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) {
+                self->closed_ = true;
+                return;
+            }
+            self->in_.consume(self->in_.size());
+            self->read();
+        });
+    }
+
+    void catch_up() {
+        auto page = server_.ops.store().events_after(last_sent_, kCatchUpPage);
+        if (!page) {
+            close(websocket::close_code::try_again_later);
+            return;
+        }
+        if (page->empty()) {
+            catching_up_ = false;
+            for (const FrameBatch& b : live_while_catching_up_)
+                enqueue(b);
+            live_while_catching_up_.clear();
+        } else {
+            auto frames = std::make_shared<std::vector<StreamFrame>>();
+            for (const auto& r : *page)
+                frames->push_back(StreamFrame{r.seq, StreamHub::event_json(r)});
+            enqueue(frames);
+        }
+        write_next();
+    }
+
+    void on_live(const FrameBatch& batch) {
+        if (closed_) return;
+        if (catching_up_) {
+            live_while_catching_up_.push_back(batch);
+            if (live_while_catching_up_.size() > kMaxOutbox)
+                close(websocket::close_code::policy_error);
+            return;
+        }
+        enqueue(batch);
+        write_next();
+    }
+
+    void enqueue(const FrameBatch& batch) {
+        for (std::size_t i = 0; i < batch->size(); ++i) {
+            const StreamFrame& f = (*batch)[i];
+            if (f.seq != 0) {
+                if (f.seq <= last_sent_) continue; // already sent during catch-up
+                last_sent_ = f.seq;
+            }
+            outbox_.emplace_back(batch, i);
+        }
+        if (outbox_.size() > kMaxOutbox) {
+            // A client this far behind is better served by reconnecting with ?after=.
+            close(websocket::close_code::policy_error);
+        }
+    }
+
+    void write_next() {
+        if (writing_ || closed_) return;
+        if (outbox_.empty()) {
+            if (catching_up_) catch_up();
+            return;
+        }
+        writing_ = true;
+        const auto& [batch, index] = outbox_.front();
+        ws_.text(true);
+        ws_.async_write(net::buffer((*batch)[index].text),
+                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            self->writing_ = false;
+                            if (ec) {
+                                self->closed_ = true;
+                                return;
+                            }
+                            self->outbox_.pop_front();
+                            self->write_next();
+                        });
+    }
+
+    void close(websocket::close_code code) {
+        if (closed_) return;
+        closed_ = true;
+        outbox_.clear();
+        ws_.async_close(code, [self = shared_from_this()](beast::error_code) {});
+    }
+
+    websocket::stream<beast::tcp_stream> ws_;
+    HttpServer::Impl& server_;
+    beast::flat_buffer in_;
+    std::int64_t last_sent_;
+    bool catching_up_ = true;
+    bool writing_ = false;
+    bool closed_ = false;
+    std::deque<FrameBatch> live_while_catching_up_;
+    std::deque<std::pair<FrameBatch, std::size_t>> outbox_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// HTTP/1.1 session: one request at a time, keep-alive.
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+public:
+    HttpSession(tcp::socket socket, HttpServer::Impl& server)
+        : stream_(std::move(socket)), server_(server) {
+        beast::error_code ec;
+        auto ep = stream_.socket().remote_endpoint(ec);
+        client_ = ec ? "unknown" : ep.address().to_string();
+        stream_.socket().set_option(tcp::no_delay(true), ec);
+    }
+
+    void start() {
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    }
+
+private:
+    void read() {
+        parser_.emplace();
+        parser_->body_limit(server_.options.body_limit);
+        parser_->header_limit(16 * 1024);
+        stream_.expires_after(kIdleTimeout);
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    }
+
+    void on_read(beast::error_code ec) {
+        if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+            ec == net::error::connection_reset || ec == net::error::eof) {
+            return close();
+        }
+        if (ec == http::error::body_limit) {
+            keep_alive_ = false;
+            return send(
+                Response::problem(base::error(base::Code::body_too_large, "body",
+                                              fmt::format("body: larger than the limit of {} bytes",
+                                                          server_.options.body_limit))));
+        }
+        if (ec) {
+            keep_alive_ = false;
+            return send(Response::problem(
+                base::error(base::Code::malformed_json, "request",
+                            fmt::format("request: not a valid HTTP request ({})", ec.message()))));
+        }
+        http::request<http::string_body> req = parser_->release();
+        keep_alive_ = req.keep_alive();
+        version_ = req.version();
+
+        Request request;
+        request.method = std::string(req.method_string());
+        parse_target(req.target(), request);
+        request.body = std::move(req.body());
+        request.authorization = std::string(req[http::field::authorization]);
+        request.idempotency_key = std::string(req["Idempotency-Key"]);
+        request.client = client_;
+
+        if (websocket::is_upgrade(req)) {
+            if (request.path != "/api/v1/stream") {
+                return send(Response::problem(
+                    base::error(base::Code::not_found, "no WebSocket at this path")));
+            }
+            if (auto refused = server_.router.authorise(request, "GET", "/api/v1/stream")) {
+                return send(std::move(*refused));
+            }
+            std::int64_t after = -1;
+            if (const std::string* a = request.query_param("after")) {
+                try {
+                    after = std::stoll(*a);
+                } catch (const std::exception&) {
+                    after = -2;
+                }
+                if (after < 0) {
+                    return send(Response::problem(
+                        base::error(base::Code::bad_argument, "after",
+                                    "after: must be a sequence number (0 for everything)")));
+                }
+            }
+            if (after < 0) {
+                // Without ?after= a client gets what happens from now on.
+                auto head = server_.ops.store().head_seq();
+                after = head ? *head : 0;
+            }
+            stream_.expires_never();
+            auto ws = std::make_shared<StreamSession>(stream_.release_socket(), server_, after);
+            ws->start(std::move(req));
+            return;
+        }
+        if (auto file = server_.static_file(request)) return send(std::move(*file));
+
+        server_.router.handle(request, [self = shared_from_this()](Response res) {
+            net::post(self->stream_.get_executor(),
+                      [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+        });
+    }
+
+    void send(Response res) {
+        auto out = std::make_shared<http::response<http::string_body>>(
+            static_cast<http::status>(res.status), version_);
+        out->set(http::field::server, "pingan");
+        if (!res.content_type.empty()) out->set(http::field::content_type, res.content_type);
+        out->set("X-Content-Type-Options", "nosniff");
+        out->set(http::field::cache_control, "no-store");
+        for (auto& [name, value] : res.headers)
+            out->set(name, value);
+        out->body() = std::move(res.body);
+        out->keep_alive(keep_alive_);
+        out->prepare_payload();
+        http::async_write(stream_, *out,
+                          [self = shared_from_this(), out](beast::error_code ec, std::size_t) {
+                              if (ec || !self->keep_alive_) return self->close();
+                              self->read();
+                          });
+    }
+
+    void close() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+
+    beast::tcp_stream stream_;
+    HttpServer::Impl& server_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::string client_;
+    bool keep_alive_ = true;
+    unsigned version_ = 11;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+std::optional<Response> HttpServer::Impl::static_file(const Request& req) const {
+    if (options.static_dir.empty() || req.method != "GET") return std::nullopt;
+    const std::string& p = req.path;
+    if (p.rfind("/api/", 0) == 0 || p == "/healthz" || p == "/metrics" ||
+        p.rfind("/tiles/", 0) == 0) {
+        return std::nullopt;
+    }
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path root = fs::canonical(options.static_dir, ec);
+    if (ec) return std::nullopt;
+    fs::path file = fs::weakly_canonical(root / fs::path(p).relative_path(), ec);
+    // Only files inside the console's folder; anything else gets the single-page app.
+    const std::string rel = fs::relative(file, root, ec).string();
+    if (ec || rel.empty() || rel.rfind("..", 0) == 0 || !fs::is_regular_file(file, ec)) {
+        file = root / "index.html";
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream body;
+    body << in.rdbuf();
+    Response res{200, std::string(mime_type(file)), body.str(), {}};
+    res.headers.emplace_back(
+        "Content-Security-Policy",
+        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; "
+        "style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; object-src 'none'; "
+        "frame-ancestors 'none'");
+    res.headers.emplace_back("Referrer-Policy", "no-referrer");
+    return res;
+}
+
+void HttpServer::Impl::accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted) return;
+        if (!ec) std::make_shared<HttpSession>(std::move(socket), *this)->start();
+        accept();
+    });
+}
+
+void HttpServer::Impl::flush_positions() {
+    position_timer.expires_after(std::chrono::seconds(1));
+    position_timer.async_wait([this](beast::error_code ec) {
+        if (ec) return;
+        ops.hub().flush_positions(ops.clock().now_ms());
+        flush_positions();
+    });
+}
+
+HttpServer::HttpServer(Options options, Router& router, Operations& ops, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), router, ops, metrics)) {
+    // A plain GET on the stream route (no upgrade) is answered here: it needs a WebSocket.
+    router.add("GET", "/api/v1/stream", [](Request&, Reply reply) {
+        Response res = Response::problem(base::error(base::Code::bad_argument, "Upgrade",
+                                                     "Upgrade: /api/v1/stream is a WebSocket"));
+        res.status = 426;
+        res.headers.emplace_back("Upgrade", "websocket");
+        reply(std::move(res));
+    });
+}
+
+HttpServer::~HttpServer() {
+    stop();
+}
+
+base::Result<unsigned short> HttpServer::listen() {
+    beast::error_code ec;
+    const auto address = net::ip::make_address(impl_->options.bind, ec);
+    if (ec) {
+        return base::error(base::Code::bad_argument, "bind",
+                           fmt::format("--bind: '{}' is not an IP address", impl_->options.bind));
+    }
+    const tcp::endpoint endpoint(address, impl_->options.port);
+    auto& acceptor = impl_->acceptor;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return base::error(base::Code::unavailable, "port",
+                           fmt::format("cannot listen on {}:{}: {}", impl_->options.bind,
+                                       impl_->options.port, ec.message()));
+    }
+    return acceptor.local_endpoint().port();
+}
+
+void HttpServer::run() {
+    Impl& s = *impl_;
+    s.accept();
+    s.flush_positions();
+    s.signals.async_wait([this](beast::error_code ec, int sig) {
+        if (ec) return;
+        spdlog::info("signal {}: stopping", sig);
+        stop();
+    });
+    unsigned n = s.options.threads != 0 ? s.options.threads : std::thread::hardware_concurrency();
+    if (n == 0) n = 2;
+    for (unsigned i = 1; i < n; ++i)
+        s.threads.emplace_back([&s] { s.ioc.run(); });
+    s.ioc.run();
+    for (auto& t : s.threads) {
+        if (t.joinable()) t.join();
+    }
+    s.threads.clear();
+}
+
+void HttpServer::stop() {
+    net::post(impl_->ioc, [this] {
+        beast::error_code ec;
+        impl_->acceptor.close(ec);
+        impl_->position_timer.cancel();
+        impl_->signals.cancel();
+    });
+    impl_->ioc.stop();
+}
+
+} // namespace pingan::server

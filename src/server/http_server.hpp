@@ -1,0 +1,43 @@
+// The network side: Boost.Beast HTTP/1.1 with keep-alive, and the WebSocket event stream.
+// It turns bytes into server::Request and server::Response into bytes; everything else is
+// the router's business.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/result.hpp"
+#include "server/metrics.hpp"
+#include "server/operations.hpp"
+#include "server/router.hpp"
+
+namespace pingan::server {
+
+class HttpServer {
+public:
+    struct Options {
+        std::string bind = "127.0.0.1";
+        unsigned short port = 8080; // 0: any free port
+        unsigned threads = 0;       // 0: one per core
+        std::size_t body_limit = 1 << 20;
+        std::string static_dir; // the console's built files; empty: none
+    };
+
+    HttpServer(Options options, Router& router, Operations& ops, Metrics& metrics);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    // Binds and listens; returns the port (useful with port 0).
+    base::Result<unsigned short> listen();
+    // Serves until stop() or SIGINT/SIGTERM.
+    void run();
+    void stop();
+
+    struct Impl; // shared with the session classes in http_server.cpp
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace pingan::server

@@ -1,0 +1,69 @@
+// The operational core of a running server: the Board, the lock that serialises commands,
+// the group committer and the stream. A command runs against the Board under the lock; if it
+// succeeds its events are queued for commit in the same order, and its caller hears back only
+// when they are durable. If a commit fails, every command applied after the last durable
+// batch is refused and the Board is rebuilt from the store.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+#include "base/clock.hpp"
+#include "ops/board.hpp"
+#include "server/metrics.hpp"
+#include "server/stream_hub.hpp"
+#include "store/committer.hpp"
+#include "store/store.hpp"
+
+namespace pingan::server {
+
+class Operations {
+public:
+    // A command: reads and changes the Board, adds its events and side writes to `change`,
+    // and returns the body to answer with once the change is durable.
+    using Command =
+        std::function<base::Result<nlohmann::json>(ops::Board&, base::TimeMs now, store::Change&)>;
+    using Done = std::function<void(base::Result<nlohmann::json>)>;
+
+    Operations(store::Store& store, const base::Clock& clock, ops::BoardConfig config,
+               StreamHub& hub, Metrics& metrics);
+    ~Operations();
+
+    base::Status start(); // loads the Board and starts committing
+    void stop();          // commits what is queued, then stops
+
+    void execute(const Command& command, Done done);
+
+    // Runs `f(const Board&)` under the lock, for reads that need the live state.
+    template <class F>
+    auto with_board(F&& f) {
+        std::lock_guard lock(mutex_);
+        return f(static_cast<const ops::Board&>(board_));
+    }
+
+    store::Store& store() { return store_; }
+    const base::Clock& clock() const { return clock_; }
+    StreamHub& hub() { return hub_; }
+    // False while the Board could not be rebuilt after a failed commit.
+    bool healthy() const { return healthy_.load(); }
+
+private:
+    void on_commit_failed(const base::Error& e);
+    bool reload_locked();
+
+    store::Store& store_;
+    const base::Clock& clock_;
+    StreamHub& hub_;
+    Metrics& metrics_;
+    std::mutex mutex_;
+    ops::Board board_;
+    bool board_stale_ = false; // true when the Board may hold changes the store refused
+    std::atomic<bool> healthy_{true};
+    std::unique_ptr<store::Committer> committer_;
+};
+
+} // namespace pingan::server

@@ -1,0 +1,72 @@
+// The role matrix: which role may call which route. This table is the only place access is
+// decided; the router enforces it for every request, docs/api/roles.md shows it, and a test
+// checks every row against a running server.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include "auth/role.hpp"
+
+namespace pingan::server {
+
+struct RouteRule {
+    std::string_view method;
+    std::string_view pattern; // "{name}" matches one path segment
+    bool is_public;           // no token needed (login, health)
+    auth::RoleSet roles;      // who may call it when not public
+    std::string_view summary;
+};
+
+namespace roles {
+using auth::Role;
+inline constexpr auth::RoleSet kEveryone = auth::RoleSet::all();
+inline constexpr auth::RoleSet kIntake{Role::call_taker, Role::dispatcher, Role::supervisor,
+                                       Role::admin};
+inline constexpr auth::RoleSet kCommand{Role::dispatcher, Role::supervisor, Role::admin};
+inline constexpr auth::RoleSet kReaders{Role::call_taker, Role::dispatcher, Role::supervisor,
+                                        Role::analyst,    Role::auditor,    Role::admin};
+inline constexpr auth::RoleSet kCallerData{Role::call_taker, Role::dispatcher, Role::supervisor};
+inline constexpr auth::RoleSet kUnitReport{Role::unit, Role::dispatcher, Role::supervisor,
+                                           Role::admin};
+inline constexpr auth::RoleSet kFleet{Role::supervisor, Role::admin};
+inline constexpr auth::RoleSet kAudit{Role::auditor, Role::supervisor, Role::admin};
+inline constexpr auth::RoleSet kAdmin{Role::admin};
+inline constexpr auth::RoleSet kOps{Role::admin, Role::supervisor};
+} // namespace roles
+
+inline constexpr std::array kRoleMatrix{
+    RouteRule{"GET", "/healthz", true, {}, "liveness and store health"},
+    RouteRule{"POST", "/api/v1/login", true, {}, "exchange user name and password for a token"},
+    RouteRule{"POST", "/api/v1/logout", false, roles::kEveryone, "revoke the calling token"},
+    RouteRule{"GET", "/api/v1/me", false, roles::kEveryone, "who the token belongs to"},
+    RouteRule{"GET", "/metrics", false, roles::kOps, "Prometheus metrics"},
+    RouteRule{"POST", "/api/v1/incidents", false, roles::kIntake, "create an incident"},
+    RouteRule{"GET", "/api/v1/incidents", false, roles::kReaders, "list incidents"},
+    RouteRule{"GET", "/api/v1/incidents/{id}", false,
+              auth::RoleSet{auth::Role::call_taker, auth::Role::dispatcher, auth::Role::supervisor,
+                            auth::Role::unit, auth::Role::analyst, auth::Role::auditor,
+                            auth::Role::admin},
+              "one incident with its assignments"},
+    RouteRule{"POST", "/api/v1/incidents/{id}/dispatch", false, roles::kCommand,
+              "assign a unit to an incident"},
+    RouteRule{"POST", "/api/v1/incidents/{id}/status", false, roles::kCommand,
+              "clear, close, cancel, divert or merge an incident"},
+    RouteRule{"GET", "/api/v1/incidents/{id}/caller", false, roles::kCallerData,
+              "caller details (personal data; every read is logged)"},
+    RouteRule{"POST", "/api/v1/units", false, roles::kFleet, "register a unit"},
+    RouteRule{"GET", "/api/v1/units", false, roles::kEveryone, "list units"},
+    RouteRule{"GET", "/api/v1/units/{id}", false, roles::kEveryone, "one unit"},
+    RouteRule{"POST", "/api/v1/units/{id}/status", false, roles::kUnitReport,
+              "change a unit's status"},
+    RouteRule{"POST", "/api/v1/units/{id}/position", false, roles::kUnitReport,
+              "report a unit's position (AVL)"},
+    RouteRule{"GET", "/api/v1/events", false, roles::kAudit,
+              "the event log after a sequence number"},
+    RouteRule{"GET", "/api/v1/stream", false, roles::kEveryone,
+              "WebSocket: every committed event, resumable"},
+    RouteRule{"GET", "/api/v1/users", false, roles::kAdmin, "list users"},
+    RouteRule{"POST", "/api/v1/users", false, roles::kAdmin, "create a user"},
+};
+
+} // namespace pingan::server

@@ -1,0 +1,22 @@
+// `pingan serve`: wires store, Board, committer, auth, router and network together.
+#pragma once
+
+#include <string>
+
+namespace pingan::server {
+
+struct ServeOptions {
+    std::string db_path;
+    std::string bind = "127.0.0.1";
+    unsigned short port = 8080;
+    unsigned threads = 0;
+    std::string port_file;  // written with the bound port once listening (for scripts/tests)
+    std::string static_dir; // built console files
+    int utc_offset_minutes = 0;
+    long long token_ttl_s = 12 * 3600;
+};
+
+// Runs until SIGINT/SIGTERM. Returns a process exit code; prints problems to stderr.
+int serve(const ServeOptions& options);
+
+} // namespace pingan::server

@@ -1,0 +1,75 @@
+#include "server/stream_hub.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace pingan::server {
+
+std::string StreamHub::event_json(const store::EventRecord& r) {
+    // The payload is stored as JSON text; it is spliced in rather than parsed and re-printed.
+    nlohmann::json head = {{"seq", r.seq},         {"at", base::format_iso8601(r.at)},
+                           {"actor", r.actor},     {"kind", r.kind},
+                           {"subject", r.subject}, {"hash", r.hash}};
+    std::string text = head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    text.pop_back(); // remove '}'
+    text += ",\"payload\":";
+    text += r.payload;
+    text += '}';
+    return text;
+}
+
+void StreamHub::subscribe(const std::shared_ptr<StreamSubscriber>& s) {
+    std::lock_guard lock(mutex_);
+    subscribers_.push_back(s);
+}
+
+void StreamHub::deliver(const FrameBatch& batch) {
+    std::vector<std::shared_ptr<StreamSubscriber>> live;
+    {
+        std::lock_guard lock(mutex_);
+        live.reserve(subscribers_.size());
+        std::erase_if(subscribers_, [&](const std::weak_ptr<StreamSubscriber>& w) {
+            auto s = w.lock();
+            if (!s) return true;
+            live.push_back(std::move(s));
+            return false;
+        });
+    }
+    for (auto& s : live)
+        s->deliver(batch);
+}
+
+void StreamHub::publish(const std::vector<store::EventRecord>& records) {
+    auto frames = std::make_shared<std::vector<StreamFrame>>();
+    frames->reserve(records.size());
+    for (const auto& r : records)
+        frames->push_back(StreamFrame{r.seq, event_json(r)});
+    deliver(frames);
+}
+
+void StreamHub::note_position(ops::Id unit_id, const ops::Position& p) {
+    std::lock_guard lock(positions_mutex_);
+    auto [it, inserted] = pending_positions_.try_emplace(unit_id, p);
+    if (!inserted && it->second.reported_at <= p.reported_at) it->second = p;
+}
+
+void StreamHub::flush_positions(base::TimeMs now) {
+    std::unordered_map<ops::Id, ops::Position> pending;
+    {
+        std::lock_guard lock(positions_mutex_);
+        pending.swap(pending_positions_);
+    }
+    if (pending.empty()) return;
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& [id, p] : pending) {
+        nlohmann::json item = ops::to_json(p);
+        item["id"] = id;
+        items.push_back(std::move(item));
+    }
+    nlohmann::json frame = {
+        {"kind", "unit.positions"}, {"at", base::format_iso8601(now)}, {"items", std::move(items)}};
+    auto frames = std::make_shared<std::vector<StreamFrame>>();
+    frames->push_back(StreamFrame{0, frame.dump()});
+    deliver(frames);
+}
+
+} // namespace pingan::server
