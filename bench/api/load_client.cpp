@@ -1,0 +1,259 @@
+// load_client: drives a running pingan server over keep-alive HTTP/1.1 connections and writes
+// the results in Google Benchmark's JSON shape (one entry per measure with counters p50_us,
+// p99_us, per_second).
+//
+// Closed loop: C connections each send the next request as soon as the last is answered
+// (throughput). Open loop: requests are due at a fixed rate whatever the server does, and
+// latency is measured from when a request was due, so queueing shows (no coordinated
+// omission). One epoll thread; requests are pre-rendered bytes.
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+    int port = 0;
+    std::string token;
+    std::string out;
+    int connections = 64;
+    double seconds = 10;
+    int units = 100; // unit ids 1..units for position updates
+};
+
+struct Connection {
+    int fd = -1;
+    std::string pending;                 // bytes still to write
+    std::string inbox;                   // bytes read, not yet a full response
+    std::deque<Clock::time_point> sent;  // when each in-flight request was due
+    bool busy = false;
+};
+
+struct Stats {
+    std::vector<double> latencies_us;
+    long ok = 0;
+    long failed = 0;
+    double seconds = 0;
+};
+
+int connect_to(int port) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Returns the length of one complete response at the start of `s` and its status, or 0.
+std::size_t complete_response(const std::string& s, int& status) {
+    const std::size_t head_end = s.find("\r\n\r\n");
+    if (head_end == std::string::npos) return 0;
+    status = std::atoi(s.c_str() + 9);
+    std::size_t body = 0;
+    // Header names are matched case-insensitively enough for our own server's output.
+    for (const char* name : {"Content-Length: ", "content-length: "}) {
+        const std::size_t at = s.find(name);
+        if (at != std::string::npos && at < head_end) body = std::strtoul(s.c_str() + at + 16, nullptr, 10);
+    }
+    const std::size_t total = head_end + 4 + body;
+    return s.size() >= total ? total : 0;
+}
+
+// Runs one measure. `make_request(i)` renders request number i. rate 0: closed loop.
+Stats run(const Options& o, double rate, const std::function<std::string(long)>& make_request) {
+    const int ep = epoll_create1(0);
+    std::vector<Connection> conns(static_cast<std::size_t>(o.connections));
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+        conns[i].fd = connect_to(o.port);
+        epoll_event ev{};
+        ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
+        ev.data.u64 = i;
+        epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
+    }
+    Stats stats;
+    long next_request = 0;
+    const auto start = Clock::now();
+    const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+    std::deque<Clock::time_point> due; // open loop: requests due but not yet sent
+
+    auto flush = [&](Connection& c) {
+        while (!c.pending.empty()) {
+            const ssize_t n = send(c.fd, c.pending.data(), c.pending.size(), MSG_NOSIGNAL);
+            if (n <= 0) return;
+            c.pending.erase(0, static_cast<std::size_t>(n));
+        }
+    };
+    auto issue = [&](Connection& c, Clock::time_point due_at) {
+        c.pending += make_request(next_request++);
+        c.sent.push_back(due_at);
+        c.busy = true;
+        flush(c);
+    };
+    if (rate == 0) {
+        for (auto& c : conns) issue(c, Clock::now());
+    }
+    const auto interval = rate > 0 ? std::chrono::duration<double>(1.0 / rate) : std::chrono::duration<double>(0);
+    long scheduled = 0;
+    std::vector<epoll_event> events(static_cast<std::size_t>(o.connections));
+    char buf[65536];
+    while (Clock::now() < end) {
+        if (rate > 0) {
+            // Everything due by now joins the queue; idle connections take from it.
+            const auto now = Clock::now();
+            while (start + std::chrono::duration_cast<Clock::duration>(interval * scheduled) <= now) {
+                due.push_back(start + std::chrono::duration_cast<Clock::duration>(interval * scheduled));
+                ++scheduled;
+            }
+            for (auto& c : conns) {
+                if (due.empty()) break;
+                if (!c.busy) {
+                    issue(c, due.front());
+                    due.pop_front();
+                }
+            }
+        }
+        const int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), rate > 0 ? 0 : 5);
+        for (int k = 0; k < n; ++k) {
+            Connection& c = conns[events[static_cast<std::size_t>(k)].data.u64];
+            if (events[static_cast<std::size_t>(k)].events & EPOLLOUT) flush(c);
+            for (;;) {
+                const ssize_t r = recv(c.fd, buf, sizeof buf, 0);
+                if (r <= 0) break;
+                c.inbox.append(buf, static_cast<std::size_t>(r));
+            }
+            int status = 0;
+            while (std::size_t len = complete_response(c.inbox, status)) {
+                c.inbox.erase(0, len);
+                const auto done = Clock::now();
+                const auto due_at = c.sent.front();
+                c.sent.pop_front();
+                c.busy = !c.sent.empty();
+                stats.latencies_us.push_back(std::chrono::duration<double, std::micro>(done - due_at).count());
+                if (status >= 200 && status < 300) ++stats.ok;
+                else ++stats.failed;
+                if (rate == 0 && done < end) issue(c, done);
+            }
+        }
+    }
+    stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    for (auto& c : conns) close(c.fd);
+    close(ep);
+    return stats;
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+    return v[i];
+}
+
+nlohmann::json entry(const std::string& name, const Stats& s, double offered_rate) {
+    const double per_second = static_cast<double>(s.ok) / s.seconds;
+    nlohmann::json j = {{"name", name},
+                        {"run_name", name},
+                        {"run_type", "iteration"},
+                        {"iterations", s.ok + s.failed},
+                        {"real_time", s.seconds * 1e6},
+                        {"cpu_time", s.seconds * 1e6},
+                        {"time_unit", "us"},
+                        {"per_second", per_second},
+                        {"p50_us", percentile(s.latencies_us, 0.50)},
+                        {"p90_us", percentile(s.latencies_us, 0.90)},
+                        {"p99_us", percentile(s.latencies_us, 0.99)},
+                        {"max_us", percentile(s.latencies_us, 1.0)},
+                        {"failed", s.failed}};
+    if (offered_rate > 0) j["offered_per_second"] = offered_rate;
+    fmt::print(stderr, "{:<32} {:>10.0f}/s  p50 {:>8.0f} us  p99 {:>8.0f} us  failed {}\n", name,
+               per_second, percentile(s.latencies_us, 0.5), percentile(s.latencies_us, 0.99), s.failed);
+    return j;
+}
+
+std::string post(const Options& o, const std::string& path, const std::string& body) {
+    return fmt::format("POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n"
+                       "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+                       path, o.token, body.size(), body);
+}
+
+std::string incident_request(const Options& o, long i) {
+    const std::string body = fmt::format(
+        R"({{"lat":{:.6f},"lon":{:.6f},"category":"theft","priority":3,"description":"load test call {} bicycle taken from rack outside the library"}})",
+        38.88 + static_cast<double>(i % 997) * 1e-4, -77.10 + static_cast<double>(i % 991) * 1e-4, i);
+    return post(o, "/api/v1/incidents", body);
+}
+
+std::string position_request(const Options& o, long i) {
+    const long unit = 1 + i % o.units;
+    const std::string body = fmt::format(R"({{"lat":{:.6f},"lon":{:.6f},"heading":{},"speed":12.5}})",
+                                         38.88 + static_cast<double>(i % 1009) * 1e-4,
+                                         -77.10 + static_cast<double>(i % 1013) * 1e-4, i % 360);
+    return post(o, fmt::format("/api/v1/units/{}/position", unit), body);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    std::vector<std::string> only;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string k = argv[i];
+        const std::string v = argv[i + 1];
+        if (k == "--port") o.port = std::stoi(v);
+        else if (k == "--token") o.token = v;
+        else if (k == "--out") o.out = v;
+        else if (k == "--connections") o.connections = std::stoi(v);
+        else if (k == "--seconds") o.seconds = std::stod(v);
+        else if (k == "--units") o.units = std::stoi(v);
+        else if (k == "--only") only.push_back(v);
+    }
+    if (o.port == 0 || o.token.empty() || o.out.empty()) {
+        fmt::print(stderr, "usage: load_client --port P --token T --out FILE [--connections C] "
+                           "[--seconds S] [--units N] [--only NAME]\n");
+        return 2;
+    }
+    auto want = [&](const std::string& n) { return only.empty() || std::find(only.begin(), only.end(), n) != only.end(); };
+    nlohmann::json benchmarks = nlohmann::json::array();
+    if (want("api_incident_create")) {
+        benchmarks.push_back(entry("api_incident_create",
+                                   run(o, 0, [&](long i) { return incident_request(o, i); }), 0));
+    }
+    if (want("api_incident_create_at_2000")) {
+        benchmarks.push_back(entry("api_incident_create_at_2000",
+                                   run(o, 2000, [&](long i) { return incident_request(o, i); }), 2000));
+    }
+    if (want("api_position_update")) {
+        benchmarks.push_back(entry("api_position_update",
+                                   run(o, 0, [&](long i) { return position_request(o, i); }), 0));
+    }
+    nlohmann::json doc = {{"context",
+                           {{"executable", "load_client"},
+                            {"connections", o.connections},
+                            {"seconds_per_measure", o.seconds}}},
+                          {"benchmarks", benchmarks}};
+    std::ofstream(o.out) << doc.dump(2) << "\n";
+    return 0;
+}
