@@ -2,9 +2,9 @@
 // time value) so that tests and replay control time.
 #pragma once
 
-#include "base/time.hpp"
-
 #include <atomic>
+
+#include "base/time.hpp"
 
 namespace pingan::base {
 

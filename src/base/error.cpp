@@ -49,12 +49,16 @@ static_assert(table_matches_enum(), "kErrorTable rows must be in enum order");
 
 } // namespace
 
-const ErrorInfo& info(Code code) { return kErrorTable[static_cast<std::size_t>(code)]; }
+const ErrorInfo& info(Code code) {
+    return kErrorTable[static_cast<std::size_t>(code)];
+}
 
 Error error(Code code, std::string field, std::string detail) {
     return Error{code, std::move(field), std::move(detail)};
 }
 
-Error error(Code code, std::string detail) { return Error{code, {}, std::move(detail)}; }
+Error error(Code code, std::string detail) {
+    return Error{code, {}, std::move(detail)};
+}
 
 } // namespace pingan::base

@@ -11,18 +11,18 @@ namespace pingan::base {
 enum class Code : std::uint16_t {
     ok = 0,
     // Request shape (HTTP bodies, query strings, CLI arguments).
-    malformed_json,   // body is not JSON, or not UTF-8
-    field_missing,    // a required field is absent
-    field_type,       // a field has the wrong JSON type
-    field_invalid,    // a field's value is out of range or not one of the allowed values
-    field_too_long,   // a string field exceeds its limit
-    body_too_large,   // request body over the server's limit
-    bad_argument,     // CLI or query-string argument invalid
+    malformed_json, // body is not JSON, or not UTF-8
+    field_missing,  // a required field is absent
+    field_type,     // a field has the wrong JSON type
+    field_invalid,  // a field's value is out of range or not one of the allowed values
+    field_too_long, // a string field exceeds its limit
+    body_too_large, // request body over the server's limit
+    bad_argument,   // CLI or query-string argument invalid
     // Authentication and authorisation.
-    unauthenticated,  // no token, unknown token, or expired token
-    forbidden,        // the caller's role may not use this route
-    login_failed,     // wrong user name or password (never says which)
-    rate_limited,     // too many failed logins; retry later
+    unauthenticated, // no token, unknown token, or expired token
+    forbidden,       // the caller's role may not use this route
+    login_failed,    // wrong user name or password (never says which)
+    rate_limited,    // too many failed logins; retry later
     // Lookups.
     not_found,          // no such route
     method_not_allowed, // route exists, method does not
@@ -66,7 +66,8 @@ struct Error {
     std::string_view slug() const { return info(code).slug; }
 };
 
-// Convenience constructors so that handlers read `return error(Code::unknown_unit, "unit_id", ...)`.
+// Convenience constructors so that handlers read `return error(Code::unknown_unit, "unit_id",
+// ...)`.
 Error error(Code code, std::string field, std::string detail);
 Error error(Code code, std::string detail);
 

@@ -100,7 +100,8 @@ std::optional<TimeMs> parse_iso8601(std::string_view s) {
                 ++pos;
             }
             if (digits == 0) return std::nullopt;
-            for (int i = digits; i < 3; ++i) ms *= 10;
+            for (int i = digits; i < 3; ++i)
+                ms *= 10;
             c.millisecond = ms;
         }
     }

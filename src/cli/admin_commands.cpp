@@ -84,7 +84,7 @@ int user_add(const UserAdd& o) {
         payload["unit_id"] = o.unit_id;
     }
     change.events.push_back(
-        ops::Event{now, cli_actor(), "user.created", "user/" + o.name, payload});
+        ops::Event::log_only(now, cli_actor(), "user.created", "user/" + o.name, payload));
     change.side.emplace_back(
         store::UserWrite{o.name, o.role, auth::hash_password(password), now, unit_id});
     auto result = (*store)->commit(std::span<const store::Change>(&change, 1));

@@ -9,7 +9,6 @@ namespace {
 
 using base::Code;
 using base::error;
-using nlohmann::json;
 
 constexpr std::uint8_t kUnknownStatus = 0xff;
 
@@ -105,7 +104,7 @@ base::Result<Unit*> Board::find_unit(Id id, std::string_view field) {
 }
 
 void Board::set_status(Incident& incident, IncidentStatus to, std::string_view actor, TimeMs at,
-                       std::vector<Event>& out, json extra) {
+                       std::vector<Event>& out, std::string_view reason) {
     const IncidentStatus from = incident.status;
     incident.status = to;
     incident.updated_at = at;
@@ -130,28 +129,40 @@ void Board::set_status(Incident& incident, IncidentStatus to, std::string_view a
     }
     // The payload is the incident after the change plus what changed, so that projections
     // are plain upserts and the log alone can rebuild them.
-    json payload = to_json(incident);
-    payload["from"] = to_string(from);
-    payload["to"] = to_string(to);
-    for (auto& [key, value] : extra.items())
-        payload[key] = value;
+    std::string payload;
+    payload.reserve(640);
+    base::JsonWriter w(payload);
+    w.begin_object();
+    write_fields(w, incident);
+    w.field("from", to_string(from)).field("to", to_string(to));
+    if (!reason.empty()) w.field("reason", reason);
+    w.end_object();
     out.push_back(Event{at, std::string(actor), "incident.status", subject("incident", incident.id),
-                        std::move(payload)});
+                        std::move(payload), incident});
     remember_status(incident.id, to);
 }
 
 void Board::set_status(Unit& unit, UnitStatus to, std::string_view actor, TimeMs at,
                        std::vector<Event>& out) {
-    json payload = {{"id", unit.id},
-                    {"callsign", unit.callsign},
-                    {"from", to_string(unit.status)},
-                    {"to", to_string(to)}};
-    if (unit.incident_id) payload["incident_id"] = *unit.incident_id;
-    if (unit.assignment_id) payload["assignment_id"] = *unit.assignment_id;
+    std::string payload;
+    base::JsonWriter w(payload);
+    w.begin_object()
+        .field("id", unit.id)
+        .field("callsign", unit.callsign)
+        .field("from", to_string(unit.status))
+        .field("to", to_string(to));
+    if (unit.incident_id) w.field("incident_id", *unit.incident_id);
+    if (unit.assignment_id) w.field("assignment_id", *unit.assignment_id);
+    w.end_object();
+    UnitStatusChange change{unit.id, to, at, std::nullopt, std::nullopt};
+    if (is_assigned(to)) {
+        change.incident_id = unit.incident_id;
+        change.assignment_id = unit.assignment_id;
+    }
     unit.status = to;
     unit.status_at = at;
-    out.push_back(
-        Event{at, std::string(actor), "unit.status", subject("unit", unit.id), std::move(payload)});
+    out.push_back(Event{at, std::string(actor), "unit.status", subject("unit", unit.id),
+                        std::move(payload), change});
 }
 
 void Board::update_assignment(Assignment& a, std::string_view field, TimeMs at,
@@ -159,10 +170,13 @@ void Board::update_assignment(Assignment& a, std::string_view field, TimeMs at,
     if (field == "en_route_at") a.en_route_at = at;
     if (field == "on_scene_at") a.on_scene_at = at;
     if (field == "cleared_at") a.cleared_at = at;
-    json payload = to_json(a);
-    payload["changed"] = field;
+    std::string payload;
+    base::JsonWriter w(payload);
+    w.begin_object();
+    write_fields(w, a);
+    w.field("changed", field).end_object();
     out.push_back(Event{at, std::string(actor), "assignment.updated", subject("assignment", a.id),
-                        std::move(payload)});
+                        std::move(payload), a});
 }
 
 Id Board::release(Unit& unit, std::string_view actor, TimeMs at, std::vector<Event>& out) {
@@ -201,7 +215,7 @@ base::Result<Incident> Board::create_incident(const NewIncident& in, std::string
     ++last_number_by_year_[year];
     remember_status(incident.id, incident.status);
     out.push_back(Event{at, std::string(actor), "incident.created",
-                        subject("incident", incident.id), to_json(incident)});
+                        subject("incident", incident.id), to_json_text(incident), incident});
     open_.emplace(incident.id, incident);
     return incident;
 }
@@ -240,7 +254,7 @@ base::Result<Assignment> Board::dispatch(Id incident_id, Id unit_id, std::string
     a.dispatched_at = at;
     a.dispatched_by = std::string(actor);
     out.push_back(Event{at, std::string(actor), "assignment.created", subject("assignment", a.id),
-                        to_json(a)});
+                        to_json_text(a), a});
     u.incident_id = inc.id;
     u.assignment_id = a.id;
     set_status(u, UnitStatus::dispatched, actor, at, out);
@@ -271,7 +285,6 @@ base::Result<Incident> Board::change_incident_status(Id incident_id, IncidentSta
                      fmt::format("status: incident {} cannot go from {} to {}", label(inc),
                                  to_string(inc.status), to_string(to)));
     }
-    json extra = json::object();
     if (to == IncidentStatus::merged) {
         if (!details.merged_into) {
             return error(Code::field_missing, "merged_into",
@@ -283,13 +296,8 @@ base::Result<Incident> Board::change_incident_status(Id incident_id, IncidentSta
                 fmt::format("merged_into: {} is not another open incident", *details.merged_into));
         }
         inc.merged_into = details.merged_into;
-        extra["merged_into"] = *details.merged_into;
     }
-    if (!details.reason.empty()) extra["reason"] = details.reason;
-    if (to == IncidentStatus::closed) {
-        inc.disposition = details.disposition;
-        extra["disposition"] = details.disposition;
-    }
+    if (to == IncidentStatus::closed) inc.disposition = details.disposition;
 
     // Clearing or cancelling releases every unit still on the incident.
     if (to == IncidentStatus::cleared || to == IncidentStatus::cancelled) {
@@ -299,7 +307,7 @@ base::Result<Incident> Board::change_incident_status(Id incident_id, IncidentSta
         for (Id a : assignments)
             release(units_.at(active_.at(a).unit_id), actor, at, out);
     }
-    set_status(inc, to, actor, at, out, std::move(extra));
+    set_status(inc, to, actor, at, out, details.reason);
     Incident result = inc;
     if (is_terminal(to)) open_.erase(inc.id);
     return result;
@@ -322,7 +330,8 @@ base::Result<Unit> Board::create_unit(const NewUnit& in, std::string_view actor,
     u.status_at = at;
     u.position = in.position;
     callsigns_.insert(u.callsign);
-    out.push_back(Event{at, std::string(actor), "unit.created", subject("unit", u.id), to_json(u)});
+    out.push_back(
+        Event{at, std::string(actor), "unit.created", subject("unit", u.id), to_json_text(u), u});
     units_.emplace(u.id, u);
     return u;
 }
@@ -359,7 +368,7 @@ base::Result<Unit> Board::change_unit_status(Id unit_id, UnitStatus to, std::str
                 set_status(*inc, IncidentStatus::cleared, actor, at, out);
             } else if (inc->status == IncidentStatus::dispatched) {
                 set_status(*inc, IncidentStatus::received, actor, at, out,
-                           {{"reason", "all units recalled before arrival"}});
+                           "all units recalled before arrival");
             }
         }
         return u;

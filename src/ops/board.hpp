@@ -91,7 +91,7 @@ private:
     base::Result<Incident*> find_open_incident(Id id, std::string_view field);
     base::Result<Unit*> find_unit(Id id, std::string_view field);
     void set_status(Incident& incident, IncidentStatus to, std::string_view actor, TimeMs at,
-                    std::vector<Event>& out, nlohmann::json extra = nlohmann::json::object());
+                    std::vector<Event>& out, std::string_view reason = {});
     void set_status(Unit& unit, UnitStatus to, std::string_view actor, TimeMs at,
                     std::vector<Event>& out);
     void update_assignment(Assignment& a, std::string_view field, TimeMs at, std::string_view actor,

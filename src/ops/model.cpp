@@ -3,82 +3,127 @@
 #include <fmt/core.h>
 
 namespace pingan::ops {
-namespace {
 
-nlohmann::json time_or_null(const std::optional<TimeMs>& t) {
-    return t ? nlohmann::json(base::format_iso8601(*t)) : nlohmann::json(nullptr);
-}
-
-} // namespace
+using base::JsonWriter;
 
 std::string incident_number(int year, std::int64_t sequence) {
     return fmt::format("{:04d}-{:06d}", year, sequence);
 }
 
+Event Event::log_only(TimeMs at, std::string actor, std::string kind, std::string subject,
+                      const nlohmann::json& payload) {
+    return Event{at,
+                 std::move(actor),
+                 std::move(kind),
+                 std::move(subject),
+                 payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                 std::monostate{}};
+}
+
+void write_fields(JsonWriter& w, const Incident& i) {
+    w.field("id", i.id)
+        .field("number", i.number)
+        .field("status", to_string(i.status))
+        .field("category", i.category)
+        .field("priority", i.priority)
+        .field("lat", i.location.lat)
+        .field("lon", i.location.lon)
+        .field("address", i.address)
+        .field("description", i.description)
+        .time_field("received_at", i.received_at)
+        .time_field("dispatched_at", i.dispatched_at)
+        .time_field("on_scene_at", i.on_scene_at)
+        .time_field("cleared_at", i.cleared_at)
+        .time_field("closed_at", i.closed_at)
+        .field("disposition", i.disposition)
+        .field("merged_into", i.merged_into)
+        .field("created_by", i.created_by)
+        .time_field("updated_at", i.updated_at)
+        .field("has_caller", i.has_caller);
+}
+
+void write_position(JsonWriter& w, const Position& p) {
+    w.begin_object()
+        .field("lat", p.at.lat)
+        .field("lon", p.at.lon)
+        .time_field("at", p.reported_at)
+        .field("heading", p.heading_deg)
+        .field("speed", p.speed_mps)
+        .end_object();
+}
+
+void write_fields(JsonWriter& w, const Unit& u) {
+    w.field("id", u.id)
+        .field("callsign", u.callsign)
+        .field("agency", to_string(u.agency))
+        .field("type", u.type);
+    w.key("capabilities").begin_array();
+    for (const auto& c : u.capabilities)
+        w.value(c);
+    w.end_array();
+    w.field("home_station", u.home_station)
+        .field("status", to_string(u.status))
+        .time_field("status_at", u.status_at);
+    w.key("position");
+    if (u.position) {
+        write_position(w, *u.position);
+    } else {
+        w.null();
+    }
+    w.field("incident_id", u.incident_id).field("assignment_id", u.assignment_id);
+}
+
+void write_fields(JsonWriter& w, const Assignment& a) {
+    w.field("id", a.id)
+        .field("incident_id", a.incident_id)
+        .field("unit_id", a.unit_id)
+        .time_field("dispatched_at", a.dispatched_at)
+        .time_field("en_route_at", a.en_route_at)
+        .time_field("on_scene_at", a.on_scene_at)
+        .time_field("cleared_at", a.cleared_at)
+        .field("dispatched_by", a.dispatched_by);
+}
+
+namespace {
+
+template <class T>
+std::string text_of(const T& record) {
+    std::string out;
+    out.reserve(512);
+    JsonWriter w(out);
+    w.begin_object();
+    write_fields(w, record);
+    w.end_object();
+    return out;
+}
+
+} // namespace
+
+std::string to_json_text(const Incident& i) {
+    return text_of(i);
+}
+std::string to_json_text(const Unit& u) {
+    return text_of(u);
+}
+std::string to_json_text(const Assignment& a) {
+    return text_of(a);
+}
+
 nlohmann::json to_json(const Incident& i) {
-    return {
-        {"id", i.id},
-        {"number", i.number},
-        {"status", to_string(i.status)},
-        {"category", i.category},
-        {"priority", i.priority},
-        {"lat", i.location.lat},
-        {"lon", i.location.lon},
-        {"address", i.address},
-        {"description", i.description},
-        {"received_at", base::format_iso8601(i.received_at)},
-        {"dispatched_at", time_or_null(i.dispatched_at)},
-        {"on_scene_at", time_or_null(i.on_scene_at)},
-        {"cleared_at", time_or_null(i.cleared_at)},
-        {"closed_at", time_or_null(i.closed_at)},
-        {"disposition", i.disposition},
-        {"merged_into", i.merged_into ? nlohmann::json(*i.merged_into) : nlohmann::json(nullptr)},
-        {"created_by", i.created_by},
-        {"updated_at", base::format_iso8601(i.updated_at)},
-        {"has_caller", i.has_caller},
-    };
+    return nlohmann::json::parse(to_json_text(i));
+}
+nlohmann::json to_json(const Unit& u) {
+    return nlohmann::json::parse(to_json_text(u));
+}
+nlohmann::json to_json(const Assignment& a) {
+    return nlohmann::json::parse(to_json_text(a));
 }
 
 nlohmann::json to_json(const Position& p) {
-    nlohmann::json j = {{"lat", p.at.lat},
-                        {"lon", p.at.lon},
-                        {"at", base::format_iso8601(p.reported_at)},
-                        {"heading", nullptr},
-                        {"speed", nullptr}};
-    if (p.heading_deg) j["heading"] = *p.heading_deg;
-    if (p.speed_mps) j["speed"] = *p.speed_mps;
-    return j;
-}
-
-nlohmann::json to_json(const Unit& u) {
-    nlohmann::json j = {
-        {"id", u.id},
-        {"callsign", u.callsign},
-        {"agency", to_string(u.agency)},
-        {"type", u.type},
-        {"capabilities", u.capabilities},
-        {"home_station", u.home_station},
-        {"status", to_string(u.status)},
-        {"status_at", base::format_iso8601(u.status_at)},
-        {"position", u.position ? to_json(*u.position) : nlohmann::json(nullptr)},
-        {"incident_id", u.incident_id ? nlohmann::json(*u.incident_id) : nlohmann::json(nullptr)},
-        {"assignment_id",
-         u.assignment_id ? nlohmann::json(*u.assignment_id) : nlohmann::json(nullptr)},
-    };
-    return j;
-}
-
-nlohmann::json to_json(const Assignment& a) {
-    return {
-        {"id", a.id},
-        {"incident_id", a.incident_id},
-        {"unit_id", a.unit_id},
-        {"dispatched_at", base::format_iso8601(a.dispatched_at)},
-        {"en_route_at", time_or_null(a.en_route_at)},
-        {"on_scene_at", time_or_null(a.on_scene_at)},
-        {"cleared_at", time_or_null(a.cleared_at)},
-        {"dispatched_by", a.dispatched_by},
-    };
+    std::string out;
+    JsonWriter w(out);
+    write_position(w, p);
+    return nlohmann::json::parse(out);
 }
 
 } // namespace pingan::ops

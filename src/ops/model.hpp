@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_writer.hpp"
 #include "base/time.hpp"
 #include "geo/latlon.hpp"
 #include "ops/status.hpp"
@@ -74,16 +76,44 @@ struct Assignment {
     bool active() const { return !cleared_at.has_value(); }
 };
 
+// A unit's new status, as the projection needs it.
+struct UnitStatusChange {
+    Id id = 0;
+    UnitStatus to = UnitStatus::available;
+    TimeMs at = 0;
+    std::optional<Id> incident_id;   // while assigned
+    std::optional<Id> assignment_id; // while assigned
+};
+
+// What an event changes, typed, so that projections need not parse the payload text.
+// monostate: a log-only event (logins, reads of personal data, digests…).
+using EventRecordData = std::variant<std::monostate, Incident, Unit, Assignment, UnitStatusChange>;
+
 // A domain event before it is stored: the store adds seq, prev_hash and hash.
 struct Event {
     TimeMs at = 0;
-    std::string actor;   // user name of who caused it ("system" for automatic steps)
-    std::string kind;    // e.g. "incident.created"
-    std::string subject; // e.g. "incident/12"
-    nlohmann::json payload;
+    std::string actor;    // user name of who caused it ("system" for automatic steps)
+    std::string kind;     // e.g. "incident.created"
+    std::string subject;  // e.g. "incident/12"
+    std::string payload;  // compact JSON text; stored and hashed exactly as is
+    EventRecordData data; // the same facts, typed, for projections
+
+    // A log-only event whose payload is given as a JSON document.
+    static Event log_only(TimeMs at, std::string actor, std::string kind, std::string subject,
+                          const nlohmann::json& payload);
 };
 
-// JSON shapes shared by events, the API and the store.
+// JSON text shapes shared by events, the API and the store. The write_*_fields functions
+// write the members of an object that is already open, so callers can add their own.
+void write_fields(base::JsonWriter& w, const Incident& i);
+void write_fields(base::JsonWriter& w, const Unit& u);
+void write_fields(base::JsonWriter& w, const Assignment& a);
+void write_position(base::JsonWriter& w, const Position& p);
+std::string to_json_text(const Incident& i);
+std::string to_json_text(const Unit& u);
+std::string to_json_text(const Assignment& a);
+
+// The same as documents, for code off the hot path and for tests.
 nlohmann::json to_json(const Incident& i);
 nlohmann::json to_json(const Unit& u);
 nlohmann::json to_json(const Assignment& a);

@@ -30,8 +30,21 @@ void add_unit_routes(Router& router, ApiContext& ctx);     // units, status, pos
 namespace api {
 // The positive integer in path segment `index`, or a problem naming the parameter.
 base::Result<ops::Id> path_id(const Request& req, std::size_t index, std::string_view name);
-// Answers `reply` with `status` and the JSON body, or with the problem.
+// Answers `reply` with `status` and the JSON text body, or with the problem.
 Operations::Done respond(Reply reply, int status);
+// A JSON object {"items": [...]} from records already rendered as JSON text.
+template <class Range, class Render>
+std::string items_body(const Range& records, Render render) {
+    std::string body = R"({"items":[)";
+    bool first = true;
+    for (const auto& r : records) {
+        if (!first) body += ',';
+        first = false;
+        body += render(r);
+    }
+    body += "]}";
+    return body;
+}
 // Query integer parameter within [min, max], or the default when absent.
 base::Result<std::int64_t> query_int(const Request& req, const std::string& name,
                                      std::int64_t fallback, std::int64_t min, std::int64_t max);

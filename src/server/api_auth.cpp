@@ -64,29 +64,27 @@ void login(ApiContext& ctx, Request& req, Reply reply) {
         store::SessionRecord session{auth::token_hash(token), user->username, user->role, t,
                                      t + ctx.token_ttl_ms,    user->unit_id};
         ctx.ops.execute(
-            [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<json> {
-                change.events.push_back(
-                    ops::Event{at,
-                               session.username,
-                               "session.opened",
-                               "user/" + session.username,
-                               {{"username", session.username},
-                                {"role", session.role},
-                                {"expires_at", base::format_iso8601(session.expires_at)}}});
+            [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
+                change.events.push_back(ops::Event::log_only(
+                    at, session.username, "session.opened", "user/" + session.username,
+                    {{"username", session.username},
+                     {"role", session.role},
+                     {"expires_at", base::format_iso8601(session.expires_at)}}));
                 change.side.emplace_back(store::SessionWrite{session, false});
                 return json{{"token", token},
                             {"username", session.username},
                             {"role", session.role},
                             {"unit_id", session.unit_id ? json(*session.unit_id) : json(nullptr)},
-                            {"expires_at", base::format_iso8601(session.expires_at)}};
+                            {"expires_at", base::format_iso8601(session.expires_at)}}
+                    .dump();
             },
-            [&ctx, session, reply = std::move(reply)](base::Result<json> result) {
+            [&ctx, session, reply = std::move(reply)](base::Result<std::string> result) {
                 if (!result) return reply(Response::problem(result.error()));
                 ctx.sessions.add(session.token_hash,
                                  {auth::Principal{session.username, *auth::parse_role(session.role),
                                                   session.unit_id},
                                   session.expires_at});
-                reply(Response::json(200, result.value()));
+                reply(Response{200, "application/json", std::move(result).value(), {}});
             });
     });
 }
@@ -97,16 +95,16 @@ void logout(ApiContext& ctx, Request& req, Reply reply) {
     const std::string hash = auth::token_hash(token);
     const std::string actor = req.principal.username;
     ctx.ops.execute(
-        [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<json> {
-            change.events.push_back(
-                ops::Event{at, actor, "session.revoked", "user/" + actor, {{"username", actor}}});
+        [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
+            change.events.push_back(ops::Event::log_only(at, actor, "session.revoked",
+                                                         "user/" + actor, {{"username", actor}}));
             store::SessionRecord s;
             s.token_hash = hash;
             s.created_at = at;
             change.side.emplace_back(store::SessionWrite{s, true});
-            return json();
+            return std::string();
         },
-        [&ctx, hash, reply = std::move(reply)](base::Result<json> result) {
+        [&ctx, hash, reply = std::move(reply)](base::Result<std::string> result) {
             if (!result) return reply(Response::problem(result.error()));
             ctx.sessions.revoke(hash);
             reply(Response::no_content());
@@ -139,7 +137,8 @@ void create_user(ApiContext& ctx, Request& req, Reply reply) {
                        unit_id, reply = std::move(reply)]() mutable {
         const std::string hash = auth::hash_password(password);
         ctx.ops.execute(
-            [&](ops::Board& board, base::TimeMs at, store::Change& change) -> base::Result<json> {
+            [&](ops::Board& board, base::TimeMs at,
+                store::Change& change) -> base::Result<std::string> {
                 if (unit_id && board.unit(*unit_id) == nullptr) {
                     return base::error(Code::unknown_unit, "unit_id",
                                        fmt::format("unit_id: no unit with id {}", *unit_id));
@@ -147,9 +146,9 @@ void create_user(ApiContext& ctx, Request& req, Reply reply) {
                 json payload = {{"username", username}, {"role", role}};
                 if (unit_id) payload["unit_id"] = *unit_id;
                 change.events.push_back(
-                    ops::Event{at, actor, "user.created", "user/" + username, payload});
+                    ops::Event::log_only(at, actor, "user.created", "user/" + username, payload));
                 change.side.emplace_back(store::UserWrite{username, role, hash, at, unit_id});
-                return payload;
+                return payload.dump();
             },
             api::respond(std::move(reply), 201));
     });

@@ -19,13 +19,13 @@ base::Result<ops::Id> path_id(const Request& req, std::size_t index, std::string
 }
 
 Operations::Done respond(Reply reply, int status) {
-    return [reply = std::move(reply), status](base::Result<nlohmann::json> r) {
+    return [reply = std::move(reply), status](base::Result<std::string> r) {
         if (!r) {
             reply(Response::problem(r.error()));
         } else if (status == 204) {
             reply(Response::no_content());
         } else {
-            reply(Response::json(status, r.value()));
+            reply(Response{status, "application/json", std::move(r).value(), {}});
         }
     };
 }

@@ -1,4 +1,6 @@
 // /api/v1/incidents: intake, listing, dispatch, status, caller details.
+#include <memory>
+
 #include <fmt/core.h>
 
 #include "server/api.hpp"
@@ -65,21 +67,24 @@ void create_incident(ApiContext& ctx, Request& req, Reply reply) {
         (caller_name && !caller_name->empty()) || (caller_phone && !caller_phone->empty());
     in.has_caller = has_caller;
     const std::string actor = req.principal.username;
+    // Set by the command (which runs at once), read by the completion (after the commit).
+    auto id = std::make_shared<ops::Id>(0);
     ctx.ops.execute(
-        [&](ops::Board& board, base::TimeMs at, store::Change& change) -> base::Result<json> {
+        [&](ops::Board& board, base::TimeMs at,
+            store::Change& change) -> base::Result<std::string> {
             auto incident = board.create_incident(in, actor, at, change.events);
             if (!incident) return std::move(incident).error();
+            *id = incident->id;
             if (has_caller) {
                 change.side.emplace_back(store::CallerRecord{incident->id, caller_name.value_or(""),
                                                              caller_phone.value_or(""), at});
             }
-            return ops::to_json(*incident);
+            return change.events.front().payload; // the incident as JSON, rendered once
         },
-        [reply = std::move(reply)](base::Result<json> result) {
+        [id, reply = std::move(reply)](base::Result<std::string> result) {
             if (!result) return reply(Response::problem(result.error()));
-            Response res = Response::json(201, result.value());
-            res.headers.emplace_back("Location", fmt::format("/api/v1/incidents/{}",
-                                                             result.value()["id"].get<ops::Id>()));
+            Response res{201, "application/json", std::move(result).value(), {}};
+            res.headers.emplace_back("Location", fmt::format("/api/v1/incidents/{}", *id));
             reply(std::move(res));
         });
 }
@@ -109,12 +114,13 @@ void list_incidents(ApiContext& ctx, Request& req, Reply reply) {
     if (*before > 0) q.before_id = *before;
     auto rows = ctx.ops.store().incidents(q);
     if (!rows) return reply(Response::problem(rows.error()));
-    json items = json::array();
-    for (const auto& i : *rows)
-        items.push_back(ops::to_json(i));
-    json body = {{"items", std::move(items)}, {"next_before", nullptr}};
-    if (static_cast<std::int64_t>(rows->size()) == *limit) body["next_before"] = rows->back().id;
-    reply(Response::json(200, body));
+    std::string body =
+        api::items_body(*rows, [](const ops::Incident& i) { return ops::to_json_text(i); });
+    body.pop_back(); // reopen the object for the paging cursor
+    const bool more = static_cast<std::int64_t>(rows->size()) == *limit;
+    body += more ? fmt::format(R"(,"next_before":{}}})", rows->back().id)
+                 : std::string(R"(,"next_before":null})");
+    reply(Response{200, "application/json", std::move(body), {}});
 }
 
 void get_incident(ApiContext& ctx, Request& req, Reply reply) {
@@ -128,11 +134,18 @@ void get_incident(ApiContext& ctx, Request& req, Reply reply) {
     }
     auto assignments = ctx.ops.store().assignments_of(*id);
     if (!assignments) return reply(Response::problem(assignments.error()));
-    json body = ops::to_json(**incident);
-    body["assignments"] = json::array();
-    for (const auto& a : *assignments)
-        body["assignments"].push_back(ops::to_json(a));
-    reply(Response::json(200, body));
+    std::string body;
+    base::JsonWriter w(body);
+    w.begin_object();
+    ops::write_fields(w, **incident);
+    w.key("assignments").begin_array();
+    for (const auto& a : *assignments) {
+        w.begin_object();
+        ops::write_fields(w, a);
+        w.end_object();
+    }
+    w.end_array().end_object();
+    reply(Response{200, "application/json", std::move(body), {}});
 }
 
 void dispatch_unit(ApiContext& ctx, Request& req, Reply reply) {
@@ -143,10 +156,11 @@ void dispatch_unit(ApiContext& ctx, Request& req, Reply reply) {
     if (!r.ok()) return reply(Response::problem(r.error()));
     const std::string actor = req.principal.username;
     ctx.ops.execute(
-        [&](ops::Board& board, base::TimeMs at, store::Change& change) -> base::Result<json> {
+        [&](ops::Board& board, base::TimeMs at,
+            store::Change& change) -> base::Result<std::string> {
             auto a = board.dispatch(*id, *unit_id, actor, at, change.events);
             if (!a) return std::move(a).error();
-            return ops::to_json(*a);
+            return ops::to_json_text(*a);
         },
         api::respond(std::move(reply), 201));
 }
@@ -167,11 +181,12 @@ void change_status(ApiContext& ctx, Request& req, Reply reply) {
     const ops::IncidentStatus to = *ops::parse_incident_status(*status);
     const std::string actor = req.principal.username;
     ctx.ops.execute(
-        [&](ops::Board& board, base::TimeMs at, store::Change& change) -> base::Result<json> {
+        [&](ops::Board& board, base::TimeMs at,
+            store::Change& change) -> base::Result<std::string> {
             auto incident =
                 board.change_incident_status(*id, to, details, actor, at, change.events);
             if (!incident) return std::move(incident).error();
-            return ops::to_json(*incident);
+            return ops::to_json_text(*incident);
         },
         api::respond(std::move(reply), 200));
 }
@@ -191,16 +206,15 @@ void get_caller(ApiContext& ctx, Request& req, Reply reply) {
     const store::CallerRecord record = **caller;
     const std::string actor = req.principal.username;
     ctx.ops.execute(
-        [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<json> {
-            change.events.push_back(ops::Event{at,
-                                               actor,
-                                               "caller.read",
-                                               fmt::format("incident/{}", record.incident_id),
-                                               {{"incident_id", record.incident_id}}});
+        [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
+            change.events.push_back(ops::Event::log_only(
+                at, actor, "caller.read", fmt::format("incident/{}", record.incident_id),
+                {{"incident_id", record.incident_id}}));
             return json{{"incident_id", record.incident_id},
                         {"name", record.name},
                         {"phone", record.phone},
-                        {"recorded_at", base::format_iso8601(record.recorded_at)}};
+                        {"recorded_at", base::format_iso8601(record.recorded_at)}}
+                .dump();
         },
         api::respond(std::move(reply), 200));
 }

@@ -56,11 +56,12 @@ void create_unit(ApiContext& ctx, Request& req, Reply reply) {
     in.home_station = home_station.value_or("");
     const std::string actor = req.principal.username;
     ctx.ops.execute(
-        [&](ops::Board& board, base::TimeMs at, store::Change& change) -> base::Result<json> {
+        [&](ops::Board& board, base::TimeMs at,
+            store::Change& change) -> base::Result<std::string> {
             if (lat) in.position = ops::Position{{*lat, *lon}, std::nullopt, std::nullopt, at};
             auto unit = board.create_unit(in, actor, at, change.events);
             if (!unit) return std::move(unit).error();
-            return ops::to_json(*unit);
+            return change.events.front().payload;
         },
         api::respond(std::move(reply), 201));
 }
@@ -77,11 +78,15 @@ void list_units(ApiContext& ctx, Request& req, Reply reply) {
     }
     auto units = ctx.ops.store().units();
     if (!units) return reply(Response::problem(units.error()));
-    json items = json::array();
+    std::vector<const ops::Unit*> wanted;
     for (const auto& u : *units) {
-        if (!status || u.status == *status) items.push_back(ops::to_json(u));
+        if (!status || u.status == *status) wanted.push_back(&u);
     }
-    reply(Response::json(200, {{"items", std::move(items)}}));
+    reply(
+        Response{200,
+                 "application/json",
+                 api::items_body(wanted, [](const ops::Unit* u) { return ops::to_json_text(*u); }),
+                 {}});
 }
 
 void get_unit(ApiContext& ctx, Request& req, Reply reply) {
@@ -93,7 +98,7 @@ void get_unit(ApiContext& ctx, Request& req, Reply reply) {
         return reply(Response::problem(
             base::error(Code::unknown_unit, "id", fmt::format("id: no unit with id {}", *id))));
     }
-    reply(Response::json(200, ops::to_json(**unit)));
+    reply(Response{200, "application/json", ops::to_json_text(**unit), {}});
 }
 
 void change_unit_status(ApiContext& ctx, Request& req, Reply reply) {
@@ -109,10 +114,11 @@ void change_unit_status(ApiContext& ctx, Request& req, Reply reply) {
     const ops::UnitStatus to = *ops::parse_unit_status(*status);
     const std::string actor = req.principal.username;
     ctx.ops.execute(
-        [&](ops::Board& board, base::TimeMs at, store::Change& change) -> base::Result<json> {
+        [&](ops::Board& board, base::TimeMs at,
+            store::Change& change) -> base::Result<std::string> {
             auto unit = board.change_unit_status(*id, to, actor, at, change.events);
             if (!unit) return std::move(unit).error();
-            return ops::to_json(*unit);
+            return ops::to_json_text(*unit);
         },
         api::respond(std::move(reply), 200));
 }
@@ -135,13 +141,13 @@ void report_position(ApiContext& ctx, Request& req, Reply reply) {
     ops::Position p{{*lat, *lon}, heading, speed, at.value_or(now)};
     const ops::Id unit_id = *id;
     ctx.ops.execute(
-        [&](ops::Board& board, base::TimeMs, store::Change& change) -> base::Result<json> {
+        [&](ops::Board& board, base::TimeMs, store::Change& change) -> base::Result<std::string> {
             auto unit = board.update_position(unit_id, p);
             if (!unit) return std::move(unit).error();
             change.side.emplace_back(store::PositionRecord{unit_id, p});
-            return json();
+            return std::string();
         },
-        [&ctx, unit_id, p, reply = std::move(reply)](base::Result<json> result) {
+        [&ctx, unit_id, p, reply = std::move(reply)](base::Result<std::string> result) {
             if (!result) return reply(Response::problem(result.error()));
             ctx.metrics.positions(1);
             ctx.ops.hub().note_position(unit_id, p);

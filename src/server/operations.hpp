@@ -10,8 +10,6 @@
 #include <memory>
 #include <mutex>
 
-#include <nlohmann/json.hpp>
-
 #include "base/clock.hpp"
 #include "ops/board.hpp"
 #include "server/metrics.hpp"
@@ -24,10 +22,10 @@ namespace pingan::server {
 class Operations {
 public:
     // A command: reads and changes the Board, adds its events and side writes to `change`,
-    // and returns the body to answer with once the change is durable.
+    // and returns the body (JSON text) to answer with once the change is durable.
     using Command =
-        std::function<base::Result<nlohmann::json>(ops::Board&, base::TimeMs now, store::Change&)>;
-    using Done = std::function<void(base::Result<nlohmann::json>)>;
+        std::function<base::Result<std::string>(ops::Board&, base::TimeMs now, store::Change&)>;
+    using Done = std::function<void(base::Result<std::string>)>;
 
     Operations(store::Store& store, const base::Clock& clock, ops::BoardConfig config,
                StreamHub& hub, Metrics& metrics);

@@ -2,18 +2,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_writer.hpp"
+
 namespace pingan::server {
 
 std::string StreamHub::event_json(const store::EventRecord& r) {
     // The payload is stored as JSON text; it is spliced in rather than parsed and re-printed.
-    nlohmann::json head = {{"seq", r.seq},         {"at", base::format_iso8601(r.at)},
-                           {"actor", r.actor},     {"kind", r.kind},
-                           {"subject", r.subject}, {"hash", r.hash}};
-    std::string text = head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    text.pop_back(); // remove '}'
-    text += ",\"payload\":";
-    text += r.payload;
-    text += '}';
+    std::string text;
+    text.reserve(r.payload.size() + 256);
+    base::JsonWriter w(text);
+    w.begin_object()
+        .field("seq", r.seq)
+        .time_field("at", r.at)
+        .field("actor", r.actor)
+        .field("kind", r.kind)
+        .field("subject", r.subject)
+        .field("hash", r.hash);
+    w.key("payload").raw(r.payload).end_object();
     return text;
 }
 

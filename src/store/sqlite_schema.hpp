@@ -87,7 +87,9 @@ CREATE TABLE positions (
     heading REAL,
     speed   REAL
 );
-CREATE INDEX positions_unit ON positions(unit_id, at);
+-- Indexed by time only: appends touch one index page per commit, where (unit_id, at) touched
+-- one per unit. A unit's track is read by time window, filtered by unit.
+CREATE INDEX positions_at ON positions(at);
 
 CREATE TABLE callers (
     incident_id INTEGER PRIMARY KEY,

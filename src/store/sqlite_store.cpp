@@ -1,5 +1,7 @@
 #include "store/sqlite_store.hpp"
 
+#include <unordered_map>
+
 #include <fmt/core.h>
 #include <sqlite3.h>
 
@@ -132,6 +134,20 @@ base::Error constraint_error(const SqliteError& e) {
     return base::error(Code::internal, fmt::format("store constraint failed: {}", what));
 }
 
+// The newest report per unit among the positions of one commit.
+struct LatestPositions {
+    std::vector<PositionRecord> records;
+    std::unordered_map<Id, std::size_t> index;
+    void add(const PositionRecord& p) {
+        auto [it, inserted] = index.try_emplace(p.unit_id, records.size());
+        if (inserted) {
+            records.push_back(p);
+        } else if (records[it->second].position.reported_at <= p.position.reported_at) {
+            records[it->second] = p;
+        }
+    }
+};
+
 } // namespace
 
 class SqliteStore::ReaderLease {
@@ -192,7 +208,7 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes) 
     result.errors.resize(changes.size());
     result.ranges.resize(changes.size());
     try {
-        db.exec("BEGIN IMMEDIATE");
+        db.prepare("BEGIN IMMEDIATE").run();
         // The head is read inside the transaction: another process (pingan user add) may
         // have appended since our last commit.
         std::int64_t seq = 0;
@@ -204,12 +220,13 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes) 
         }
         head.reset();
 
+        LatestPositions latest; // one units update per unit per commit, however many reports
         for (std::size_t i = 0; i < changes.size(); ++i) {
             const Change& change = changes[i];
             const std::size_t records_before = result.records.size();
             const std::int64_t seq_before = seq;
             const std::string prev_before = prev;
-            db.exec("SAVEPOINT change");
+            db.prepare("SAVEPOINT change").run();
             try {
                 for (const ops::Event& e : change.events) {
                     EventRecord r;
@@ -218,8 +235,7 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes) 
                     r.actor = e.actor;
                     r.kind = e.kind;
                     r.subject = e.subject;
-                    r.payload =
-                        e.payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                    r.payload = e.payload;
                     r.prev_hash = prev;
                     r.hash = event_hash(r);
                     prev = r.hash;
@@ -237,9 +253,11 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes) 
                     sqlite::project_event(db, e);
                     result.records.push_back(std::move(r));
                 }
-                for (const SideWrite& w : change.side)
+                for (const SideWrite& w : change.side) {
                     sqlite::apply_side_write(db, w);
-                db.exec("RELEASE change");
+                    if (const auto* p = std::get_if<PositionRecord>(&w)) latest.add(*p);
+                }
+                db.prepare("RELEASE change").run();
             } catch (const SqliteError& e) {
                 if (e.code != SQLITE_CONSTRAINT) throw;
                 db.exec("ROLLBACK TO change");
@@ -248,21 +266,12 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes) 
                 seq = seq_before;
                 prev = prev_before;
                 result.errors[i] = constraint_error(e);
-            } catch (const nlohmann::json::exception& e) {
-                // An event without the fields its projection needs: a programming error in
-                // the command that made it; refuse that change only.
-                db.exec("ROLLBACK TO change");
-                db.exec("RELEASE change");
-                result.records.resize(records_before);
-                seq = seq_before;
-                prev = prev_before;
-                result.errors[i] = base::error(
-                    Code::internal, fmt::format("event projection failed: {}", e.what()));
             }
             result.ranges[i] = {records_before, result.records.size()};
         }
+        sqlite::update_latest_positions(db, latest.records);
         db.reset_all();
-        db.exec("COMMIT");
+        db.prepare("COMMIT").run();
     } catch (const SqliteError& e) {
         try {
             db.exec("ROLLBACK");

@@ -1,9 +1,9 @@
-#include "base/error.hpp"
+#include <set>
+#include <string>
 
 #include <gtest/gtest.h>
 
-#include <set>
-#include <string>
+#include "base/error.hpp"
 
 using namespace pingan::base;
 

@@ -1,6 +1,6 @@
-#include "base/time.hpp"
-
 #include <gtest/gtest.h>
+
+#include "base/time.hpp"
 
 using namespace pingan::base;
 
@@ -27,9 +27,10 @@ TEST(Time, ParsesOffsetsAndVariants) {
 }
 
 TEST(Time, RefusesNonsense) {
-    for (const char* bad : {"", "2024", "2024-02-30T00:00:00Z", "2024-13-01T00:00:00Z",
-                            "2024-02-20T25:00:00Z", "2024-02-20T11:08:25", "2024-02-20T11:08:25Zjunk",
-                            "2023-02-29T00:00:00Z", "abcd-ef-ghTij:kl:mnZ", "2024-02-20T11:08:25+2"}) {
+    for (const char* bad :
+         {"", "2024", "2024-02-30T00:00:00Z", "2024-13-01T00:00:00Z", "2024-02-20T25:00:00Z",
+          "2024-02-20T11:08:25", "2024-02-20T11:08:25Zjunk", "2023-02-29T00:00:00Z",
+          "abcd-ef-ghTij:kl:mnZ", "2024-02-20T11:08:25+2"}) {
         EXPECT_FALSE(parse_iso8601(bad).has_value()) << bad;
     }
     EXPECT_TRUE(parse_iso8601("2024-02-29T00:00:00Z").has_value());

@@ -13,6 +13,10 @@ namespace {
 
 constexpr base::TimeMs kT0 = 1'795'000'000'000; // 2026-11-17
 
+nlohmann::json payload(const Event& e) {
+    return nlohmann::json::parse(e.payload);
+}
+
 std::vector<std::string> kinds(const std::vector<Event>& events) {
     std::vector<std::string> out;
     for (const auto& e : events)
@@ -83,8 +87,8 @@ TEST_F(BoardTest, CreateIncidentEmitsOneEventWithTheWholeIncident) {
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].kind, "incident.created");
     EXPECT_EQ(events[0].subject, "incident/" + std::to_string(id));
-    EXPECT_EQ(events[0].payload["status"], "received");
-    EXPECT_EQ(events[0].payload["number"], board.open_incident(id)->number);
+    EXPECT_EQ(payload(events[0])["status"], "received");
+    EXPECT_EQ(payload(events[0])["number"], board.open_incident(id)->number);
     EXPECT_EQ(events[0].actor, "taker");
 }
 
@@ -121,7 +125,7 @@ TEST_F(BoardTest, FullLifecycleWithTimeStamps) {
     ASSERT_TRUE(board.change_unit_status(u, UnitStatus::available, "u", now + 40, events).ok());
     EXPECT_EQ(kinds(events),
               (std::vector<std::string>{"unit.status", "assignment.updated", "incident.status"}));
-    EXPECT_EQ(events[1].payload["cleared_at"], base::format_iso8601(now + 40));
+    EXPECT_EQ(payload(events[1])["cleared_at"], base::format_iso8601(now + 40));
     EXPECT_EQ(status_of(i), IncidentStatus::cleared);
     EXPECT_EQ(status_of_unit(u), UnitStatus::available);
     EXPECT_TRUE(board.active_assignments_of(i).empty());
@@ -168,8 +172,8 @@ TEST_F(BoardTest, RecallingTheOnlyUnitReturnsTheIncidentToThePendingQueue) {
     events.clear();
     ASSERT_TRUE(board.change_unit_status(u, UnitStatus::available, "d", now, events).ok());
     EXPECT_EQ(status_of(i), IncidentStatus::received);
-    EXPECT_EQ(events.back().payload["from"], "dispatched");
-    EXPECT_EQ(events.back().payload["to"], "received");
+    EXPECT_EQ(payload(events.back())["from"], "dispatched");
+    EXPECT_EQ(payload(events.back())["to"], "received");
 }
 
 TEST_F(BoardTest, ClearedIncidentCanTakeUnitsAgain) {
@@ -212,7 +216,7 @@ TEST_F(BoardTest, CancelFromReceivedAndFromDispatched) {
         board.change_incident_status(b, IncidentStatus::cancelled, why, "d", now, events).ok());
     EXPECT_EQ(status_of(b), IncidentStatus::cancelled);
     EXPECT_EQ(status_of_unit(u), UnitStatus::available);
-    EXPECT_EQ(events.back().payload["reason"], why.reason);
+    EXPECT_EQ(payload(events.back())["reason"], why.reason);
 }
 
 TEST_F(BoardTest, DivertOnlyBeforeDispatch) {

@@ -39,8 +39,8 @@ TEST(Committer, BatchesConcurrentChangesAndCompletesEachOnce) {
             threads.emplace_back([&, t] {
                 for (int i = 0; i < kPerThread; ++i) {
                     Change c;
-                    c.events.push_back(
-                        ops::Event{1, "t", "test.event", "test/" + std::to_string(t), {{"i", i}}});
+                    c.events.push_back(ops::Event::log_only(
+                        1, "t", "test.event", "test/" + std::to_string(t), {{"i", i}}));
                     const int slot = t * kPerThread + i;
                     committer.submit(std::move(c), [&, slot](Committer::Outcome o) {
                         ASSERT_FALSE(o.error.has_value());

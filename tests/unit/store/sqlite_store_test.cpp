@@ -179,11 +179,14 @@ TEST_F(StoreTest, BoardRebuiltFromTheStoreMatches) {
 TEST_F(StoreTest, ARefusedChangeDoesNotTakeItsBatchDown) {
     auto hash = std::string("$argon2id$fake");
     std::vector<Change> changes(3);
-    changes[0].events.push_back(ops::Event{kT0, "cli", "user.created", "user/amy", {{"u", "amy"}}});
+    changes[0].events.push_back(
+        ops::Event::log_only(kT0, "cli", "user.created", "user/amy", {{"u", "amy"}}));
     changes[0].side.emplace_back(UserWrite{"amy", "dispatcher", hash, kT0, std::nullopt});
-    changes[1].events.push_back(ops::Event{kT0, "cli", "user.created", "user/amy", {{"u", "amy"}}});
+    changes[1].events.push_back(
+        ops::Event::log_only(kT0, "cli", "user.created", "user/amy", {{"u", "amy"}}));
     changes[1].side.emplace_back(UserWrite{"amy", "auditor", hash, kT0, std::nullopt});
-    changes[2].events.push_back(ops::Event{kT0, "cli", "user.created", "user/bob", {{"u", "bob"}}});
+    changes[2].events.push_back(
+        ops::Event::log_only(kT0, "cli", "user.created", "user/bob", {{"u", "bob"}}));
     changes[2].side.emplace_back(UserWrite{"bob", "auditor", hash, kT0, std::nullopt});
     auto r = store->commit(changes);
     ASSERT_TRUE(r.ok());
@@ -200,8 +203,9 @@ TEST_F(StoreTest, ARefusedChangeDoesNotTakeItsBatchDown) {
 
 TEST_F(StoreTest, SideWritesStayOutOfTheLog) {
     const ops::Id i = create_incident();
-    commit({ops::Event{kT0, "taker", "caller.recorded", "incident/1", {{"incident_id", i}}}},
-           {CallerRecord{i, "Wang Fang", "13800000000", kT0}});
+    commit(
+        {ops::Event::log_only(kT0, "taker", "caller.recorded", "incident/1", {{"incident_id", i}})},
+        {CallerRecord{i, "Wang Fang", "13800000000", kT0}});
     auto caller = store->caller(i).value();
     ASSERT_TRUE(caller.has_value());
     EXPECT_EQ(caller->phone, "13800000000");
