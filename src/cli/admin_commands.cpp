@@ -110,7 +110,8 @@ int audit_verify(const std::string& db) {
         fmt::print("{} events verified before the break\n", report->count);
         return kExitFailed;
     }
-    fmt::print("ok: {} events, head {}\n", report->count, report->head_hash);
+    fmt::print("ok: {} events ({} breadcrumb digests), head {}\n", report->count,
+               report->position_digests, report->head_hash);
     return kExitOk;
 }
 

@@ -16,15 +16,18 @@ struct RunState {
     int exit_code = kExitOk;
 };
 
-// Parent commands shared by several families, e.g. `pingan import osm` and `pingan import boundaries`.
+// Parent commands shared by several families, e.g. `pingan import osm` and `pingan import
+// boundaries`.
 struct Parents {
-    CLI::App* import = nullptr; // pingan import …
+    CLI::App* import = nullptr;  // pingan import …
     CLI::App* export_ = nullptr; // pingan export …
 };
 
 void add_server_commands(CLI::App& app, Parents& parents, RunState& state); // serve
 void add_admin_commands(CLI::App& app, Parents& parents, RunState& state);  // user, audit
-void add_road_commands(CLI::App& app, Parents& parents, RunState& state);   // import osm, route, nearest, coverage, export graph
+// import osm, route, nearest, coverage, export graph
+void add_road_commands(CLI::App& app, Parents& parents, RunState& state);
+void add_stream_command(CLI::App& app, RunState& state); // stream
 
 // Prints "pingan: error: <message>" to stderr and returns kExitBadInput.
 int fail_input(const std::string& message);

@@ -1,10 +1,10 @@
 // pingan: the single command-line program. `pingan --help` lists every sub-command.
-#include "cli/commands.hpp"
+#include <cstdio>
+#include <exception>
 
 #include <fmt/core.h>
 
-#include <cstdio>
-#include <exception>
+#include "cli/commands.hpp"
 
 #ifndef PINGAN_VERSION
 #define PINGAN_VERSION "0.0.0"
@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
 
     RunState state;
     Parents parents;
-    parents.import = app.add_subcommand("import", "Import road networks, boundaries or incident records");
+    parents.import =
+        app.add_subcommand("import", "Import road networks, boundaries or incident records");
     parents.import->require_subcommand(1);
     parents.export_ = app.add_subcommand("export", "Export data for independent tools");
     parents.export_->require_subcommand(1);
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     add_server_commands(app, parents, state);
     add_admin_commands(app, parents, state);
     add_road_commands(app, parents, state);
+    add_stream_command(app, state);
 
     try {
         app.parse(argc, argv);

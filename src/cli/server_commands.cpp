@@ -28,6 +28,11 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
     serve->add_option("--token-ttl", opts->token_ttl_s, "seconds a login token stays valid")
         ->check(CLI::Range(1LL, 7LL * 24 * 3600))
         ->capture_default_str();
+    serve
+        ->add_option("--digest-interval", opts->digest_interval_s,
+                     "seconds between digests of unit breadcrumbs into the event log")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
     serve->callback([opts, &state] { state.exit_code = server::serve(*opts); });
 }
 

@@ -29,11 +29,48 @@ base::Status Operations::start() {
         metrics_.commit_batch(changes, events, static_cast<double>(t.count()) / 1e6);
     };
     committer_ = std::make_unique<store::Committer>(store_, std::move(hooks));
+    housekeeping_ = std::thread([this] {
+        std::unique_lock lock(housekeeping_mutex_);
+        while (!housekeeping_wake_.wait_for(lock, digest_interval, [this] { return stopping_; })) {
+            lock.unlock();
+            digest_positions();
+            lock.lock();
+        }
+    });
     return {};
 }
 
 void Operations::stop() {
+    {
+        std::lock_guard lock(housekeeping_mutex_);
+        stopping_ = true;
+    }
+    housekeeping_wake_.notify_all();
+    if (housekeeping_.joinable()) housekeeping_.join();
     if (committer_) committer_->stop();
+}
+
+void Operations::digest_positions() {
+    auto digest = store_.next_position_digest();
+    if (!digest) {
+        spdlog::warn("cannot digest positions: {}", digest.error().detail);
+        return;
+    }
+    if (!digest->has_value()) return;
+    const store::PositionDigest d = **digest;
+    execute(
+        [&d](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
+            change.events.push_back(ops::Event::log_only(at, "system", "positions.digest",
+                                                         "positions",
+                                                         {{"first_id", d.first_id},
+                                                          {"last_id", d.last_id},
+                                                          {"count", d.count},
+                                                          {"sha256", d.sha256}}));
+            return std::string();
+        },
+        [](base::Result<std::string> r) {
+            if (!r) spdlog::warn("positions digest not stored: {}", r.error().detail);
+        });
 }
 
 bool Operations::reload_locked() {

@@ -6,9 +6,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "base/clock.hpp"
 #include "ops/board.hpp"
@@ -31,8 +34,13 @@ public:
                StreamHub& hub, Metrics& metrics);
     ~Operations();
 
-    base::Status start(); // loads the Board and starts committing
+    base::Status start(); // loads the Board and starts committing and housekeeping
     void stop();          // commits what is queued, then stops
+
+    // Appends a positions.digest event covering every breadcrumb stored since the last one.
+    // Runs every `digest_interval` on the housekeeping thread; public for tests.
+    void digest_positions();
+    std::chrono::milliseconds digest_interval{60'000};
 
     void execute(const Command& command, Done done);
 
@@ -62,6 +70,10 @@ private:
     bool board_stale_ = false; // true when the Board may hold changes the store refused
     std::atomic<bool> healthy_{true};
     std::unique_ptr<store::Committer> committer_;
+    std::thread housekeeping_;
+    std::mutex housekeeping_mutex_;
+    std::condition_variable housekeeping_wake_;
+    bool stopping_ = false;
 };
 
 } // namespace pingan::server

@@ -25,6 +25,7 @@ int serve(const ServeOptions& options) {
     Metrics metrics;
     StreamHub hub;
     Operations ops(*store, clock, ops::BoardConfig{options.utc_offset_minutes}, hub, metrics);
+    ops.digest_interval = std::chrono::seconds(options.digest_interval_s);
     if (auto started = ops.start(); !started) {
         fmt::print(stderr, "pingan: error: {}\n", started.error().detail);
         return 1;

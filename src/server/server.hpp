@@ -14,6 +14,7 @@ struct ServeOptions {
     std::string static_dir; // built console files
     int utc_offset_minutes = 0;
     long long token_ttl_s = 12 * 3600;
+    int digest_interval_s = 60; // how often breadcrumbs are digested into the event log
 };
 
 // Runs until SIGINT/SIGTERM. Returns a process exit code; prints problems to stderr.

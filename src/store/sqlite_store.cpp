@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include "store/sqlite.hpp"
@@ -147,6 +148,32 @@ struct LatestPositions {
         }
     }
 };
+
+// SHA-256 over breadcrumb rows in id order, each row's fields as netstrings.
+std::optional<PositionDigest> digest_positions(Db& db, Id first_id, Id last_id) {
+    Stmt& s = db.prepare("SELECT id, unit_id, at, lat, lon, heading, speed FROM positions "
+                         "WHERE id BETWEEN ? AND ? ORDER BY id");
+    s.bind(1, first_id).bind(2, last_id);
+    Sha256 h;
+    PositionDigest d;
+    auto field = [&h](const std::string& v) {
+        h.update(std::to_string(v.size()));
+        h.update(":");
+        h.update(v);
+        h.update(",");
+    };
+    while (s.step()) {
+        if (d.count == 0) d.first_id = s.int64(0);
+        d.last_id = s.int64(0);
+        ++d.count;
+        for (int c = 0; c < 7; ++c)
+            field(s.is_null(c) ? std::string("null") : s.text(c));
+    }
+    s.reset();
+    if (d.count == 0) return std::nullopt;
+    d.sha256 = h.hex();
+    return d;
+}
 
 } // namespace
 
@@ -390,6 +417,21 @@ base::Result<VerifyReport> SqliteStore::verify_chain() {
                                             r.seq, r.kind, r.subject);
                 break;
             }
+            if (r.kind == "positions.digest") {
+                auto p = nlohmann::json::parse(r.payload, nullptr, false);
+                const Id first = p.is_object() ? p.value("first_id", Id{0}) : 0;
+                const Id last = p.is_object() ? p.value("last_id", Id{0}) : 0;
+                auto again = digest_positions(*db, first, last);
+                if (!again || again->count != p.value("count", std::int64_t{0}) ||
+                    again->sha256 != p.value("sha256", std::string())) {
+                    report.broken_seq = r.seq;
+                    report.reason = fmt::format("event {} (positions.digest): breadcrumbs {} to {} "
+                                                "were changed or removed since they were digested",
+                                                r.seq, first, last);
+                    break;
+                }
+                ++report.position_digests;
+            }
             prev = r.hash;
             report.head_hash = r.hash;
             ++report.count;
@@ -399,6 +441,26 @@ base::Result<VerifyReport> SqliteStore::verify_chain() {
         return sqlite::to_error(e, "verifying the chain");
     }
     return report;
+}
+
+base::Result<std::optional<PositionDigest>> SqliteStore::next_position_digest() {
+    try {
+        auto db = reader();
+        Id after = 0;
+        Stmt& last = db->prepare(
+            "SELECT payload FROM events WHERE kind = 'positions.digest' ORDER BY seq DESC LIMIT 1");
+        if (last.step()) {
+            auto p = nlohmann::json::parse(last.text(0), nullptr, false);
+            if (p.is_object()) after = p.value("last_id", Id{0});
+        }
+        Stmt& head = db->prepare("SELECT COALESCE(MAX(id), 0) FROM positions");
+        head.step();
+        const Id newest = head.int64(0);
+        if (newest <= after) return std::optional<PositionDigest>();
+        return digest_positions(*db, after + 1, newest);
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "digesting positions");
+    }
 }
 
 base::Result<std::optional<ops::Incident>> SqliteStore::incident(Id id) {

@@ -87,11 +87,21 @@ struct IncidentQuery {
     int limit = 100;
 };
 
+// A digest of breadcrumb rows [first_id, last_id]: positions are not chained one by one, but
+// each digest is an event, so a changed or deleted breadcrumb is found by audit verify.
+struct PositionDigest {
+    Id first_id = 0;
+    Id last_id = 0;
+    std::int64_t count = 0;
+    std::string sha256;
+};
+
 struct VerifyReport {
     std::int64_t count = 0;
     std::string head_hash{kGenesisHash};
     std::optional<std::int64_t> broken_seq; // first event whose link fails
     std::string reason;                     // why it fails
+    std::int64_t position_digests = 0;      // breadcrumb digests checked
 };
 
 class Store {
@@ -104,6 +114,8 @@ public:
     virtual base::Result<std::vector<EventRecord>> events_after(std::int64_t seq, int limit) = 0;
     virtual base::Result<std::int64_t> head_seq() = 0;
     virtual base::Result<VerifyReport> verify_chain() = 0;
+    // The digest of every breadcrumb stored after the last digested one, or nothing if none.
+    virtual base::Result<std::optional<PositionDigest>> next_position_digest() = 0;
 
     virtual base::Result<std::optional<ops::Incident>> incident(Id id) = 0;
     virtual base::Result<std::vector<ops::Incident>> incidents(const IncidentQuery& q) = 0;

@@ -250,3 +250,26 @@ TEST_F(ServerTest, MetricsCountRequestsAndCommits) {
     EXPECT_NE(m.body.find("pingan_events_committed_total"), std::string::npos);
     EXPECT_EQ(http->get("/healthz").json()["status"], "ok");
 }
+
+class FastDigestTest : public ServerTest {
+protected:
+    std::vector<std::string> extra_args() const override { return {"--digest-interval", "1"}; }
+};
+
+TEST_F(FastDigestTest, BreadcrumbsAreDigestedIntoTheChain) {
+    const json unit = create_unit("PA-8");
+    const std::string path = "/api/v1/units/" + std::to_string(unit["id"].get<int>()) + "/position";
+    for (int i = 0; i < 20; ++i) {
+        ASSERT_EQ(http->post(path, {{"lat", 38.9 + i * 1e-4}, {"lon", -77.0}}, admin).status, 204);
+    }
+    std::this_thread::sleep_for(2500ms);
+    auto verify = run_cli({"audit", "verify", "--db", db});
+    EXPECT_EQ(verify.exit_code, 0) << verify.out;
+    EXPECT_EQ(verify.out.find("(0 breadcrumb digests)"), std::string::npos) << verify.out;
+    auto events = http->get("/api/v1/events?after=0&limit=1000", admin).json()["items"];
+    std::int64_t digested = 0;
+    for (const auto& e : events) {
+        if (e["kind"] == "positions.digest") digested += e["payload"]["count"].get<std::int64_t>();
+    }
+    EXPECT_EQ(digested, 20);
+}

@@ -1,5 +1,6 @@
 // The role matrix is the one place access is decided; docs/api/roles.md must show it as it is.
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -58,4 +59,34 @@ TEST(RoleMatrix, DocumentationShowsTheTableInCode) {
     EXPECT_NE(doc.str().find(table), std::string::npos)
         << "docs/api/roles.md does not contain the current role matrix; paste this table:\n"
         << table;
+}
+
+TEST(RoleMatrix, OpenApiDescribesEveryRoute) {
+    std::ifstream in(std::string(PINGAN_SOURCE_DIR) + "/docs/api/openapi.yaml");
+    ASSERT_TRUE(in) << "docs/api/openapi.yaml is missing";
+    // path -> methods listed under it (two-space indented path keys, four-space methods)
+    std::map<std::string, std::set<std::string>> paths;
+    std::string line;
+    std::string current;
+    bool in_paths = false;
+    while (std::getline(in, line)) {
+        if (line == "paths:") {
+            in_paths = true;
+            continue;
+        }
+        if (in_paths && !line.empty() && line[0] != ' ') in_paths = false;
+        if (!in_paths) continue;
+        if (line.size() > 3 && line.rfind("  /", 0) == 0 && line.back() == ':') {
+            current = line.substr(2, line.size() - 3);
+        } else if (line.rfind("    ", 0) == 0 && line[4] != ' ' && line.back() == ':') {
+            paths[current].insert(line.substr(4, line.size() - 5));
+        }
+    }
+    for (const RouteRule& rule : kRoleMatrix) {
+        std::string method(rule.method);
+        for (auto& c : method)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        EXPECT_EQ(paths[std::string(rule.pattern)].count(method), 1u)
+            << rule.method << " " << rule.pattern << " is not in docs/api/openapi.yaml";
+    }
 }

@@ -274,3 +274,34 @@ TEST(SqliteStoreOpen, RefusesAFileThatIsNotADatabase) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, base::Code::corrupt_file) << r.error().detail;
 }
+
+TEST_F(StoreTest, PositionDigestsCatchChangedBreadcrumbs) {
+    std::vector<ops::Event> ev;
+    ops::NewUnit nu;
+    nu.callsign = "PA-3";
+    auto u = board.create_unit(nu, "admin", kT0, ev);
+    commit(std::move(ev));
+    for (int i = 0; i < 10; ++i) {
+        commit({}, {PositionRecord{u->id, ops::Position{{38.9 + i * 1e-4, -77.0},
+                                                        std::nullopt,
+                                                        std::nullopt,
+                                                        kT0 + i * 1000}}});
+    }
+    auto d = store->next_position_digest().value();
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->count, 10);
+    commit({ops::Event::log_only(kT0, "system", "positions.digest", "positions",
+                                 {{"first_id", d->first_id},
+                                  {"last_id", d->last_id},
+                                  {"count", d->count},
+                                  {"sha256", d->sha256}})});
+    EXPECT_FALSE(store->next_position_digest().value().has_value()); // nothing new since
+    auto ok = store->verify_chain().value();
+    EXPECT_FALSE(ok.broken_seq.has_value()) << ok.reason;
+    EXPECT_EQ(ok.position_digests, 1);
+
+    tamper("UPDATE positions SET lat = 0 WHERE id = 5");
+    auto broken = store->verify_chain().value();
+    ASSERT_TRUE(broken.broken_seq.has_value());
+    EXPECT_NE(broken.reason.find("breadcrumbs"), std::string::npos) << broken.reason;
+}
