@@ -8,7 +8,7 @@
 
 namespace pingan::store::sqlite {
 
-inline constexpr std::array<std::string_view, 1> kMigrations = {
+inline constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: event log, operational projections, users and sessions, caller details, breadcrumbs.
     R"sql(
 CREATE TABLE events (
@@ -117,6 +117,30 @@ CREATE TABLE sessions (
     revoked_at INTEGER,
     unit_id    INTEGER
 );
+)sql",
+    // 2: historical incident records imported from city open data, for analytics and replay.
+    // Kept apart from live incidents: an import is one event in the log, not one per row.
+    R"sql(
+CREATE TABLE incident_records (
+    id              INTEGER PRIMARY KEY,
+    source          TEXT    NOT NULL, -- data set, e.g. 'dc', or the mapping file's name
+    source_key      TEXT    NOT NULL, -- row identity within the source (id column or row hash)
+    received_at     INTEGER NOT NULL, -- UTC ms
+    category        TEXT    NOT NULL, -- taxonomy code
+    source_category TEXT    NOT NULL, -- the category as the source wrote it
+    lat             REAL,
+    lon             REAL,
+    geocode_ok      INTEGER NOT NULL, -- 0: blank or far outside the map (kept, not mapped)
+    jurisdiction    TEXT    NOT NULL DEFAULT '',
+    patrol_area     TEXT    NOT NULL DEFAULT '',
+    dispatched_at   INTEGER,
+    en_route_at     INTEGER,
+    on_scene_at     INTEGER,
+    cleared_at      INTEGER,
+    disposition     TEXT    NOT NULL DEFAULT '',
+    UNIQUE (source, source_key)
+);
+CREATE INDEX incident_records_time ON incident_records(received_at);
 )sql",
 };
 
