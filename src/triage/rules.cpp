@@ -1,0 +1,178 @@
+#include "triage/rules.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/core.h>
+#include <toml++/toml.h>
+
+namespace pingan::triage {
+namespace {
+
+using base::Code;
+
+base::Error problem(std::string_view where, std::string detail) {
+    return base::error(Code::corrupt_file, std::string(where),
+                       fmt::format("triage rules: {}: {}", where, detail));
+}
+
+bool is_letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+// "22-07" or "22:30-06:45" -> minutes of day.
+bool parse_hours(std::string_view s, int& from, int& to) {
+    int h1 = 0;
+    int m1 = 0;
+    int h2 = 0;
+    int m2 = 0;
+    const std::string text(s);
+    if (std::sscanf(text.c_str(), "%d:%d-%d:%d", &h1, &m1, &h2, &m2) == 4 ||
+        (m1 = m2 = 0, std::sscanf(text.c_str(), "%d-%d", &h1, &h2) == 2)) {
+        if (h1 < 0 || h1 > 24 || h2 < 0 || h2 > 24 || m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59) {
+            return false;
+        }
+        from = (h1 * 60 + m1) % 1440;
+        to = (h2 * 60 + m2) % 1440;
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
+base::Result<Triage> Triage::parse(std::string_view text, const Taxonomy& taxonomy) {
+    toml::table doc;
+    try {
+        doc = toml::parse(text);
+    } catch (const toml::parse_error& e) {
+        return problem(fmt::format("line {}", e.source().begin.line), std::string(e.description()));
+    }
+    Triage t;
+    t.taxonomy_ = &taxonomy;
+    const toml::array* list = doc["rule"].as_array();
+    if (list == nullptr) return problem("rule", "no [[rule]] entries");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        const toml::table* row = list->get(i)->as_table();
+        std::string where = fmt::format("rule[{}]", i);
+        if (row == nullptr) return problem(where, "must be a table");
+        Rule r;
+        r.name = (*row)["name"].value_or(std::string());
+        if (!r.name.empty()) where += " (" + r.name + ")";
+        r.category = (*row)["category"].value_or(std::string());
+        if (r.name.empty()) return problem(where, "name is required");
+        if (taxonomy.find(r.category) == nullptr) {
+            return problem(where, fmt::format("category '{}' is not in the taxonomy", r.category));
+        }
+        r.priority = static_cast<int>((*row)["priority"].value_or(std::int64_t{0}));
+        if (r.priority < 0 || r.priority > 4) return problem(where, "priority must be 1..4");
+        r.weight = static_cast<int>((*row)["weight"].value_or(std::int64_t{1}));
+        if (r.weight <= 0 || r.weight > 1000) return problem(where, "weight must be 1..1000");
+        if (const toml::array* kw = (*row)["keywords"].as_array()) {
+            for (const auto& k : *kw) {
+                auto s = k.value<std::string>();
+                if (!s || s->empty()) return problem(where, "keywords must be non-empty strings");
+                Rule::Keyword word;
+                word.text = ascii_lower(*s);
+                const bool prefix_only = word.text.back() == '*';
+                if (prefix_only) word.text.pop_back();
+                if (word.text.empty()) return problem(where, "a keyword is only '*'");
+                word.word_start = is_letter(word.text.front());
+                word.word_end = is_letter(word.text.back()) && !prefix_only;
+                r.keywords.push_back(std::move(word));
+            }
+        }
+        if (auto re = (*row)["regex"].value<std::string>()) {
+            try {
+                r.regex.emplace(*re,
+                                std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+            } catch (const std::regex_error& e) {
+                return problem(where, fmt::format("regex does not compile: {}", e.what()));
+            }
+        }
+        if (r.keywords.empty() && !r.regex) return problem(where, "needs keywords or a regex");
+        if (const toml::array* kinds = (*row)["location_kinds"].as_array()) {
+            for (const auto& k : *kinds) {
+                if (auto s = k.value<std::string>()) r.location_kinds.push_back(*s);
+            }
+        }
+        if (auto hours = (*row)["hours"].value<std::string>()) {
+            if (!parse_hours(*hours, r.from_minute, r.to_minute)) {
+                return problem(where, fmt::format("hours '{}' is not like \"22-07\"", *hours));
+            }
+        }
+        t.rules_.push_back(std::move(r));
+    }
+    return t;
+}
+
+bool Triage::matches(const Rule& r, std::string_view lowered, const CallFacts& call) const {
+    if (!r.location_kinds.empty() && std::find(r.location_kinds.begin(), r.location_kinds.end(),
+                                               call.location_kind) == r.location_kinds.end()) {
+        return false;
+    }
+    if (r.from_minute >= 0) {
+        if (call.minute_of_day < 0) return false;
+        const int m = call.minute_of_day;
+        const bool active = r.from_minute <= r.to_minute ? (m >= r.from_minute && m < r.to_minute)
+                                                         : (m >= r.from_minute || m < r.to_minute);
+        if (!active) return false;
+    }
+    for (const Rule::Keyword& k : r.keywords) {
+        for (std::size_t at = lowered.find(k.text); at != std::string_view::npos;
+             at = lowered.find(k.text, at + 1)) {
+            const std::size_t end = at + k.text.size();
+            const bool starts = !k.word_start || at == 0 || !is_letter(lowered[at - 1]);
+            const bool ends = !k.word_end || end == lowered.size() || !is_letter(lowered[end]);
+            if (starts && ends) return true;
+        }
+    }
+    return r.regex && std::regex_search(call.text.begin(), call.text.end(), *r.regex);
+}
+
+std::optional<Suggestion> Triage::suggest(const CallFacts& call) const {
+    const std::string lowered = ascii_lower(call.text);
+    struct Score {
+        int total = 0;
+        int best_priority = 5;
+        std::vector<const Rule*> rules;
+    };
+    std::map<std::string, Score> scores;
+    for (const Rule& r : rules_) {
+        if (!matches(r, lowered, call)) continue;
+        Score& s = scores[r.category];
+        s.total += r.weight;
+        s.rules.push_back(&r);
+        const int p = r.priority != 0 ? r.priority : taxonomy_->find(r.category)->priority;
+        s.best_priority = std::min(s.best_priority, p);
+    }
+    if (scores.empty()) return std::nullopt;
+    // Highest score; on a tie, the more urgent category, then the code (deterministic).
+    auto best = std::max_element(scores.begin(), scores.end(), [](const auto& a, const auto& b) {
+        if (a.second.total != b.second.total) return a.second.total < b.second.total;
+        if (a.second.best_priority != b.second.best_priority) {
+            return a.second.best_priority > b.second.best_priority;
+        }
+        return a.first > b.first;
+    });
+    Suggestion out;
+    out.category = best->first;
+    out.priority = best->second.best_priority;
+    out.score = best->second.total;
+    auto rules = best->second.rules;
+    std::stable_sort(rules.begin(), rules.end(),
+                     [](const Rule* a, const Rule* b) { return a->weight > b->weight; });
+    for (const Rule* r : rules)
+        out.reasons.push_back(r->name);
+    return out;
+}
+
+} // namespace pingan::triage
