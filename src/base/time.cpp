@@ -110,14 +110,19 @@ std::optional<TimeMs> parse_iso8601(std::string_view s) {
     if (s[pos] == 'Z' || s[pos] == 'z') {
         ++pos;
     } else if (s[pos] == '+' || s[pos] == '-') {
+        // +HH:MM, +HHMM or +HH
         int oh = 0;
         int om = 0;
         if (!read_int(s, pos + 1, 2, oh)) return std::nullopt;
         std::size_t mpos = pos + 3;
         if (mpos < s.size() && s[mpos] == ':') ++mpos;
-        if (!read_int(s, mpos, 2, om) || oh > 23 || om > 59) return std::nullopt;
+        if (mpos < s.size()) {
+            if (!read_int(s, mpos, 2, om)) return std::nullopt;
+            mpos += 2;
+        }
+        if (oh > 23 || om > 59) return std::nullopt;
         offset = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
-        pos = mpos + 2;
+        pos = mpos;
     } else {
         return std::nullopt;
     }

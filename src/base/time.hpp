@@ -27,7 +27,7 @@ TimeMs from_civil(const CivilTime& c, int utc_offset_minutes = 0);
 
 // "2026-11-21T21:20:48.123Z"
 std::string format_iso8601(TimeMs t);
-// Accepts "YYYY-MM-DDTHH:MM[:SS[.fff]](Z|+HH:MM|-HH:MM)"; a space may stand for 'T'.
+// Accepts "YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM|±HHMM|±HH)"; a space may stand for 'T'.
 // Returns nothing for anything else, including out-of-range fields.
 std::optional<TimeMs> parse_iso8601(std::string_view text);
 

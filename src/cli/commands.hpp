@@ -28,6 +28,7 @@ void add_admin_commands(CLI::App& app, Parents& parents, RunState& state);  // u
 // import osm, route, nearest, coverage, export graph
 void add_road_commands(CLI::App& app, Parents& parents, RunState& state);
 void add_stream_command(CLI::App& app, RunState& state); // stream
+void add_geo_commands(CLI::App& app, Parents& parents, RunState& state); // import boundaries
 
 // Prints "pingan: error: <message>" to stderr and returns kExitBadInput.
 int fail_input(const std::string& message);

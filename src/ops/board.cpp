@@ -210,6 +210,11 @@ base::Result<Incident> Board::create_incident(const NewIncident& in, std::string
     incident.created_by = std::string(actor);
     incident.updated_at = at;
     incident.has_caller = in.has_caller;
+    incident.jurisdiction = in.jurisdiction;
+    incident.patrol_area = in.patrol_area;
+    incident.location_kind = in.location_kind;
+    incident.triage = in.triage;
+    incident.likely_duplicates = in.likely_duplicates;
 
     ++max_incident_id_;
     ++last_number_by_year_[year];
@@ -329,6 +334,7 @@ base::Result<Unit> Board::create_unit(const NewUnit& in, std::string_view actor,
     u.status = UnitStatus::available;
     u.status_at = at;
     u.position = in.position;
+    u.home_jurisdiction = in.home_jurisdiction;
     callsigns_.insert(u.callsign);
     out.push_back(
         Event{at, std::string(actor), "unit.created", subject("unit", u.id), to_json_text(u), u});

@@ -27,6 +27,11 @@ struct NewIncident {
     std::string address;
     bool has_caller = false;
     std::optional<TimeMs> received_at; // when the call was received, if earlier than now
+    std::string jurisdiction;          // stamped by the caller (point-in-polygon)
+    std::string patrol_area;
+    std::string location_kind;
+    std::string triage; // JSON text, see Incident::triage
+    std::vector<Id> likely_duplicates;
 };
 
 struct NewUnit {
@@ -36,6 +41,7 @@ struct NewUnit {
     std::vector<std::string> capabilities;
     std::string home_station;
     std::optional<Position> position;
+    std::string home_jurisdiction;
 };
 
 // Extra data of an incident status change.

@@ -39,7 +39,20 @@ void write_fields(JsonWriter& w, const Incident& i) {
         .field("merged_into", i.merged_into)
         .field("created_by", i.created_by)
         .time_field("updated_at", i.updated_at)
-        .field("has_caller", i.has_caller);
+        .field("has_caller", i.has_caller)
+        .field("jurisdiction", i.jurisdiction)
+        .field("patrol_area", i.patrol_area)
+        .field("location_kind", i.location_kind);
+    w.key("triage");
+    if (i.triage.empty()) {
+        w.null();
+    } else {
+        w.raw(i.triage);
+    }
+    w.key("likely_duplicates").begin_array();
+    for (Id d : i.likely_duplicates)
+        w.value(d);
+    w.end_array();
 }
 
 void write_position(JsonWriter& w, const Position& p) {
@@ -70,7 +83,9 @@ void write_fields(JsonWriter& w, const Unit& u) {
     } else {
         w.null();
     }
-    w.field("incident_id", u.incident_id).field("assignment_id", u.assignment_id);
+    w.field("incident_id", u.incident_id)
+        .field("assignment_id", u.assignment_id)
+        .field("home_jurisdiction", u.home_jurisdiction);
 }
 
 void write_fields(JsonWriter& w, const Assignment& a) {

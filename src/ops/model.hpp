@@ -37,7 +37,12 @@ struct Incident {
     std::optional<Id> merged_into;       // set when status == merged
     std::string created_by;              // user name of the call-taker
     TimeMs updated_at = 0;
-    bool has_caller = false; // caller details exist (kept apart, role-gated)
+    bool has_caller = false;   // caller details exist (kept apart, role-gated)
+    std::string jurisdiction;  // 辖区 by point-in-polygon at intake; empty: outside every one
+    std::string patrol_area;   // 巡区, likewise
+    std::string location_kind; // "residence", "road", "school", … as the call-taker chose
+    std::string triage;        // JSON text: the triage suggestion and the decision; may be empty
+    std::vector<Id> likely_duplicates; // open incidents it may repeat, found at intake
 };
 
 struct Position {
@@ -59,6 +64,7 @@ struct Unit {
     std::optional<Position> position;
     std::optional<Id> incident_id;   // current incident while assigned
     std::optional<Id> assignment_id; // current assignment while assigned
+    std::string home_jurisdiction;   // the jurisdiction the unit belongs to
 };
 
 // One unit on one incident, with NFPA 1221 time stamps (dispatched, en route, on scene, cleared).

@@ -8,14 +8,28 @@
 namespace pingan::store::sqlite {
 namespace {
 
+std::string ids_json(const std::vector<ops::Id>& ids) {
+    std::string out;
+    base::JsonWriter w(out);
+    w.begin_array();
+    for (ops::Id id : ids)
+        w.value(id);
+    w.end_array();
+    return out;
+}
+
 void upsert_incident(Db& db, const ops::Incident& i) {
     db.prepare("INSERT INTO incidents(id, number, status, category, priority, lat, lon, address, "
                "description, received_at, dispatched_at, on_scene_at, cleared_at, closed_at, "
-               "disposition, merged_into, created_by, updated_at, has_caller) "
-               "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19) "
+               "disposition, merged_into, created_by, updated_at, has_caller, jurisdiction, "
+               "patrol_area, location_kind, triage, likely_duplicates) "
+               "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
+               "?22,?23,?24) "
                "ON CONFLICT(id) DO UPDATE SET status=?3, category=?4, priority=?5, lat=?6, lon=?7, "
                "address=?8, description=?9, dispatched_at=?11, on_scene_at=?12, cleared_at=?13, "
-               "closed_at=?14, disposition=?15, merged_into=?16, updated_at=?18, has_caller=?19")
+               "closed_at=?14, disposition=?15, merged_into=?16, updated_at=?18, has_caller=?19, "
+               "jurisdiction=?20, patrol_area=?21, location_kind=?22, triage=?23, "
+               "likely_duplicates=?24")
         .bind(1, i.id)
         .bind(2, i.number)
         .bind(3, ops::to_string(i.status))
@@ -35,6 +49,11 @@ void upsert_incident(Db& db, const ops::Incident& i) {
         .bind(17, i.created_by)
         .bind(18, i.updated_at)
         .bind(19, static_cast<std::int64_t>(i.has_caller))
+        .bind(20, i.jurisdiction)
+        .bind(21, i.patrol_area)
+        .bind(22, i.location_kind)
+        .bind(23, i.triage)
+        .bind(24, ids_json(i.likely_duplicates))
         .run();
 }
 
@@ -47,8 +66,8 @@ void insert_unit(Db& db, const ops::Unit& u) {
     w.end_array();
     const ops::Position* p = u.position ? &*u.position : nullptr;
     db.prepare("INSERT INTO units(id, callsign, agency, type, capabilities, home_station, status, "
-               "status_at, lat, lon, heading, speed, position_at) "
-               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)")
+               "status_at, lat, lon, heading, speed, position_at, home_jurisdiction) "
+               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         .bind(1, u.id)
         .bind(2, u.callsign)
         .bind(3, ops::to_string(u.agency))
@@ -62,6 +81,7 @@ void insert_unit(Db& db, const ops::Unit& u) {
         .bind(11, p != nullptr ? p->heading_deg : std::nullopt)
         .bind(12, p != nullptr ? p->speed_mps : std::nullopt)
         .bind(13, p != nullptr ? std::optional<std::int64_t>(p->reported_at) : std::nullopt)
+        .bind(14, u.home_jurisdiction)
         .run();
 }
 
@@ -141,6 +161,16 @@ void apply_side_write(Db& db, const SideWrite& w) {
             .bind(3, c->phone)
             .bind(4, c->recorded_at)
             .run();
+    } else if (const auto* layer = std::get_if<BoundaryLayerWrite>(&w)) {
+        db.prepare("DELETE FROM boundaries WHERE layer = ?").bind(1, layer->layer).run();
+        for (const BoundaryRow& r : layer->rows) {
+            db.prepare("INSERT INTO boundaries(layer, name, properties, geometry) VALUES(?,?,?,?)")
+                .bind(1, layer->layer)
+                .bind(2, r.name)
+                .bind(3, r.properties)
+                .bind(4, r.geometry)
+                .run();
+        }
     } else if (const auto* pos = std::get_if<PositionRecord>(&w)) {
         const ops::Position& p = pos->position;
         db.prepare("INSERT INTO positions(unit_id, at, lat, lon, heading, speed) "

@@ -8,7 +8,7 @@
 
 namespace pingan::store::sqlite {
 
-inline constexpr std::array<std::string_view, 2> kMigrations = {
+inline constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: event log, operational projections, users and sessions, caller details, breadcrumbs.
     R"sql(
 CREATE TABLE events (
@@ -138,9 +138,65 @@ CREATE TABLE incident_records (
     on_scene_at     INTEGER,
     cleared_at      INTEGER,
     disposition     TEXT    NOT NULL DEFAULT '',
+    time_resolution_s INTEGER NOT NULL DEFAULT 1, -- 86400: the source gives dates only
+    import_seq      INTEGER, -- seq of the records.imported event of the import that wrote it
     UNIQUE (source, source_key)
 );
 CREATE INDEX incident_records_time ON incident_records(received_at);
+)sql",
+    // 3: dispatch workflow: where incidents are, triage, duplicates, areas, alerts, the 12345
+    // hand-off outbox, and the recommendations shown to dispatchers.
+    R"sql(
+ALTER TABLE incidents ADD COLUMN jurisdiction TEXT NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN patrol_area TEXT NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN location_kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN triage TEXT NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN likely_duplicates TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE units ADD COLUMN home_jurisdiction TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE boundaries (
+    id         INTEGER PRIMARY KEY,
+    layer      TEXT NOT NULL,  -- 'jurisdiction' or 'patrol_area'
+    name       TEXT NOT NULL,
+    properties TEXT NOT NULL,  -- the feature's properties, JSON
+    geometry   TEXT NOT NULL,  -- GeoJSON MultiPolygon, normalised
+    UNIQUE (layer, name)
+);
+
+CREATE TABLE alerts (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT    NOT NULL, -- not_dispatched, not_en_route, not_on_scene, on_scene_long, handoff_failing
+    key         TEXT    NOT NULL UNIQUE, -- one open alert per condition: kind + subject
+    incident_id INTEGER,
+    unit_id     INTEGER,
+    message     TEXT    NOT NULL,
+    raised_at   INTEGER NOT NULL,
+    resolved_at INTEGER
+);
+CREATE INDEX alerts_open ON alerts(resolved_at);
+
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    incident_id     INTEGER NOT NULL,
+    kind            TEXT    NOT NULL, -- 'open311'
+    idempotency_key TEXT    NOT NULL UNIQUE,
+    body            TEXT    NOT NULL, -- the request as it will be sent
+    status          TEXT    NOT NULL, -- pending, delivered, failed (gave up), manual (no endpoint)
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT    NOT NULL DEFAULT '',
+    remote_id       TEXT    NOT NULL DEFAULT '',
+    created_at      INTEGER NOT NULL,
+    delivered_at    INTEGER
+);
+CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+
+CREATE TABLE recommendations (
+    incident_id INTEGER PRIMARY KEY,
+    seq         INTEGER NOT NULL, -- the incident.recommended event holding this list
+    computed_at INTEGER NOT NULL,
+    items       TEXT    NOT NULL  -- JSON array as shown
+);
 )sql",
 };
 

@@ -21,11 +21,11 @@ using sqlite::Stmt;
 constexpr const char* kIncidentColumns =
     "id, number, status, category, priority, lat, lon, address, description, received_at, "
     "dispatched_at, on_scene_at, cleared_at, closed_at, disposition, merged_into, created_by, "
-    "updated_at, has_caller";
+    "updated_at, has_caller, jurisdiction, patrol_area, location_kind, triage, likely_duplicates";
 
 constexpr const char* kUnitColumns =
     "id, callsign, agency, type, capabilities, home_station, status, status_at, lat, lon, heading, "
-    "speed, position_at, incident_id, assignment_id";
+    "speed, position_at, incident_id, assignment_id, home_jurisdiction";
 
 constexpr const char* kAssignmentColumns =
     "id, incident_id, unit_id, dispatched_at, en_route_at, on_scene_at, cleared_at, dispatched_by";
@@ -50,6 +50,16 @@ ops::Incident read_incident(const Stmt& s) {
     i.created_by = s.text(16);
     i.updated_at = s.int64(17);
     i.has_caller = s.int64(18) != 0;
+    i.jurisdiction = s.text(19);
+    i.patrol_area = s.text(20);
+    i.location_kind = s.text(21);
+    i.triage = s.text(22);
+    auto dups = nlohmann::json::parse(s.text(23), nullptr, false);
+    if (dups.is_array()) {
+        for (const auto& d : dups) {
+            if (d.is_number_integer()) i.likely_duplicates.push_back(d.get<ops::Id>());
+        }
+    }
     return i;
 }
 
@@ -78,6 +88,7 @@ ops::Unit read_unit(const Stmt& s) {
     }
     u.incident_id = s.opt_int64(13);
     u.assignment_id = s.opt_int64(14);
+    u.home_jurisdiction = s.text(15);
     return u;
 }
 
@@ -599,6 +610,24 @@ base::Result<std::vector<SessionRecord>> SqliteStore::live_sessions(base::TimeMs
         }
     } catch (const SqliteError& e) {
         return sqlite::to_error(e, "reading sessions");
+    }
+    return out;
+}
+
+} // namespace pingan::store
+
+namespace pingan::store {
+
+base::Result<std::vector<BoundaryRow>> SqliteStore::boundaries() {
+    std::vector<BoundaryRow> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare(
+            "SELECT layer, name, properties, geometry FROM boundaries ORDER BY layer, name");
+        while (s.step())
+            out.push_back(BoundaryRow{s.text(0), s.text(1), s.text(2), s.text(3)});
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading boundaries");
     }
     return out;
 }

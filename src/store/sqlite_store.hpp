@@ -39,6 +39,7 @@ public:
     base::Result<std::optional<UserRecord>> user(std::string_view username) override;
     base::Result<std::vector<UserRecord>> users() override;
     base::Result<std::vector<SessionRecord>> live_sessions(base::TimeMs now) override;
+    base::Result<std::vector<BoundaryRow>> boundaries() override;
 
     const std::string& path() const { return path_; }
 

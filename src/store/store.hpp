@@ -67,7 +67,20 @@ struct SessionWrite {
     SessionRecord session;
     bool revoke = false; // true: end the session with this token hash
 };
-using SideWrite = std::variant<UserWrite, SessionWrite, CallerRecord, PositionRecord>;
+// An area as stored: GeoJSON geometry text (normalised MultiPolygon) and its properties.
+struct BoundaryRow {
+    std::string layer;
+    std::string name;
+    std::string properties; // JSON object text
+    std::string geometry;   // GeoJSON MultiPolygon text
+};
+// Replaces every area of one layer (an import is all or nothing).
+struct BoundaryLayerWrite {
+    std::string layer;
+    std::vector<BoundaryRow> rows;
+};
+using SideWrite =
+    std::variant<UserWrite, SessionWrite, CallerRecord, PositionRecord, BoundaryLayerWrite>;
 
 // One command's worth of writes: all of it lands, or none of it.
 struct Change {
@@ -127,6 +140,7 @@ public:
     virtual base::Result<std::optional<UserRecord>> user(std::string_view username) = 0;
     virtual base::Result<std::vector<UserRecord>> users() = 0;
     virtual base::Result<std::vector<SessionRecord>> live_sessions(base::TimeMs now) = 0;
+    virtual base::Result<std::vector<BoundaryRow>> boundaries() = 0;
 };
 
 } // namespace pingan::store

@@ -21,7 +21,9 @@ TEST(Time, ParsesWhatItFormats) {
 TEST(Time, ParsesOffsetsAndVariants) {
     EXPECT_EQ(parse_iso8601("2024-02-20T11:08:25+00:00"), parse_iso8601("2024-02-20T11:08:25Z"));
     EXPECT_EQ(*parse_iso8601("2024-02-20T19:08:25+08:00"), *parse_iso8601("2024-02-20T11:08:25Z"));
+    ASSERT_TRUE(parse_iso8601("2024-02-20 11:08:25+00").has_value()); // as in the DC data
     EXPECT_EQ(*parse_iso8601("2024-02-20 11:08:25+00"), *parse_iso8601("2024-02-20T11:08:25Z"));
+    EXPECT_EQ(*parse_iso8601("2024-02-20T19:08:25+0800"), *parse_iso8601("2024-02-20T11:08:25Z"));
     EXPECT_EQ(*parse_iso8601("2024-02-20T11:08Z"), *parse_iso8601("2024-02-20T11:08:00.000Z"));
     EXPECT_EQ(*parse_iso8601("2024-02-20T11:08:25.5Z") % 1000, 500);
 }
@@ -30,7 +32,7 @@ TEST(Time, RefusesNonsense) {
     for (const char* bad :
          {"", "2024", "2024-02-30T00:00:00Z", "2024-13-01T00:00:00Z", "2024-02-20T25:00:00Z",
           "2024-02-20T11:08:25", "2024-02-20T11:08:25Zjunk", "2023-02-29T00:00:00Z",
-          "abcd-ef-ghTij:kl:mnZ", "2024-02-20T11:08:25+2"}) {
+          "abcd-ef-ghTij:kl:mnZ", "2024-02-20T11:08:25+2", "2024-02-20T11:08:25+08:5"}) {
         EXPECT_FALSE(parse_iso8601(bad).has_value()) << bad;
     }
     EXPECT_TRUE(parse_iso8601("2024-02-29T00:00:00Z").has_value());

@@ -209,7 +209,8 @@ TEST_F(StoreTest, SideWritesStayOutOfTheLog) {
     auto caller = store->caller(i).value();
     ASSERT_TRUE(caller.has_value());
     EXPECT_EQ(caller->phone, "13800000000");
-    for (const auto& e : store->events_after(0, 100).value()) {
+    const auto events = store->events_after(0, 100).value();
+    for (const auto& e : events) {
         EXPECT_EQ(e.payload.find("13800000000"), std::string::npos) << e.kind;
     }
 }
