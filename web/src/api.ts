@@ -1,0 +1,243 @@
+// REST client: bearer token, problem+json errors in plain words, and one place that notices an
+// expired session or a server that went away (the app shows it; nothing typed is lost).
+
+export interface Problem {
+  status: number;
+  code: string;
+  field?: string;
+  detail: string;
+}
+
+export class ApiError extends Error {
+  constructor(public problem: Problem) {
+    super(problem.detail);
+  }
+}
+
+type Listener = (kind: 'unauthenticated' | 'unreachable' | 'reachable') => void;
+
+let token: string | null = sessionStorage.getItem('pingan.token');
+const listeners: Listener[] = [];
+
+export function setToken(t: string | null): void {
+  token = t;
+  if (t) sessionStorage.setItem('pingan.token', t);
+  else sessionStorage.removeItem('pingan.token');
+}
+export function getToken(): string | null {
+  return token;
+}
+export function onConnectionProblem(l: Listener): void {
+  listeners.push(l);
+}
+function tell(kind: 'unauthenticated' | 'unreachable' | 'reachable'): void {
+  for (const l of listeners) l(kind);
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (token) headers['Authorization'] = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    tell('unreachable');
+    throw new ApiError({ status: 0, code: 'unreachable', detail: 'server unreachable' });
+  }
+  tell('reachable');
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const p = (json ?? {}) as Partial<Problem>;
+    const problem: Problem = {
+      status: res.status,
+      code: p.code ?? `http_${res.status}`,
+      field: p.field,
+      detail: p.detail ?? res.statusText,
+    };
+    if (res.status === 401 && path !== '/api/v1/login') tell('unauthenticated');
+    throw new ApiError(problem);
+  }
+  return json as T;
+}
+
+export const get = <T>(path: string) => request<T>('GET', path);
+export const post = <T>(path: string, body: unknown) => request<T>('POST', path, body);
+
+// Fetches a file with the token and hands it to the browser as a download (export links).
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) throw new ApiError({ status: res.status, code: `http_${res.status}`, detail: res.statusText });
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// Whether an optional endpoint of the server exists (404 means this server does not have it).
+export async function probe(path: string): Promise<boolean> {
+  try {
+    await get(path);
+    return true;
+  } catch (e) {
+    return !(e instanceof ApiError && (e.problem.status === 404 || e.problem.status === 0));
+  }
+}
+
+// ---- API shapes (docs/api/openapi.yaml) ----
+export type Role = 'admin' | 'call_taker' | 'dispatcher' | 'unit' | 'supervisor' | 'analyst' | 'auditor';
+
+export interface Me {
+  username: string;
+  role: Role;
+  unit_id: number | null;
+}
+
+export interface Triage {
+  suggested: { category: string; priority: number; score: number; reasons: string[] } | null;
+  decided?: { category: string; priority: number };
+  accepted?: boolean;
+}
+
+export interface Incident {
+  id: number;
+  number: string;
+  status: string;
+  category: string;
+  priority: number;
+  lat: number;
+  lon: number;
+  address: string;
+  description: string;
+  received_at: string;
+  dispatched_at: string | null;
+  on_scene_at: string | null;
+  cleared_at: string | null;
+  closed_at: string | null;
+  disposition: string;
+  merged_into: number | null;
+  created_by: string;
+  updated_at: string;
+  has_caller: boolean;
+  jurisdiction?: string;
+  patrol_area?: string;
+  location_kind?: string;
+  triage?: Triage | null;
+  likely_duplicates?: number[];
+  handoff?: { status: string; attempts: number; remote_id: string; last_error: string } | null;
+  assignments?: Assignment[];
+}
+
+export interface Assignment {
+  id: number;
+  incident_id: number;
+  unit_id: number;
+  dispatched_at: string;
+  en_route_at: string | null;
+  on_scene_at: string | null;
+  cleared_at: string | null;
+  dispatched_by: string;
+}
+
+export interface Position {
+  lat: number;
+  lon: number;
+  at?: string;
+  heading?: number | null;
+  speed?: number | null;
+}
+
+export interface Unit {
+  id: number;
+  callsign: string;
+  agency: 'police' | 'fire' | 'ems';
+  type: string;
+  capabilities: string[];
+  home_station: string;
+  status: string;
+  status_at: string;
+  position: Position | null;
+  incident_id: number | null;
+  assignment_id: number | null;
+}
+
+export interface Category {
+  code: string;
+  zh: string;
+  en: string;
+  service: string;
+  priority: number;
+  parent?: string | null;
+}
+
+export interface Targets {
+  dispatch_s: number;
+  en_route_s: number;
+  on_scene_s: number;
+  on_scene_max_s: number;
+}
+
+export interface Taxonomy {
+  categories: Category[];
+  priorities: Record<string, Targets>;
+}
+
+export interface Recommendation {
+  unit_id: number;
+  callsign: string;
+  eta_s: number | null;
+  distance_m: number | null;
+  reasons?: Record<string, unknown>;
+}
+
+export interface Alert {
+  id: number;
+  kind: string;
+  incident_id: number | null;
+  unit_id: number | null;
+  message: string;
+  raised_at: string;
+  resolved_at: string | null;
+}
+
+export interface Place {
+  label: string;
+  lat: number;
+  lon: number;
+  kind: 'address' | 'intersection' | 'street';
+  distance_m?: number;
+}
+
+export interface ConsoleSettings {
+  utc_offset_minutes: number;
+  map: boolean;
+  streets: number;
+  addresses: number;
+}
+
+export interface StreamEvent {
+  seq?: number;
+  at?: string;
+  actor?: string;
+  kind: string;
+  subject?: string;
+  hash?: string;
+  payload?: any;
+  items?: Array<{ id: number; lat: number; lon: number; heading?: number | null; speed?: number | null; at?: string }>;
+}

@@ -1,0 +1,33 @@
+// What every view may use: who is logged in, what the server offers, the map and the stream.
+import { ConsoleSettings, Me, Role } from './api';
+import type { ConsoleMap } from './map';
+import type { LiveStream } from './stream';
+
+export interface Features {
+  taxonomy: boolean;
+  triage: boolean;
+  recommendations: boolean | null; // null: not tried yet
+  alerts: boolean;
+  coverage: boolean;
+  merge: boolean;
+}
+
+export interface App {
+  me: Me;
+  settings: ConsoleSettings;
+  features: Features;
+  map: ConsoleMap | null;
+  stream: LiveStream;
+  openIncident(id: number | null): void;
+  setTab(tab: string): void;
+  toast(text: string, kind?: 'info' | 'error' | 'ok'): void;
+  rerender(): void;
+}
+
+export const can = {
+  intake: (r: Role) => ['admin', 'call_taker', 'dispatcher', 'supervisor'].includes(r),
+  dispatch: (r: Role) => ['admin', 'dispatcher', 'supervisor'].includes(r),
+  caller: (r: Role) => ['call_taker', 'dispatcher', 'supervisor'].includes(r),
+  unitStatus: (r: Role) => ['admin', 'dispatcher', 'supervisor'].includes(r),
+  stats: (r: Role) => ['admin', 'supervisor', 'analyst', 'auditor'].includes(r),
+};

@@ -1,0 +1,381 @@
+// The command console: log in, load a snapshot, follow the stream, and show call-taking, the
+// queue, units, alerts and statistics next to the map. /unit is the vehicle terminal page.
+import './style.css';
+import { Alert, ApiError, ConsoleSettings, Incident, Me, Taxonomy, Unit, get, getToken, onConnectionProblem, post, probe, setToken } from './api';
+import { App, Features, can } from './app';
+import { append, clear, h } from './dom';
+import { Lang, getLang, onLangChange, setLang, t } from './i18n';
+import { ConsoleMap } from './map';
+import { CLOSED_STATUSES, OPEN_STATUSES, state } from './state';
+import { LiveStream, StreamState } from './stream';
+import { setCentreOffset, zoneLabel } from './time';
+import { startUnitPage } from './unit';
+import { CallView } from './views/call';
+import { DetailView } from './views/detail';
+import { QueueView } from './views/queue';
+import { AlertsView, StatsView, UnitsView } from './views/units';
+
+const root = document.getElementById('app')!;
+(window as any).__pinganT0 = performance.now();
+
+// ---- login (also used, as an overlay, when a session expires mid-shift) ----
+function loginForm(onDone: (me: Me) => void, expired: boolean): HTMLElement {
+  const msg = h('p', { class: 'msg error', id: 'login-message', role: 'alert' });
+  msg.hidden = !expired;
+  if (expired) msg.textContent = t('auth.expired_kept');
+  const user = h('input', { id: 'login-user', type: 'text', autocomplete: 'username', required: true });
+  const pass = h('input', { id: 'login-password', type: 'password', autocomplete: 'current-password', required: true });
+  const form = h('form', {
+    class: 'login', onsubmit: async (e: Event) => {
+      e.preventDefault();
+      try {
+        const r = await post<{ token: string; username: string; role: Me['role']; unit_id: number | null }>('/api/v1/login', { username: user.value, password: pass.value });
+        setToken(r.token);
+        onDone({ username: r.username, role: r.role, unit_id: r.unit_id });
+      } catch (err) {
+        const p = err instanceof ApiError ? err.problem : null;
+        msg.hidden = false;
+        msg.textContent = p?.status === 401 ? t('auth.failed') : p?.status === 429 ? t('auth.throttled') : p?.status === 0 ? t('conn.unreachable') : String(err);
+      }
+    },
+  },
+    h('h1', {}, '平安 pingan'),
+    h('p', { class: 'sub' }, t('app.subtitle')),
+    msg,
+    h('label', { class: 'field' }, h('span', { class: 'label' }, t('auth.username')), user),
+    h('label', { class: 'field' }, h('span', { class: 'label' }, t('auth.password')), pass),
+    h('button', { type: 'submit', class: 'primary', id: 'login-submit' }, t('auth.login')),
+    langSwitch());
+  setTimeout(() => user.focus(), 0);
+  return form;
+}
+
+function langSwitch(): HTMLElement {
+  const other: Lang = getLang() === 'zh-CN' ? 'en' : 'zh-CN';
+  return h('button', { type: 'button', class: 'lang', id: 'lang-switch', title: 'Alt+G', onclick: () => setLang(other) }, other === 'en' ? 'English' : '中文');
+}
+
+async function start(): Promise<void> {
+  if (location.pathname.startsWith('/unit')) return startUnitPage(root);
+  if (getToken()) {
+    try {
+      const me = await get<Me>('/api/v1/me');
+      return startConsole(me);
+    } catch {
+      setToken(null);
+    }
+  }
+  clear(root);
+  root.append(h('div', { class: 'login-page' }, loginForm((me) => void startConsole(me), false)));
+  onLangChange(() => { if (!getToken()) void start(); });
+}
+
+async function startConsole(me: Me): Promise<void> {
+  if (me.role === 'unit') {
+    history.replaceState(null, '', '/unit');
+    return startUnitPage(root);
+  }
+  const settings = await get<ConsoleSettings>('/api/v1/console').catch(() => ({ utc_offset_minutes: -new Date().getTimezoneOffset(), map: false, streets: 0, addresses: 0 }));
+  setCentreOffset(settings.utc_offset_minutes);
+  // Optional parts of the API (issue 4): each panel is hidden when its route is not there.
+  const [taxonomy, alerts, triage, coverage, merge] = await Promise.all([
+    get<Taxonomy>('/api/v1/taxonomy').catch(() => null),
+    probe('/api/v1/alerts'),
+    routeExists('POST', '/api/v1/triage'),
+    routeExists('GET', '/api/v1/coverage?within=300'),
+    routeExists('POST', '/api/v1/incidents/0/merge'),
+  ]);
+  state.taxonomy = taxonomy;
+  const features: Features = { taxonomy: !!taxonomy, triage, recommendations: null, alerts, coverage, merge };
+
+  // ---- layout ----
+  clear(root);
+  const tabs = h('nav', { class: 'tabs', id: 'tabs' });
+  const side = h('div', { class: 'side', id: 'side' });
+  const mapBox = h('div', { class: 'map', id: 'map' });
+  const banner = h('div', { class: 'conn', id: 'conn', role: 'status' });
+  const alertBanner = h('button', { class: 'alert-banner', id: 'alert-banner', hidden: true, onclick: () => app.setTab('alerts') });
+  const toasts = h('div', { class: 'toasts' });
+  const userBox = h('div', { class: 'user' });
+  const top = h('header', { class: 'top' }, h('div', { class: 'brand' }, '平安', h('small', {}, ' pingan')), tabs, alertBanner, h('div', { class: 'spacer' }), banner, userBox);
+  const detailHost = h('div', { class: 'detail-host' });
+  root.append(h('div', { class: 'console' }, top, h('main', {}, side, mapBox, detailHost), toasts));
+
+  const stream = new LiveStream({
+    event: (e) => state.apply(e),
+    positions: (e) => state.positions(e),
+    state: (s, d) => showConn(s, d),
+    resync: () => loadSnapshot(),
+    tokenValid: async () => {
+      try {
+        await get('/api/v1/me');
+        return true;
+      } catch (e) {
+        return !(e instanceof ApiError && e.problem.status === 401);
+      }
+    },
+  });
+
+  let currentTab = '';
+  const views: Record<string, { el: HTMLElement; render(): void | Promise<void>; focus?(): void }> = {};
+  const app: App = {
+    me, settings, features, map: null, stream,
+    openIncident: (id) => {
+      void detail.open(id);
+      detailHost.classList.toggle('open', id !== null);
+      setTimeout(() => app.map?.resize(), 0);
+    },
+    setTab: (tab) => {
+      if (!views[tab]) return;
+      currentTab = tab;
+      for (const b of tabs.querySelectorAll('button')) b.classList.toggle('on', (b as HTMLElement).dataset.tab === tab);
+      clear(side);
+      side.append(views[tab].el);
+      void views[tab].render();
+      views[tab].focus?.();
+      sessionStorage.setItem('pingan.tab', tab);
+    },
+    toast: (text, kind = 'info') => {
+      const el = h('div', { class: `toast ${kind}` }, text);
+      toasts.append(el);
+      setTimeout(() => el.remove(), 5000);
+    },
+    rerender: () => renderAll(),
+  };
+  (window as any).__pinganApp = app;
+
+  function showConn(s: StreamState, _d?: string): void {
+    banner.className = `conn ${s}`;
+    banner.textContent = t(`conn.${s}`);
+    if (s === 'unauthenticated') showLogin();
+  }
+
+  let loginShown = false;
+  function showLogin(): void {
+    if (loginShown) return;
+    loginShown = true;
+    const overlay = h('div', { class: 'overlay', id: 'relogin' }, loginForm((again) => {
+      overlay.remove();
+      loginShown = false;
+      if (again.username !== me.username) app.toast(t('auth.other_user'), 'info');
+      stream.resume();
+    }, true));
+    root.append(overlay);
+  }
+  onConnectionProblem((kind) => {
+    if (kind === 'unauthenticated') showLogin();
+    else if (kind === 'unreachable') showConn('reconnecting');
+  });
+
+  // ---- views by role ----
+  const call = can.intake(me.role) ? new CallView(app) : null;
+  if (call) views.call = call;
+  views.queue = new QueueView(app);
+  views.units = new UnitsView(app);
+  views.alerts = new AlertsView(app);
+  if (can.stats(me.role)) views.stats = new StatsView(app);
+  const detail = new DetailView(app);
+  detailHost.append(detail.el);
+
+  function renderTabs(): void {
+    clear(tabs);
+    const keys: Record<string, string> = { call: 'N', queue: 'Q', units: 'U', alerts: 'A', stats: 'T' };
+    for (const tab of Object.keys(views)) {
+      tabs.append(h('button', { 'data-tab': tab, id: `tab-${tab}`, class: tab === currentTab ? 'on' : '', title: `Alt+${keys[tab]}`, onclick: () => app.setTab(tab) }, t(`tab.${tab}`)));
+    }
+  }
+  function renderUser(): void {
+    clear(userBox);
+    append(userBox, 
+      h('span', { class: 'who', id: 'who' }, `${me.username} · ${t(`role.${me.role}`)}`),
+      h('span', { class: 'zone', title: t('app.zone') }, zoneLabel()),
+      langSwitch(),
+      h('button', { type: 'button', class: 'link', title: '?', onclick: () => app.toast(t('help.keys'), 'info') }, '⌨'),
+      features.coverage ? h('label', { class: 'toggle' }, h('input', { type: 'checkbox', id: 'coverage-toggle', onchange: (e: Event) => toggleCoverage((e.target as HTMLInputElement).checked) }), t('map.coverage'), h('span', { id: 'coverage-share' })) : null,
+      h('button', { type: 'button', class: 'link', id: 'logout', onclick: async () => { await post('/api/v1/logout', {}).catch(() => undefined); setToken(null); stream.stop(); location.reload(); } }, t('auth.logout')));
+  }
+  function renderAlertBanner(): void {
+    const open = [...state.alerts.values()].filter((a) => !a.resolved_at);
+    alertBanner.hidden = open.length === 0;
+    alertBanner.textContent = `⚠ ${t('alerts.banner', { n: open.length })}${open[0] ? ` — ${open[0].message}` : ''}`;
+  }
+  function renderAll(): void {
+    renderTabs();
+    renderUser();
+    renderAlertBanner();
+    for (const v of Object.values(views)) {
+      if (v !== views[currentTab]) void v.render();
+    }
+    if (views[currentTab]) void views[currentTab].render();
+    detail.render();
+  }
+  onLangChange(() => renderAll());
+
+  // ---- coverage overlay ----
+  let coverageTimer: number | undefined;
+  async function toggleCoverage(on: boolean): Promise<void> {
+    clearInterval(coverageTimer);
+    if (!on) {
+      app.map?.setCoverage(null);
+      return;
+    }
+    const load = async () => {
+      try {
+        const fc = await get<GeoJSON.FeatureCollection & { share?: number }>('/api/v1/coverage?within=300');
+        app.map?.setCoverage(fc);
+        const share = document.getElementById('coverage-share');
+        if (share && typeof fc.share === 'number') share.textContent = ` ${Math.round(fc.share * 100)}%`;
+      } catch (e) {
+        app.toast(e instanceof Error ? e.message : String(e), 'error');
+      }
+    };
+    await load();
+    coverageTimer = window.setInterval(load, 15_000);
+  }
+
+  // ---- snapshot + stream ----
+  let loading = false;
+  let buffered: Parameters<typeof state.apply>[0][] = [];
+  async function listAll(status: string, max: number): Promise<Incident[]> {
+    const out: Incident[] = [];
+    let before = 0;
+    while (out.length < max) {
+      const page = await get<{ items: Incident[]; next_before: number | null }>(`/api/v1/incidents?status=${status}&limit=1000${before ? `&before=${before}` : ''}`);
+      out.push(...page.items);
+      if (!page.next_before) break;
+      before = page.next_before;
+    }
+    return out;
+  }
+  async function loadSnapshot(): Promise<void> {
+    loading = true;
+    buffered = [];
+    try {
+      const [open, closed, units, alertList] = await Promise.all([
+        listAll(OPEN_STATUSES.join(','), 20_000),
+        get<{ items: Incident[] }>(`/api/v1/incidents?status=${CLOSED_STATUSES.join(',')}&limit=30`).then((r) => r.items),
+        get<{ items: Unit[] }>('/api/v1/units').then((r) => r.items),
+        features.alerts ? get<{ items: Alert[] }>('/api/v1/alerts').then((r) => r.items).catch(() => []) : Promise.resolve([] as Alert[]),
+      ]);
+      state.reset([...closed, ...open], units, alertList);
+      // Events that arrived while the snapshot loaded are applied again, in order: each carries
+      // the record after its change, so the state ends where the server is.
+      for (const e of buffered) state.apply(e);
+    } finally {
+      loading = false;
+      buffered = [];
+    }
+  }
+  const applyLive = state.apply.bind(state);
+  // For the console benchmark: when each new incident reached this page and was drawn (the
+  // frame after it was applied; the map draws open incidents every frame that changes).
+  const seen: Array<{ id: number; at: string; seen: number }> = [];
+  (window as any).__pinganSeen = seen;
+  state.apply = (e) => {
+    if (loading) buffered.push(e);
+    applyLive(e);
+    if (e.kind === 'incident.created' && e.payload) {
+      const id = e.payload.id as number;
+      const at = e.at ?? '';
+      requestAnimationFrame(() => {
+        if (seen.length > 10_000) seen.splice(0, 5_000);
+        seen.push({ id, at, seen: Date.now() });
+      });
+    }
+  };
+
+  // Re-render views when the state changes, at most every 250 ms (the map has its own pacing).
+  let renderPending = false;
+  state.on((c) => {
+    if (c.kind === 'positions') return;
+    if (c.kind === 'alert' || c.kind === 'reset') renderAlertBanner();
+    if (renderPending) return;
+    renderPending = true;
+    setTimeout(() => {
+      renderPending = false;
+      const v = views[currentTab];
+      if (v && currentTab !== 'call' && currentTab !== 'stats') void v.render();
+      if (currentTab === 'call') call?.renderDuplicates();
+    }, 250);
+  });
+
+  renderTabs();
+  renderUser();
+  stream.start(null);
+  // The stream is open before the snapshot is read, so nothing falls between the two.
+  await new Promise<void>((resolve) => {
+    const check = () => (banner.classList.contains('live') ? resolve() : setTimeout(check, 20));
+    check();
+    setTimeout(resolve, 3000);
+  });
+  await loadSnapshot();
+  const firstTab = sessionStorage.getItem('pingan.tab');
+  app.setTab(firstTab && views[firstTab] ? firstTab : call ? 'call' : 'queue');
+  (window as any).__pinganReady = performance.now();
+
+  app.map = await ConsoleMap.create({
+    container: mapBox,
+    withBaseMap: settings.map,
+    onMapClick: (lat, lon) => {
+      if (call && currentTab === 'call') void call.mapClick(lat, lon);
+    },
+    onIncidentClick: (id) => app.openIncident(id),
+    onUnitClick: (id) => {
+      const u = state.units.get(id);
+      if (u?.incident_id) app.openIncident(u.incident_id);
+    },
+  });
+  if (!settings.map) app.toast(t('map.none'), 'info');
+  void app.map.ready.then(() => {
+    (window as any).__pinganMapReady = performance.now();
+  });
+  void app.map.firstTiles.then(() => {
+    (window as any).__pinganFirstPaint = performance.now();
+  });
+  if (call) call.render();
+
+  // ---- keyboard: every action has a shortcut ----
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !loginShown) {
+      app.openIncident(null);
+      return;
+    }
+    if (!e.altKey) return;
+    const k = e.key.toLowerCase();
+    const map: Record<string, () => void> = {
+      n: () => { app.setTab('call'); call?.focus(); },
+      l: () => { app.setTab('call'); call?.focus(); },
+      q: () => app.setTab('queue'),
+      u: () => app.setTab('units'),
+      a: () => app.setTab('alerts'),
+      t: () => app.setTab('stats'),
+      g: () => setLang(getLang() === 'zh-CN' ? 'en' : 'zh-CN'),
+      d: () => detail.dispatchTop(),
+      s: () => call?.acceptSuggestion(),
+      c: () => (document.getElementById('call-category') as HTMLElement | null)?.focus(),
+    };
+    if (call && currentTab === 'call' && ['1', '2', '3', '4'].includes(k)) {
+      (document.querySelectorAll('#call-priority button')[Number(k) - 1] as HTMLElement | undefined)?.click();
+      e.preventDefault();
+      return;
+    }
+    if (map[k]) {
+      map[k]();
+      e.preventDefault();
+    }
+  });
+}
+
+// Whether the server has a route (404 "no route" means no; 405, 400, 401, 422 … mean yes).
+async function routeExists(method: string, path: string): Promise<boolean> {
+  try {
+    const res = await fetch(path, { method, headers: { Authorization: `Bearer ${getToken()}`, 'Content-Type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+    if (res.status !== 404) return true;
+    const p = await res.json().catch(() => ({}));
+    return !(typeof p.detail === 'string' && p.detail.includes('no route'));
+  } catch {
+    return false;
+  }
+}
+
+void start();

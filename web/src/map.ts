@@ -1,0 +1,237 @@
+// The map: the offline base map from pingan (/tiles/style.json), incidents, units with heading
+// arrows, the coverage overlay and the call-taker's draft location. Sources are updated at
+// most once per animation frame, so thousands of units moving every second stay smooth.
+import maplibregl, { GeoJSONSource, Map as MlMap, StyleSpecification } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { get, getToken } from './api';
+import { registerGlyphProtocol } from './glyphs';
+import { OPEN_STATUSES, state } from './state';
+
+export const STATUS_COLOURS: Record<string, string> = {
+  available: '#2e9d4b',
+  dispatched: '#2f6fd6',
+  en_route: '#7b3fd6',
+  on_scene: '#d6302f',
+  out_of_service: '#8a8a8a',
+  off_duty: '#c4c4c4',
+};
+export const AGENCY_COLOURS: Record<string, string> = { police: '#14306e', fire: '#b3261e', ems: '#c98a00' };
+const INCIDENT_COLOURS: Record<string, string> = { received: '#e53935', dispatched: '#f08c00', on_scene: '#8e24aa' };
+
+let glyphsRegistered = false;
+
+function emptyStyle(): StyleSpecification {
+  return {
+    version: 8,
+    glyphs: 'pingan-glyphs://{fontstack}/{range}',
+    sources: {},
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#efece6' } }],
+  };
+}
+
+// An arrow pointing north, drawn as a signed-distance image so that its colour is a paint value.
+function arrowImage(): ImageData {
+  const n = 48;
+  const c = document.createElement('canvas');
+  c.width = c.height = n;
+  const g = c.getContext('2d')!;
+  g.fillStyle = '#000';
+  g.beginPath();
+  g.moveTo(n / 2, 2);
+  g.lineTo(n * 0.8, n * 0.42);
+  g.lineTo(n * 0.2, n * 0.42);
+  g.closePath();
+  g.fill();
+  return g.getImageData(0, 0, n, n);
+}
+
+export interface MapOptions {
+  container: HTMLElement;
+  withBaseMap: boolean;
+  onMapClick?: (lat: number, lon: number) => void;
+  onIncidentClick?: (id: number) => void;
+  onUnitClick?: (id: number) => void;
+}
+
+export class ConsoleMap {
+  map: MlMap;
+  private pending = false;
+  private draft: maplibregl.Marker | null = null;
+  selectedIncident: number | null = null;
+  ready: Promise<void>;
+  firstTiles: Promise<void>;
+
+  constructor(o: MapOptions, style: StyleSpecification | null) {
+    if (!glyphsRegistered) {
+      registerGlyphProtocol();
+      glyphsRegistered = true;
+    }
+    const s = style ?? emptyStyle();
+    this.map = new maplibregl.Map({
+      container: o.container,
+      style: s,
+      center: (s.center as [number, number]) ?? [0, 0],
+      zoom: s.center ? 13 : 1,
+      attributionControl: { compact: true },
+      localIdeographFontFamily: '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif',
+      // The tiles need the same token as the API.
+      transformRequest: (url) => {
+        if (url.startsWith(location.origin + '/tiles/')) {
+          return { url, headers: { Authorization: `Bearer ${getToken()}` } };
+        }
+        return { url };
+      },
+    });
+    // Map errors (a tile the server refused, a bad style) are logged, not shown: the console
+    // goes on with what it has, and the connection banner speaks for the server.
+    this.map.on('error', (e) => console.warn('map:', (e as { error?: Error }).error?.message ?? e));
+    this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    this.map.addControl(new maplibregl.ScaleControl({}), 'bottom-left');
+    this.ready = new Promise((resolve) => this.map.on('load', () => { this.addLayers(); resolve(); }));
+    this.firstTiles = new Promise((resolve) => this.map.once('idle', () => resolve()));
+    this.map.on('click', (e) => {
+      const hit = this.map.queryRenderedFeatures(e.point, { layers: ['incidents', 'units'].filter((l) => this.map.getLayer(l)) });
+      const f = hit[0];
+      if (f && f.layer.id === 'incidents') return o.onIncidentClick?.(Number(f.properties!.id));
+      if (f && f.layer.id === 'units') return o.onUnitClick?.(Number(f.properties!.id));
+      o.onMapClick?.(e.lngLat.lat, e.lngLat.lng);
+    });
+    for (const l of ['incidents', 'units']) {
+      this.map.on('mouseenter', l, () => (this.map.getCanvas().style.cursor = 'pointer'));
+      this.map.on('mouseleave', l, () => (this.map.getCanvas().style.cursor = ''));
+    }
+    state.on(() => this.schedule());
+  }
+
+  static async create(o: MapOptions): Promise<ConsoleMap> {
+    let style: StyleSpecification | null = null;
+    if (o.withBaseMap) {
+      try {
+        style = await get<StyleSpecification>('/tiles/style.json');
+        for (const src of Object.values(style.sources)) {
+          const v = src as { tiles?: string[] };
+          // Made absolute by hand: new URL() would escape the {z}/{x}/{y} placeholders.
+          if (v.tiles) v.tiles = v.tiles.map((t) => (t.startsWith('/') ? location.origin + t : t));
+        }
+      } catch {
+        style = null;
+      }
+    }
+    return new ConsoleMap(o, style);
+  }
+
+  private addLayers(): void {
+    const m = this.map;
+    m.addImage('arrow', arrowImage(), { sdf: true });
+    const empty = { type: 'FeatureCollection', features: [] } as GeoJSON.FeatureCollection;
+    m.addSource('coverage', { type: 'geojson', data: empty });
+    m.addSource('incidents', { type: 'geojson', data: empty });
+    m.addSource('units', { type: 'geojson', data: empty });
+    m.addLayer({
+      id: 'coverage', type: 'line', source: 'coverage', layout: { visibility: 'none', 'line-cap': 'round' },
+      paint: { 'line-color': '#18a558', 'line-width': 3, 'line-opacity': 0.55 },
+    });
+    m.addLayer({
+      id: 'incidents', type: 'circle', source: 'incidents',
+      paint: {
+        'circle-radius': ['match', ['get', 'priority'], 1, 10, 2, 8, 3, 7, 6],
+        'circle-color': ['match', ['get', 'status'], 'received', INCIDENT_COLOURS.received, 'dispatched', INCIDENT_COLOURS.dispatched, 'on_scene', INCIDENT_COLOURS.on_scene, '#777'],
+        'circle-stroke-color': ['case', ['boolean', ['get', 'selected'], false], '#111', '#fff'],
+        'circle-stroke-width': ['case', ['boolean', ['get', 'selected'], false], 3, 1.5],
+      },
+    });
+    m.addLayer({
+      id: 'units', type: 'circle', source: 'units',
+      paint: {
+        'circle-radius': 6,
+        'circle-color': ['match', ['get', 'status'], ...Object.entries(STATUS_COLOURS).flat(), '#777'] as any,
+        'circle-stroke-color': ['match', ['get', 'agency'], ...Object.entries(AGENCY_COLOURS).flat(), '#333'] as any,
+        'circle-stroke-width': 2.5,
+      },
+    });
+    m.addLayer({
+      id: 'unit-arrows', type: 'symbol', source: 'units', filter: ['has', 'heading'],
+      layout: {
+        'icon-image': 'arrow', 'icon-size': 0.55, 'icon-rotate': ['get', 'heading'],
+        'icon-rotation-alignment': 'map', 'icon-allow-overlap': true, 'icon-ignore-placement': true,
+        'icon-offset': [0, -14],
+      },
+      paint: { 'icon-color': ['match', ['get', 'agency'], ...Object.entries(AGENCY_COLOURS).flat(), '#333'] as any },
+    });
+    m.addLayer({
+      id: 'unit-labels', type: 'symbol', source: 'units', minzoom: 13,
+      layout: { 'text-field': ['get', 'callsign'], 'text-font': ['Noto Sans Regular'], 'text-size': 11, 'text-offset': [0, 1.3], 'text-anchor': 'top' },
+      paint: { 'text-color': '#222', 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
+    });
+    this.schedule();
+  }
+
+  // Coalesces many changes into one source update per frame.
+  schedule(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.refresh();
+    });
+  }
+
+  private refresh(): void {
+    const inc = this.map.getSource('incidents') as GeoJSONSource | undefined;
+    const un = this.map.getSource('units') as GeoJSONSource | undefined;
+    if (!inc || !un) return;
+    inc.setData({
+      type: 'FeatureCollection',
+      features: state.openIncidents().map((i) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [i.lon, i.lat] },
+        properties: { id: i.id, status: i.status, priority: i.priority, selected: i.id === this.selectedIncident },
+      })),
+    });
+    const features: GeoJSON.Feature[] = [];
+    for (const u of state.units.values()) {
+      if (!u.position) continue;
+      const props: Record<string, unknown> = { id: u.id, status: u.status, agency: u.agency, callsign: u.callsign };
+      if (typeof u.position.heading === 'number') props.heading = u.position.heading;
+      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [u.position.lon, u.position.lat] }, properties: props });
+    }
+    un.setData({ type: 'FeatureCollection', features });
+    (window as any).__pinganRendered = { incidents: state.openIncidents().length, units: features.length, at: performance.now() };
+  }
+
+  setDraft(lat: number | null, lon: number | null): void {
+    if (lat === null || lon === null) {
+      this.draft?.remove();
+      this.draft = null;
+      return;
+    }
+    if (!this.draft) {
+      const el = document.createElement('div');
+      el.className = 'draft-marker';
+      this.draft = new maplibregl.Marker({ element: el });
+    }
+    this.draft.setLngLat([lon, lat]).addTo(this.map);
+  }
+
+  flyTo(lat: number, lon: number, zoom = 15): void {
+    this.map.easeTo({ center: [lon, lat], zoom: Math.max(this.map.getZoom(), zoom), duration: 400 });
+  }
+
+  select(id: number | null): void {
+    this.selectedIncident = id;
+    this.schedule();
+  }
+
+  setCoverage(data: GeoJSON.FeatureCollection | null): void {
+    const src = this.map.getSource('coverage') as GeoJSONSource | undefined;
+    if (!src) return;
+    if (data) src.setData(data);
+    this.map.setLayoutProperty('coverage', 'visibility', data ? 'visible' : 'none');
+  }
+
+  resize(): void {
+    this.map.resize();
+  }
+}
+
+export { OPEN_STATUSES };

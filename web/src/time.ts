@@ -1,0 +1,38 @@
+// Times are shown in the command centre's time zone (pingan serve --utc-offset), whatever the
+// browser's own zone: a dispatcher and the log must read the same clock.
+let offsetMin = 0;
+
+export function setCentreOffset(minutes: number): void {
+  offsetMin = minutes;
+}
+
+function shifted(iso: string | number | Date): Date {
+  const ms = typeof iso === 'number' ? iso : new Date(iso).getTime();
+  return new Date(ms + offsetMin * 60_000);
+}
+const pad = (n: number) => String(n).padStart(2, '0');
+
+// 14:03:07
+export function clock(iso: string | number | Date | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return '—';
+  const d = shifted(iso);
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+// 2026-11-21 14:03
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = shifted(iso);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+export function zoneLabel(): string {
+  const sign = offsetMin < 0 ? '-' : '+';
+  const a = Math.abs(offsetMin);
+  return `UTC${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+// 3:07 or 1:02:03
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+}
