@@ -4,7 +4,7 @@ JOBS  ?= $(shell nproc)
 DATA  ?= $(abspath ../shared/data)
 CITY  ?= dc
 
-.PHONY: all deps build release asan test test-unit test-asan e2e bench demo format fuzz fuzz-smoke clean
+.PHONY: all deps build release asan test test-unit test-asan web e2e e2e-run bench demo format fuzz fuzz-smoke clean
 
 all: build
 
@@ -24,9 +24,10 @@ asan:
 	cmake --build --preset asan -j $(JOBS)
 
 # Everything CI checks: dependencies, the dev build with all tests (unit, API, crash, real data),
-# then the unit tests again under ASan+UBSan.
+# the console's browser tests, then the unit tests again under ASan+UBSan.
 test: deps build
 	ctest --preset dev -j $(JOBS)
+	$(MAKE) e2e-run
 	$(MAKE) test-asan
 
 test-unit: build
@@ -35,10 +36,21 @@ test-unit: build
 test-asan: asan
 	ctest --preset asan -j $(JOBS)
 
+# The command console (web/): npm packages from package-lock.json, then web/dist.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+# End-to-end browser tests (Debian's Chromium via playwright-core) against the dev build.
+e2e: deps build
+	$(MAKE) e2e-run
+
+e2e-run: web
+	cd web && PINGAN_BIN=build/dev/src/cli/pingan DATA=$(DATA) node --test --test-concurrency=1 tests/
+
 bench: deps release
 	scripts/bench.sh
 
-demo: deps release
+demo: deps release web
 	scripts/demo.sh $(CITY)
 
 format:

@@ -6,9 +6,6 @@
 // (throughput). Open loop: requests are due at a fixed rate whatever the server does, and
 // latency is measured from when a request was due, so queueing shows (no coordinated
 // omission). One epoll thread; requests are pre-rendered bytes.
-#include <fmt/core.h>
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
@@ -25,6 +22,9 @@
 #include <unistd.h>
 #include <vector>
 
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -40,9 +40,9 @@ struct Options {
 
 struct Connection {
     int fd = -1;
-    std::string pending;                 // bytes still to write
-    std::string inbox;                   // bytes read, not yet a full response
-    std::deque<Clock::time_point> sent;  // when each in-flight request was due
+    std::string pending;                // bytes still to write
+    std::string inbox;                  // bytes read, not yet a full response
+    std::deque<Clock::time_point> sent; // when each in-flight request was due
     bool busy = false;
 };
 
@@ -77,7 +77,8 @@ std::size_t complete_response(const std::string& s, int& status) {
     // Header names are matched case-insensitively enough for our own server's output.
     for (const char* name : {"Content-Length: ", "content-length: "}) {
         const std::size_t at = s.find(name);
-        if (at != std::string::npos && at < head_end) body = std::strtoul(s.c_str() + at + 16, nullptr, 10);
+        if (at != std::string::npos && at < head_end)
+            body = std::strtoul(s.c_str() + at + 16, nullptr, 10);
     }
     const std::size_t total = head_end + 4 + body;
     return s.size() >= total ? total : 0;
@@ -97,7 +98,8 @@ Stats run(const Options& o, double rate, const std::function<std::string(long)>&
     Stats stats;
     long next_request = 0;
     const auto start = Clock::now();
-    const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
+    const auto end = start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(o.seconds));
     std::deque<Clock::time_point> due; // open loop: requests due but not yet sent
 
     auto flush = [&](Connection& c) {
@@ -114,9 +116,11 @@ Stats run(const Options& o, double rate, const std::function<std::string(long)>&
         flush(c);
     };
     if (rate == 0) {
-        for (auto& c : conns) issue(c, Clock::now());
+        for (auto& c : conns)
+            issue(c, Clock::now());
     }
-    const auto interval = rate > 0 ? std::chrono::duration<double>(1.0 / rate) : std::chrono::duration<double>(0);
+    const auto interval =
+        rate > 0 ? std::chrono::duration<double>(1.0 / rate) : std::chrono::duration<double>(0);
     long scheduled = 0;
     std::vector<epoll_event> events(static_cast<std::size_t>(o.connections));
     char buf[65536];
@@ -124,8 +128,10 @@ Stats run(const Options& o, double rate, const std::function<std::string(long)>&
         if (rate > 0) {
             // Everything due by now joins the queue; idle connections take from it.
             const auto now = Clock::now();
-            while (start + std::chrono::duration_cast<Clock::duration>(interval * scheduled) <= now) {
-                due.push_back(start + std::chrono::duration_cast<Clock::duration>(interval * scheduled));
+            while (start + std::chrono::duration_cast<Clock::duration>(interval * scheduled) <=
+                   now) {
+                due.push_back(start +
+                              std::chrono::duration_cast<Clock::duration>(interval * scheduled));
                 ++scheduled;
             }
             for (auto& c : conns) {
@@ -136,7 +142,8 @@ Stats run(const Options& o, double rate, const std::function<std::string(long)>&
                 }
             }
         }
-        const int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), rate > 0 ? 0 : 5);
+        const int n =
+            epoll_wait(ep, events.data(), static_cast<int>(events.size()), rate > 0 ? 0 : 5);
         for (int k = 0; k < n; ++k) {
             Connection& c = conns[events[static_cast<std::size_t>(k)].data.u64];
             if (events[static_cast<std::size_t>(k)].events & EPOLLOUT) flush(c);
@@ -152,15 +159,19 @@ Stats run(const Options& o, double rate, const std::function<std::string(long)>&
                 const auto due_at = c.sent.front();
                 c.sent.pop_front();
                 c.busy = !c.sent.empty();
-                stats.latencies_us.push_back(std::chrono::duration<double, std::micro>(done - due_at).count());
-                if (status >= 200 && status < 300) ++stats.ok;
-                else ++stats.failed;
+                stats.latencies_us.push_back(
+                    std::chrono::duration<double, std::micro>(done - due_at).count());
+                if (status >= 200 && status < 300)
+                    ++stats.ok;
+                else
+                    ++stats.failed;
                 if (rate == 0 && done < end) issue(c, done);
             }
         }
     }
     stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    for (auto& c : conns) close(c.fd);
+    for (auto& c : conns)
+        close(c.fd);
     close(ep);
     return stats;
 }
@@ -189,7 +200,8 @@ nlohmann::json entry(const std::string& name, const Stats& s, double offered_rat
                         {"failed", s.failed}};
     if (offered_rate > 0) j["offered_per_second"] = offered_rate;
     fmt::print(stderr, "{:<32} {:>10.0f}/s  p50 {:>8.0f} us  p99 {:>8.0f} us  failed {}\n", name,
-               per_second, percentile(s.latencies_us, 0.5), percentile(s.latencies_us, 0.99), s.failed);
+               per_second, percentile(s.latencies_us, 0.5), percentile(s.latencies_us, 0.99),
+               s.failed);
     return j;
 }
 
@@ -202,15 +214,17 @@ std::string post(const Options& o, const std::string& path, const std::string& b
 std::string incident_request(const Options& o, long i) {
     const std::string body = fmt::format(
         R"({{"lat":{:.6f},"lon":{:.6f},"category":"theft","priority":3,"description":"load test call {} bicycle taken from rack outside the library"}})",
-        38.88 + static_cast<double>(i % 997) * 1e-4, -77.10 + static_cast<double>(i % 991) * 1e-4, i);
+        38.88 + static_cast<double>(i % 997) * 1e-4, -77.10 + static_cast<double>(i % 991) * 1e-4,
+        i);
     return post(o, "/api/v1/incidents", body);
 }
 
 std::string position_request(const Options& o, long i) {
     const long unit = 1 + i % o.units;
-    const std::string body = fmt::format(R"({{"lat":{:.6f},"lon":{:.6f},"heading":{},"speed":12.5}})",
-                                         38.88 + static_cast<double>(i % 1009) * 1e-4,
-                                         -77.10 + static_cast<double>(i % 1013) * 1e-4, i % 360);
+    const std::string body =
+        fmt::format(R"({{"lat":{:.6f},"lon":{:.6f},"heading":{},"speed":12.5}})",
+                    38.88 + static_cast<double>(i % 1009) * 1e-4,
+                    -77.10 + static_cast<double>(i % 1013) * 1e-4, i % 360);
     return post(o, fmt::format("/api/v1/units/{}/position", unit), body);
 }
 
@@ -222,20 +236,29 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
         const std::string v = argv[i + 1];
-        if (k == "--port") o.port = std::stoi(v);
-        else if (k == "--token") o.token = v;
-        else if (k == "--out") o.out = v;
-        else if (k == "--connections") o.connections = std::stoi(v);
-        else if (k == "--seconds") o.seconds = std::stod(v);
-        else if (k == "--units") o.units = std::stoi(v);
-        else if (k == "--only") only.push_back(v);
+        if (k == "--port")
+            o.port = std::stoi(v);
+        else if (k == "--token")
+            o.token = v;
+        else if (k == "--out")
+            o.out = v;
+        else if (k == "--connections")
+            o.connections = std::stoi(v);
+        else if (k == "--seconds")
+            o.seconds = std::stod(v);
+        else if (k == "--units")
+            o.units = std::stoi(v);
+        else if (k == "--only")
+            only.push_back(v);
     }
     if (o.port == 0 || o.token.empty() || o.out.empty()) {
         fmt::print(stderr, "usage: load_client --port P --token T --out FILE [--connections C] "
                            "[--seconds S] [--units N] [--only NAME]\n");
         return 2;
     }
-    auto want = [&](const std::string& n) { return only.empty() || std::find(only.begin(), only.end(), n) != only.end(); };
+    auto want = [&](const std::string& n) {
+        return only.empty() || std::find(only.begin(), only.end(), n) != only.end();
+    };
     nlohmann::json benchmarks = nlohmann::json::array();
     if (want("api_incident_create")) {
         benchmarks.push_back(entry("api_incident_create",
@@ -243,7 +266,8 @@ int main(int argc, char** argv) {
     }
     if (want("api_incident_create_at_2000")) {
         benchmarks.push_back(entry("api_incident_create_at_2000",
-                                   run(o, 2000, [&](long i) { return incident_request(o, i); }), 2000));
+                                   run(o, 2000, [&](long i) { return incident_request(o, i); }),
+                                   2000));
     }
     if (want("api_position_update")) {
         benchmarks.push_back(entry("api_position_update",

@@ -27,8 +27,10 @@ void add_server_commands(CLI::App& app, Parents& parents, RunState& state); // s
 void add_admin_commands(CLI::App& app, Parents& parents, RunState& state);  // user, audit
 // import osm, route, nearest, coverage, export graph
 void add_road_commands(CLI::App& app, Parents& parents, RunState& state);
-void add_stream_command(CLI::App& app, RunState& state); // stream
+void add_stream_command(CLI::App& app, RunState& state);                 // stream
 void add_geo_commands(CLI::App& app, Parents& parents, RunState& state); // import boundaries
+// import incidents, report compstat, hotspots, plan posts
+void add_analytics_commands(CLI::App& app, Parents& parents, RunState& state);
 
 // Prints "pingan: error: <message>" to stderr and returns kExitBadInput.
 int fail_input(const std::string& message);

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     add_road_commands(app, parents, state);
     add_stream_command(app, state);
     add_geo_commands(app, parents, state);
+    add_analytics_commands(app, parents, state);
 
     try {
         app.parse(argc, argv);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "io/osm_addresses.hpp"
 #include "io/osm_import.hpp"
 #include "io/road_csv.hpp"
 #include "io/road_geojson.hpp"
@@ -141,7 +142,25 @@ void add_import_osm(Parents& parents, RunState& state) {
             state.exit_code = kExitBadInput;
             return;
         }
+        // House numbers for call-taking, next to the graph (io/osm_addresses.hpp).
+        progress("reading addresses");
+        auto addresses = io::read_osm_addresses(o->file);
+        if (!addresses) {
+            state.exit_code = fail(addresses.error());
+            return;
+        }
+        const bool addresses_ok =
+            write_atomically(io::address_file_for(o->out), [&](const std::string& tmp) {
+                base::Status st = io::save_addresses(tmp, *addresses);
+                if (!st) fail(st.error());
+                return st.ok();
+            });
+        if (!addresses_ok) {
+            state.exit_code = kExitBadInput;
+            return;
+        }
         const nlohmann::json summary = {{"out", o->out},
+                                        {"addresses", addresses->size()},
                                         {"profile", profile.name},
                                         {"nodes", s.build.nodes},
                                         {"segments", s.build.segments},

@@ -20,6 +20,10 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
     serve->add_option("--static-dir", opts->static_dir, "serve the console's built files from here")
         ->check(CLI::ExistingDirectory);
     serve
+        ->add_option("--graph", opts->graph_path,
+                     "road graph from `pingan import osm` (base map, address search)")
+        ->check(CLI::ExistingFile);
+    serve
         ->add_option("--utc-offset", opts->utc_offset_minutes,
                      "the centre's standard time offset in minutes (480 for China), used for "
                      "incident numbers per year")
@@ -33,6 +37,15 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
                      "seconds between digests of unit breadcrumbs into the event log")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
+    opts->config_dir = PINGAN_DEFAULT_CONFIG_DIR;
+    serve
+        ->add_option("--config", opts->config_dir,
+                     "folder with taxonomy.toml, triage.toml and dispatch.toml")
+        ->check(CLI::ExistingDirectory)
+        ->capture_default_str();
+    serve->add_option("--manual-clock", opts->manual_clock,
+                      "for tests only: start a clock at this ISO time that moves only by "
+                      "POST /api/v1/test/clock");
     serve->callback([opts, &state] { state.exit_code = server::serve(*opts); });
 }
 

@@ -1,6 +1,7 @@
 #include "ops/board.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/core.h>
 
@@ -51,6 +52,102 @@ void Board::load(BoardSnapshot s) {
     }
     for (const auto& [year, seq] : s.last_number_by_year)
         last_number_by_year_[year] = seq;
+    alerts_.clear();
+    for (auto& a : s.open_alerts)
+        alerts_.emplace(a.key, std::move(a));
+    max_alert_id_ = s.max_alert_id;
+}
+
+namespace {
+
+std::string alert_subject(const Alert& a) {
+    return a.incident_id ? fmt::format("incident/{}", *a.incident_id)
+                         : fmt::format("unit/{}", a.unit_id.value_or(0));
+}
+
+} // namespace
+
+bool Board::raise_alert(Alert alert, std::vector<Event>& out) {
+    if (alerts_.count(alert.key) != 0) return false;
+    alert.id = ++max_alert_id_;
+    out.push_back(Event{alert.raised_at, "system", "alert.raised", alert_subject(alert),
+                        to_json_text(alert), alert});
+    alerts_.emplace(alert.key, std::move(alert));
+    return true;
+}
+
+bool Board::resolve_alert(const std::string& key, TimeMs at, std::vector<Event>& out) {
+    auto it = alerts_.find(key);
+    if (it == alerts_.end()) return false;
+    Alert a = it->second;
+    a.resolved_at = at;
+    out.push_back(Event{at, "system", "alert.resolved", alert_subject(a), to_json_text(a), a});
+    alerts_.erase(it);
+    return true;
+}
+
+void Board::check_timers(TimeMs now, const TargetsByPriority& targets, std::vector<Event>& out) {
+    // Every condition that holds now, by key. NFPA 1221 segments: call processing (received ->
+    // dispatched), turnout (dispatched -> en route), response (received -> on scene).
+    std::map<std::string, Alert> holding;
+    auto target = [&](const Incident& i) -> const TimerTargets& {
+        return targets[static_cast<std::size_t>(std::clamp(i.priority, 1, 4) - 1)];
+    };
+    auto add = [&](std::string kind, std::string key, Id incident, std::optional<Id> unit,
+                   std::string message) {
+        Alert a;
+        a.kind = std::move(kind);
+        a.key = std::move(key);
+        a.incident_id = incident;
+        a.unit_id = unit;
+        a.message = std::move(message);
+        a.raised_at = now;
+        holding.emplace(a.key, std::move(a));
+    };
+    for (const auto& [id, inc] : open_) {
+        const TimerTargets& t = target(inc);
+        const TimeMs waited = now - inc.received_at;
+        if (inc.status == IncidentStatus::received && waited > t.dispatch_ms) {
+            add("not_dispatched", fmt::format("not_dispatched/incident/{}", id), id, std::nullopt,
+                fmt::format("incident {} (P{}) not dispatched after {} s", inc.number, inc.priority,
+                            waited / 1000));
+        }
+        if ((inc.status == IncidentStatus::received || inc.status == IncidentStatus::dispatched) &&
+            !inc.on_scene_at && waited > t.on_scene_ms) {
+            add("not_on_scene", fmt::format("not_on_scene/incident/{}", id), id, std::nullopt,
+                fmt::format("incident {} (P{}): no unit on scene after {} s", inc.number,
+                            inc.priority, waited / 1000));
+        }
+    }
+    for (const auto& [aid, a] : active_) {
+        auto inc = open_.find(a.incident_id);
+        if (inc == open_.end()) continue;
+        const TimerTargets& t = target(inc->second);
+        const Unit& u = units_.at(a.unit_id);
+        if (!a.en_route_at && !a.on_scene_at && now - a.dispatched_at > t.en_route_ms) {
+            add("not_en_route", fmt::format("not_en_route/assignment/{}", aid), a.incident_id,
+                a.unit_id,
+                fmt::format("unit {} not en route to {} after {} s", u.callsign, inc->second.number,
+                            (now - a.dispatched_at) / 1000));
+        }
+        if (a.on_scene_at && now - *a.on_scene_at > t.on_scene_max_ms) {
+            add("on_scene_long", fmt::format("on_scene_long/assignment/{}", aid), a.incident_id,
+                a.unit_id,
+                fmt::format("unit {} on scene at {} for {} min; check on it", u.callsign,
+                            inc->second.number, (now - *a.on_scene_at) / 60'000));
+        }
+    }
+    // Timer alerts whose condition has passed are resolved (other sources resolve their own).
+    std::vector<std::string> passed;
+    for (const auto& [key, a] : alerts_) {
+        const bool timer = a.kind == "not_dispatched" || a.kind == "not_on_scene" ||
+                           a.kind == "not_en_route" || a.kind == "on_scene_long";
+        if (timer && holding.count(key) == 0) passed.push_back(key);
+    }
+    for (const std::string& key : passed)
+        resolve_alert(key, now, out);
+    for (auto& [key, a] : holding)
+        raise_alert(std::move(a), out);
 }
 
 void Board::remember_status(Id id, IncidentStatus s) {
@@ -226,7 +323,8 @@ base::Result<Incident> Board::create_incident(const NewIncident& in, std::string
 }
 
 base::Result<Assignment> Board::dispatch(Id incident_id, Id unit_id, std::string_view actor,
-                                         TimeMs at, std::vector<Event>& out) {
+                                         TimeMs at, std::vector<Event>& out,
+                                         std::optional<int> recommended_rank) {
     auto incident = find_open_incident(incident_id, "id");
     if (!incident) return std::move(incident).error();
     Incident& inc = **incident;
@@ -258,6 +356,7 @@ base::Result<Assignment> Board::dispatch(Id incident_id, Id unit_id, std::string
     a.unit_id = u.id;
     a.dispatched_at = at;
     a.dispatched_by = std::string(actor);
+    a.recommended_rank = recommended_rank;
     out.push_back(Event{at, std::string(actor), "assignment.created", subject("assignment", a.id),
                         to_json_text(a), a});
     u.incident_id = inc.id;

@@ -4,6 +4,8 @@
 // nothing. The caller (server::Operations) serialises commands and makes events durable.
 #pragma once
 
+#include <array>
+#include <map>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -51,6 +53,15 @@ struct StatusDetails {
     std::optional<Id> merged_into; // on merge
 };
 
+// Response-time targets of one priority, in milliseconds (NFPA 1221 segments).
+struct TimerTargets {
+    TimeMs dispatch_ms = 0;     // call received -> first unit dispatched
+    TimeMs en_route_ms = 0;     // unit dispatched -> en route
+    TimeMs on_scene_ms = 0;     // call received -> first unit on scene
+    TimeMs on_scene_max_ms = 0; // a unit on scene longer than this
+};
+using TargetsByPriority = std::array<TimerTargets, 4>; // index priority - 1
+
 // What the store hands the Board on start: enough to validate every later command.
 struct BoardSnapshot {
     std::vector<Incident> open_incidents;
@@ -61,6 +72,8 @@ struct BoardSnapshot {
     Id max_unit_id = 0;
     Id max_assignment_id = 0;
     std::vector<std::pair<int, std::int64_t>> last_number_by_year; // year -> last sequence used
+    std::vector<Alert> open_alerts;
+    Id max_alert_id = 0;
 };
 
 class Board {
@@ -72,8 +85,10 @@ public:
 
     base::Result<Incident> create_incident(const NewIncident& in, std::string_view actor, TimeMs at,
                                            std::vector<Event>& out);
+    // `recommended_rank`: where the unit stood in the recommendation list the dispatcher saw.
     base::Result<Assignment> dispatch(Id incident_id, Id unit_id, std::string_view actor, TimeMs at,
-                                      std::vector<Event>& out);
+                                      std::vector<Event>& out,
+                                      std::optional<int> recommended_rank = std::nullopt);
     base::Result<Incident> change_incident_status(Id incident_id, IncidentStatus to,
                                                   const StatusDetails& details,
                                                   std::string_view actor, TimeMs at,
@@ -85,6 +100,15 @@ public:
     // Latest position of a unit; not an event (positions are high-rate breadcrumbs). A report
     // older than the one held is accepted but does not replace it.
     base::Result<Unit> update_position(Id unit_id, const Position& p);
+
+    // Raises the timer alerts whose condition holds at `now` and resolves those that no
+    // longer hold. Each alert is raised once per condition (its key).
+    void check_timers(TimeMs now, const TargetsByPriority& targets, std::vector<Event>& out);
+    // Raises an alert of another source (e.g. the 12345 hand-off) unless one with the key is
+    // open, or resolves one. Return whether anything changed.
+    bool raise_alert(Alert alert, std::vector<Event>& out);
+    bool resolve_alert(const std::string& key, TimeMs at, std::vector<Event>& out);
+    const std::map<std::string, Alert>& open_alerts() const { return alerts_; }
 
     const Incident* open_incident(Id id) const;
     std::optional<IncidentStatus> incident_status(Id id) const;
@@ -114,6 +138,8 @@ private:
     std::unordered_map<Id, Assignment> active_; // by assignment id
     std::unordered_map<Id, std::vector<Id>> active_by_incident_;
     std::unordered_map<int, std::int64_t> last_number_by_year_;
+    std::map<std::string, Alert> alerts_; // open alerts by key
+    Id max_alert_id_ = 0;
     Id max_incident_id_ = 0;
     Id max_unit_id_ = 0;
     Id max_assignment_id_ = 0;

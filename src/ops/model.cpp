@@ -96,7 +96,8 @@ void write_fields(JsonWriter& w, const Assignment& a) {
         .time_field("en_route_at", a.en_route_at)
         .time_field("on_scene_at", a.on_scene_at)
         .time_field("cleared_at", a.cleared_at)
-        .field("dispatched_by", a.dispatched_by);
+        .field("dispatched_by", a.dispatched_by)
+        .field("recommended_rank", a.recommended_rank);
 }
 
 namespace {
@@ -122,6 +123,22 @@ std::string to_json_text(const Unit& u) {
 }
 std::string to_json_text(const Assignment& a) {
     return text_of(a);
+}
+
+std::string to_json_text(const Alert& a) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object()
+        .field("id", a.id)
+        .field("kind", a.kind)
+        .field("key", a.key)
+        .field("incident_id", a.incident_id)
+        .field("unit_id", a.unit_id)
+        .field("message", a.message)
+        .time_field("raised_at", a.raised_at)
+        .time_field("resolved_at", a.resolved_at)
+        .end_object();
+    return out;
 }
 
 nlohmann::json to_json(const Incident& i) {

@@ -78,6 +78,7 @@ struct Assignment {
     std::optional<TimeMs>
         cleared_at; // set when the unit is released; the assignment is then closed
     std::string dispatched_by;
+    std::optional<int> recommended_rank; // 1-based rank in the list shown; empty: not in it
 
     bool active() const { return !cleared_at.has_value(); }
 };
@@ -91,9 +92,23 @@ struct UnitStatusChange {
     std::optional<Id> assignment_id; // while assigned
 };
 
+// A condition that needs attention: a call not dispatched in time, a unit not moving, a unit
+// on scene unusually long, a hand-off to 12345 failing. One open alert per condition (key).
+struct Alert {
+    Id id = 0;
+    std::string key;  // kind + subject, e.g. "not_dispatched/incident/12"
+    std::string kind; // not_dispatched, not_en_route, not_on_scene, on_scene_long, handoff_failing
+    std::optional<Id> incident_id;
+    std::optional<Id> unit_id;
+    std::string message;
+    TimeMs raised_at = 0;
+    std::optional<TimeMs> resolved_at;
+};
+
 // What an event changes, typed, so that projections need not parse the payload text.
 // monostate: a log-only event (logins, reads of personal data, digests…).
-using EventRecordData = std::variant<std::monostate, Incident, Unit, Assignment, UnitStatusChange>;
+using EventRecordData =
+    std::variant<std::monostate, Incident, Unit, Assignment, UnitStatusChange, Alert>;
 
 // A domain event before it is stored: the store adds seq, prev_hash and hash.
 struct Event {
@@ -118,6 +133,7 @@ void write_position(base::JsonWriter& w, const Position& p);
 std::string to_json_text(const Incident& i);
 std::string to_json_text(const Unit& u);
 std::string to_json_text(const Assignment& a);
+std::string to_json_text(const Alert& a);
 
 // The same as documents, for code off the hot path and for tests.
 nlohmann::json to_json(const Incident& i);

@@ -2,14 +2,22 @@
 // handlers with the router; the role matrix decides who may call them.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include "auth/login_limiter.hpp"
 #include "auth/sessions.hpp"
+#include "geo/boundary.hpp"
 #include "server/http.hpp"
 #include "server/operations.hpp"
 #include "server/router.hpp"
 #include "server/worker_pool.hpp"
+
+namespace pingan::road {
+class Graph;
+class AddressIndex;
+} // namespace pingan::road
 
 namespace pingan::server {
 
@@ -20,11 +28,24 @@ struct ApiContext {
     Metrics& metrics;
     WorkerPool& blocking;
     base::TimeMs token_ttl_ms = 12 * 3'600'000; // one shift
+    // The base map and address search (api_map.cpp). Null when serve runs without --graph:
+    // tiles and geocoding then answer 503 and the console shows no base map.
+    const road::Graph* graph = nullptr;
+    const road::AddressIndex* addresses = nullptr;
+    // The areas drawn on the map (jurisdictions, patrol areas), read when the first tile is
+    // made. Unset: the map has no area layers.
+    std::function<std::vector<geo::Boundary>()> boundaries = {};
+    int utc_offset_minutes = 0; // the centre's time zone, for the console's clocks
+    // Set when serve runs with --manual-clock: tests move time with POST /api/v1/test/clock.
+    base::ManualClock* manual_clock = nullptr;
 };
 
 void add_auth_routes(Router& router, ApiContext& ctx); // login, logout, me, users, health, metrics
 void add_incident_routes(Router& router, ApiContext& ctx); // incidents, dispatch, status, caller
 void add_unit_routes(Router& router, ApiContext& ctx);     // units, status, position, events
+void add_map_routes(Router& router, ApiContext& ctx);      // tiles, map style, geocoding
+// recommendations, triage, taxonomy, alerts, coverage, test clock
+void add_dispatch_routes(Router& router, ApiContext& ctx);
 
 // Shared by the handlers.
 namespace api {

@@ -41,6 +41,7 @@ void create_unit(ApiContext& ctx, Request& req, Reply reply) {
     auto type = r.string("type", Need::optional, 32);
     auto capabilities = r.string_list("capabilities", Need::optional, 16, 32);
     auto home_station = r.string("home_station", Need::optional, 100, true);
+    auto home_jurisdiction = r.string("home_jurisdiction", Need::optional, 100, true);
     auto lat = r.number("lat", Need::optional, -90, 90);
     auto lon = r.number("lon", Need::optional, -180, 180);
     if (r.ok() && lat.has_value() != lon.has_value()) {
@@ -54,6 +55,14 @@ void create_unit(ApiContext& ctx, Request& req, Reply reply) {
     in.type = type.value_or(std::string(default_type(in.agency)));
     in.capabilities = capabilities.value_or(std::vector<std::string>{});
     in.home_station = home_station.value_or("");
+    // The unit's own area: as given, else where it starts.
+    in.home_jurisdiction = home_jurisdiction.value_or("");
+    if (in.home_jurisdiction.empty() && lat && ctx.ops.centre() != nullptr) {
+        if (const geo::Boundary* j =
+                ctx.ops.centre()->boundaries.locate("jurisdiction", {*lat, *lon})) {
+            in.home_jurisdiction = j->name;
+        }
+    }
     const std::string actor = req.principal.username;
     ctx.ops.execute(
         [&](ops::Board& board, base::TimeMs at,

@@ -13,12 +13,54 @@ Operations::~Operations() {
     stop();
 }
 
+void Operations::attach(const Centre& centre) {
+    centre_ = &centre;
+}
+
+void Operations::rebuild_recommender_locked() {
+    const road::Graph* graph = centre_ != nullptr ? centre_->graph.get() : nullptr;
+    const int minutes = centre_ != nullptr ? centre_->dispatch.coverage_minutes : 5;
+    recommender_ =
+        std::make_unique<dispatch::Recommender>(graph, static_cast<road::TimeMs>(minutes) * 60'000);
+    const base::TimeMs now = clock_.now_ms();
+    for (const auto& [id, unit] : board_.units())
+        recommender_->upsert(unit, now);
+}
+
+void Operations::follow_units_locked(const store::Change& change, base::TimeMs now) {
+    auto follow = [&](ops::Id id) {
+        if (const ops::Unit* u = board_.unit(id)) recommender_->upsert(*u, now);
+    };
+    for (const ops::Event& e : change.events) {
+        if (const auto* u = std::get_if<ops::Unit>(&e.data)) follow(u->id);
+        if (const auto* c = std::get_if<ops::UnitStatusChange>(&e.data)) follow(c->id);
+    }
+    for (const store::SideWrite& w : change.side) {
+        if (const auto* p = std::get_if<store::PositionRecord>(&w)) follow(p->unit_id);
+    }
+}
+
+void Operations::check_timers() {
+    if (centre_ == nullptr) return;
+    const ops::TargetsByPriority targets = centre_->targets();
+    execute(
+        [&targets](ops::Board& board, base::TimeMs now,
+                   store::Change& change) -> base::Result<std::string> {
+            board.check_timers(now, targets, change.events);
+            return std::string();
+        },
+        [](base::Result<std::string> r) {
+            if (!r) spdlog::warn("timer alerts not stored: {}", r.error().detail);
+        });
+}
+
 base::Status Operations::start() {
     {
         std::lock_guard lock(mutex_);
         auto snapshot = store_.load_board();
         if (!snapshot) return snapshot.error();
         board_.load(std::move(snapshot).value());
+        rebuild_recommender_locked();
     }
     store::Committer::Hooks hooks;
     hooks.published = [this](const std::vector<store::EventRecord>& records) {
@@ -31,9 +73,15 @@ base::Status Operations::start() {
     committer_ = std::make_unique<store::Committer>(store_, std::move(hooks));
     housekeeping_ = std::thread([this] {
         std::unique_lock lock(housekeeping_mutex_);
-        while (!housekeeping_wake_.wait_for(lock, digest_interval, [this] { return stopping_; })) {
+        auto last_digest = std::chrono::steady_clock::now();
+        while (!housekeeping_wake_.wait_for(lock, std::chrono::seconds(1),
+                                            [this] { return stopping_; })) {
             lock.unlock();
-            digest_positions();
+            check_timers();
+            if (std::chrono::steady_clock::now() - last_digest >= digest_interval) {
+                digest_positions();
+                last_digest = std::chrono::steady_clock::now();
+            }
             lock.lock();
         }
     });
@@ -82,6 +130,7 @@ bool Operations::reload_locked() {
         return false;
     }
     board_.load(std::move(snapshot).value());
+    rebuild_recommender_locked();
     board_stale_ = false;
     healthy_ = true;
     return true;
@@ -103,7 +152,9 @@ void Operations::execute(const Command& command, Done done) {
         return;
     }
     store::Change change;
-    auto result = command(board_, clock_.now_ms(), change);
+    const base::TimeMs now = clock_.now_ms();
+    auto result = command(board_, now, change);
+    if (result) follow_units_locked(change, now);
     if (!result || (change.events.empty() && change.side.empty())) {
         lock.unlock();
         done(std::move(result));

@@ -14,7 +14,9 @@
 #include <thread>
 
 #include "base/clock.hpp"
+#include "dispatch/recommender.hpp"
 #include "ops/board.hpp"
+#include "server/centre.hpp"
 #include "server/metrics.hpp"
 #include "server/stream_hub.hpp"
 #include "store/committer.hpp"
@@ -34,6 +36,10 @@ public:
                StreamHub& hub, Metrics& metrics);
     ~Operations();
 
+    // The centre's reference data (taxonomy, areas, road graph). Call before start(); without
+    // it there are no timer alerts and recommendations rank by straight line.
+    void attach(const Centre& centre);
+
     base::Status start(); // loads the Board and starts committing and housekeeping
     void stop();          // commits what is queued, then stops
 
@@ -41,6 +47,13 @@ public:
     // Runs every `digest_interval` on the housekeeping thread; public for tests.
     void digest_positions();
     std::chrono::milliseconds digest_interval{60'000};
+    // Raises and resolves timer alerts at the clock's time. Runs every second.
+    void check_timers();
+
+    // The unit recommender. Only for use inside a Command (which holds the Board lock); it
+    // follows every unit change the Board makes.
+    dispatch::Recommender& recommender() { return *recommender_; }
+    const Centre* centre() const { return centre_; }
 
     void execute(const Command& command, Done done);
 
@@ -60,6 +73,8 @@ public:
 private:
     void on_commit_failed(const base::Error& e);
     bool reload_locked();
+    void rebuild_recommender_locked();
+    void follow_units_locked(const store::Change& change, base::TimeMs now);
 
     store::Store& store_;
     const base::Clock& clock_;
@@ -70,6 +85,8 @@ private:
     bool board_stale_ = false; // true when the Board may hold changes the store refused
     std::atomic<bool> healthy_{true};
     std::unique_ptr<store::Committer> committer_;
+    const Centre* centre_ = nullptr;
+    std::unique_ptr<dispatch::Recommender> recommender_;
     std::thread housekeeping_;
     std::mutex housekeeping_mutex_;
     std::condition_variable housekeeping_wake_;

@@ -33,6 +33,8 @@ inline constexpr auth::RoleSet kFleet{Role::supervisor, Role::admin};
 inline constexpr auth::RoleSet kAudit{Role::auditor, Role::supervisor, Role::admin};
 inline constexpr auth::RoleSet kAdmin{Role::admin};
 inline constexpr auth::RoleSet kOps{Role::admin, Role::supervisor};
+inline constexpr auth::RoleSet kWatch{Role::call_taker, Role::dispatcher, Role::supervisor,
+                                      Role::auditor, Role::admin};
 } // namespace roles
 
 inline constexpr std::array kRoleMatrix{
@@ -54,6 +56,19 @@ inline constexpr std::array kRoleMatrix{
               "clear, close, cancel, divert or merge an incident"},
     RouteRule{"GET", "/api/v1/incidents/{id}/caller", false, roles::kCallerData,
               "caller details (personal data; every read is logged)"},
+    RouteRule{"POST", "/api/v1/incidents/{id}/merge", false, roles::kIntake,
+              "merge a duplicate call into the incident it repeats"},
+    RouteRule{"GET", "/api/v1/incidents/{id}/recommendations", false, roles::kIntake,
+              "units ranked by road travel time, with the reasons"},
+    RouteRule{"POST", "/api/v1/triage", false, roles::kIntake,
+              "suggest a category and priority for what a caller says"},
+    RouteRule{"GET", "/api/v1/taxonomy", false, roles::kEveryone,
+              "categories (zh/en), priorities and response-time targets"},
+    RouteRule{"GET", "/api/v1/alerts", false, roles::kWatch, "open and recent alerts"},
+    RouteRule{"GET", "/api/v1/coverage", false, roles::kReaders,
+              "road length reachable within the coverage time by available units"},
+    RouteRule{"POST", "/api/v1/test/clock", false, roles::kAdmin,
+              "move the manual clock (only with serve --manual-clock)"},
     RouteRule{"POST", "/api/v1/units", false, roles::kFleet, "register a unit"},
     RouteRule{"GET", "/api/v1/units", false, roles::kEveryone, "list units"},
     RouteRule{"GET", "/api/v1/units/{id}", false, roles::kEveryone, "one unit"},
@@ -65,6 +80,16 @@ inline constexpr std::array kRoleMatrix{
               "the event log after a sequence number"},
     RouteRule{"GET", "/api/v1/stream", false, roles::kEveryone,
               "WebSocket: every committed event, resumable"},
+    RouteRule{"GET", "/tiles/{z}/{x}/{y}.mvt", false, roles::kEveryone,
+              "base map vector tile (roads, jurisdictions, patrol areas)"},
+    RouteRule{"GET", "/tiles/style.json", false, roles::kEveryone,
+              "MapLibre style of the base map"},
+    RouteRule{"GET", "/api/v1/geocode", false, roles::kEveryone,
+              "find a place: street and house number, intersection or street"},
+    RouteRule{"GET", "/api/v1/geocode/reverse", false, roles::kEveryone,
+              "the road at a point (outside the map's data: off_road)"},
+    RouteRule{"GET", "/api/v1/console", false, roles::kEveryone,
+              "console settings: the centre's time zone, whether a map is loaded"},
     RouteRule{"GET", "/api/v1/users", false, roles::kAdmin, "list users"},
     RouteRule{"POST", "/api/v1/users", false, roles::kAdmin, "create a user"},
 };

@@ -78,8 +78,15 @@ bool Router::match(const Route& r, const std::vector<std::string_view>& path,
     params.clear();
     for (std::size_t i = 0; i < path.size(); ++i) {
         const std::string& seg = r.segments[i];
-        if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') {
-            params.emplace_back(path[i]);
+        const std::size_t close = seg.find('}');
+        if (seg.size() > 2 && seg.front() == '{' && close != std::string::npos) {
+            // "{y}.mvt": a placeholder with a fixed suffix (tile URLs end in a file type).
+            const std::string_view suffix = std::string_view(seg).substr(close + 1);
+            const std::string_view p = path[i];
+            if (p.size() <= suffix.size() || p.substr(p.size() - suffix.size()) != suffix) {
+                return false;
+            }
+            params.emplace_back(p.substr(0, p.size() - suffix.size()));
         } else if (seg != path[i]) {
             return false;
         }

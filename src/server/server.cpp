@@ -8,7 +8,12 @@
 #include <spdlog/spdlog.h>
 
 #include "auth/login_limiter.hpp"
+#include "io/boundaries_geojson.hpp"
+#include "io/osm_addresses.hpp"
+#include "road/address_index.hpp"
+#include "road/graph.hpp"
 #include "server/api.hpp"
+#include "server/handoff_worker.hpp"
 #include "server/http_server.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -21,15 +26,47 @@ int serve(const ServeOptions& options) {
         return 2;
     }
     std::unique_ptr<store::SqliteStore> store = std::move(opened).value();
-    base::SystemClock clock;
+    // The clock: real, or (tests only) one that moves when told to.
+    base::SystemClock system_clock;
+    std::unique_ptr<base::ManualClock> manual_clock;
+    if (!options.manual_clock.empty()) {
+        auto start = base::parse_iso8601(options.manual_clock);
+        if (!start) {
+            fmt::print(stderr, "pingan: error: --manual-clock: '{}' is not an ISO time\n",
+                       options.manual_clock);
+            return 2;
+        }
+        manual_clock = std::make_unique<base::ManualClock>(*start);
+        spdlog::warn("manual clock at {}: time moves only by POST /api/v1/test/clock",
+                     options.manual_clock);
+    }
+    const base::Clock& clock = manual_clock ? static_cast<const base::Clock&>(*manual_clock)
+                                            : static_cast<const base::Clock&>(system_clock);
+    // The centre: taxonomy, triage rules, dispatch settings, areas (the road graph below).
+    Centre centre;
+    centre.utc_offset_minutes = options.utc_offset_minutes;
+    if (auto loaded = load_config(options.config_dir, centre); !loaded) {
+        fmt::print(stderr, "pingan: error: {}\n", loaded.error().detail);
+        return 2;
+    }
+    auto areas = store->boundaries();
+    if (!areas) {
+        fmt::print(stderr, "pingan: error: {}\n", areas.error().detail);
+        return 1;
+    }
+    for (const auto& row : *areas) {
+        auto shape = io::read_geojson_geometry(row.geometry);
+        if (!shape) {
+            fmt::print(stderr, "pingan: error: area {} {}: {}\n", row.layer, row.name,
+                       shape.error().detail);
+            return 1;
+        }
+        centre.boundaries.add(geo::Boundary{row.layer, row.name, std::move(shape).value()});
+    }
     Metrics metrics;
     StreamHub hub;
     Operations ops(*store, clock, ops::BoardConfig{options.utc_offset_minutes}, hub, metrics);
     ops.digest_interval = std::chrono::seconds(options.digest_interval_s);
-    if (auto started = ops.start(); !started) {
-        fmt::print(stderr, "pingan: error: {}\n", started.error().detail);
-        return 1;
-    }
 
     auth::SessionRegistry sessions;
     auto live = store->live_sessions(clock.now_ms());
@@ -43,6 +80,38 @@ int serve(const ServeOptions& options) {
                          {auth::Principal{s.username, *role, s.unit_id}, s.expires_at});
         }
     }
+    // The road map: tiles and address search (api_map.cpp); later routing too.
+    std::unique_ptr<road::Graph> graph;
+    std::unique_ptr<road::AddressIndex> addresses;
+    if (!options.graph_path.empty()) {
+        auto loaded = road::Graph::load(options.graph_path);
+        if (!loaded) {
+            fmt::print(stderr, "pingan: error: --graph: {}\n", loaded.error().detail);
+            return 2;
+        }
+        graph = std::make_unique<road::Graph>(std::move(loaded).value());
+        std::vector<road::AddressPoint> points;
+        const std::string address_path = io::address_file_for(options.graph_path);
+        if (std::filesystem::exists(address_path)) {
+            auto read = io::load_addresses(address_path);
+            if (!read) {
+                fmt::print(stderr, "pingan: error: {}\n", read.error().detail);
+                return 2;
+            }
+            points = std::move(read).value();
+        }
+        addresses = std::make_unique<road::AddressIndex>(road::AddressIndex::build(*graph, points));
+        spdlog::info("road map {}: {} segments, {} streets, {} intersections, {} addresses",
+                     options.graph_path, graph->segment_count(), addresses->street_count(),
+                     addresses->intersection_count(), addresses->address_count());
+        centre.graph = std::move(graph);
+    }
+    ops.attach(centre);
+    if (auto started = ops.start(); !started) {
+        fmt::print(stderr, "pingan: error: {}\n", started.error().detail);
+        return 1;
+    }
+
     auth::LoginLimiter limiter;
     WorkerPool blocking(2);
     Router router(sessions, clock, metrics);
@@ -50,6 +119,12 @@ int serve(const ServeOptions& options) {
     add_auth_routes(router, ctx);
     add_incident_routes(router, ctx);
     add_unit_routes(router, ctx);
+    ctx.graph = centre.graph.get();
+    ctx.manual_clock = manual_clock.get();
+    add_dispatch_routes(router, ctx);
+    ctx.utc_offset_minutes = options.utc_offset_minutes;
+    ctx.addresses = addresses.get();
+    add_map_routes(router, ctx);
 
     HttpServer::Options http;
     http.bind = options.bind;
@@ -57,6 +132,8 @@ int serve(const ServeOptions& options) {
     http.threads = options.threads;
     http.static_dir = options.static_dir;
     HttpServer server(http, router, ops, metrics);
+    HandoffWorker handoff(ops, centre.dispatch.handoff);
+    handoff.start();
     router.check_complete();
     auto port = server.listen();
     if (!port) {
@@ -75,6 +152,7 @@ int serve(const ServeOptions& options) {
     spdlog::info("pingan serving on http://{}:{} (database {})", options.bind, *port,
                  options.db_path);
     server.run();
+    handoff.stop();
     ops.stop();
     spdlog::info("pingan stopped");
     return 0;

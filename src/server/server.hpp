@@ -12,9 +12,12 @@ struct ServeOptions {
     unsigned threads = 0;
     std::string port_file;  // written with the bound port once listening (for scripts/tests)
     std::string static_dir; // built console files
+    std::string graph_path; // road graph (pingan import osm); its .addresses file if present
     int utc_offset_minutes = 0;
     long long token_ttl_s = 12 * 3600;
     int digest_interval_s = 60; // how often breadcrumbs are digested into the event log
+    std::string config_dir;     // taxonomy.toml, triage.toml, dispatch.toml
+    std::string manual_clock;   // ISO time: start a clock that only tests move (never in service)
 };
 
 // Runs until SIGINT/SIGTERM. Returns a process exit code; prints problems to stderr.

@@ -98,7 +98,8 @@ void update_unit_status(Db& db, const ops::UnitStatusChange& c) {
 
 void upsert_assignment(Db& db, const ops::Assignment& a) {
     db.prepare("INSERT INTO assignments(id, incident_id, unit_id, dispatched_at, en_route_at, "
-               "on_scene_at, cleared_at, dispatched_by) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) "
+               "on_scene_at, cleared_at, dispatched_by, recommended_rank) "
+               "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) "
                "ON CONFLICT(id) DO UPDATE SET en_route_at=?5, on_scene_at=?6, cleared_at=?7")
         .bind(1, a.id)
         .bind(2, a.incident_id)
@@ -108,6 +109,23 @@ void upsert_assignment(Db& db, const ops::Assignment& a) {
         .bind(6, a.on_scene_at)
         .bind(7, a.cleared_at)
         .bind(8, a.dispatched_by)
+        .bind(9, a.recommended_rank.has_value() ? std::optional<std::int64_t>(*a.recommended_rank)
+                                                : std::nullopt)
+        .run();
+}
+
+void upsert_alert(Db& db, const ops::Alert& a) {
+    db.prepare("INSERT INTO alerts(id, kind, key, incident_id, unit_id, message, raised_at, "
+               "resolved_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8) "
+               "ON CONFLICT(id) DO UPDATE SET resolved_at = ?8")
+        .bind(1, a.id)
+        .bind(2, a.kind)
+        .bind(3, a.key)
+        .bind(4, a.incident_id)
+        .bind(5, a.unit_id)
+        .bind(6, a.message)
+        .bind(7, a.raised_at)
+        .bind(8, a.resolved_at)
         .run();
 }
 
@@ -118,6 +136,7 @@ struct Projector {
     void operator()(const ops::Unit& u) const { insert_unit(db, u); }
     void operator()(const ops::Assignment& a) const { upsert_assignment(db, a); }
     void operator()(const ops::UnitStatusChange& c) const { update_unit_status(db, c); }
+    void operator()(const ops::Alert& a) const { upsert_alert(db, a); }
 };
 
 } // namespace
@@ -171,6 +190,44 @@ void apply_side_write(Db& db, const SideWrite& w) {
                 .bind(4, r.geometry)
                 .run();
         }
+    } else if (const auto* o = std::get_if<OutboxWrite>(&w)) {
+        const OutboxItem& it = o->item;
+        if (o->insert) {
+            db.prepare("INSERT INTO outbox(incident_id, kind, idempotency_key, body, status, "
+                       "attempts, next_attempt_at, last_error, remote_id, created_at, "
+                       "delivered_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)")
+                .bind(1, it.incident_id)
+                .bind(2, it.kind)
+                .bind(3, it.idempotency_key)
+                .bind(4, it.body)
+                .bind(5, it.status)
+                .bind(6, it.attempts)
+                .bind(7, it.next_attempt_at)
+                .bind(8, it.last_error)
+                .bind(9, it.remote_id)
+                .bind(10, it.created_at)
+                .bind(11, it.delivered_at)
+                .run();
+        } else {
+            db.prepare("UPDATE outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
+                       "last_error = ?5, remote_id = ?6, delivered_at = ?7 WHERE id = ?1")
+                .bind(1, it.id)
+                .bind(2, it.status)
+                .bind(3, it.attempts)
+                .bind(4, it.next_attempt_at)
+                .bind(5, it.last_error)
+                .bind(6, it.remote_id)
+                .bind(7, it.delivered_at)
+                .run();
+        }
+    } else if (const auto* rec = std::get_if<RecommendationWrite>(&w)) {
+        db.prepare("INSERT INTO recommendations(incident_id, seq, computed_at, items) "
+                   "VALUES(?1, 0, ?2, ?3) ON CONFLICT(incident_id) DO UPDATE SET "
+                   "computed_at = ?2, items = ?3")
+            .bind(1, rec->incident_id)
+            .bind(2, rec->computed_at)
+            .bind(3, rec->items)
+            .run();
     } else if (const auto* pos = std::get_if<PositionRecord>(&w)) {
         const ops::Position& p = pos->position;
         db.prepare("INSERT INTO positions(unit_id, at, lat, lon, heading, speed) "

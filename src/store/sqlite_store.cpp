@@ -28,7 +28,8 @@ constexpr const char* kUnitColumns =
     "speed, position_at, incident_id, assignment_id, home_jurisdiction";
 
 constexpr const char* kAssignmentColumns =
-    "id, incident_id, unit_id, dispatched_at, en_route_at, on_scene_at, cleared_at, dispatched_by";
+    "id, incident_id, unit_id, dispatched_at, en_route_at, on_scene_at, cleared_at, dispatched_by, "
+    "recommended_rank";
 
 ops::Incident read_incident(const Stmt& s) {
     ops::Incident i;
@@ -102,6 +103,7 @@ ops::Assignment read_assignment(const Stmt& s) {
     a.on_scene_at = s.opt_int64(5);
     a.cleared_at = s.opt_int64(6);
     a.dispatched_by = s.text(7);
+    if (auto rank = s.opt_int64(8)) a.recommended_rank = static_cast<int>(*rank);
     return a;
 }
 
@@ -357,6 +359,20 @@ base::Result<ops::BoardSnapshot> SqliteStore::load_board() {
         snap.max_incident_id = max_of("incidents");
         snap.max_unit_id = max_of("units");
         snap.max_assignment_id = max_of("assignments");
+        snap.max_alert_id = max_of("alerts");
+        Stmt& alerts = db->prepare("SELECT id, kind, key, incident_id, unit_id, message, raised_at "
+                                   "FROM alerts WHERE resolved_at IS NULL");
+        while (alerts.step()) {
+            ops::Alert a;
+            a.id = alerts.int64(0);
+            a.kind = alerts.text(1);
+            a.key = alerts.text(2);
+            a.incident_id = alerts.opt_int64(3);
+            a.unit_id = alerts.opt_int64(4);
+            a.message = alerts.text(5);
+            a.raised_at = alerts.int64(6);
+            snap.open_alerts.push_back(std::move(a));
+        }
         Stmt& numbers =
             db->prepare("SELECT CAST(substr(number, 1, 4) AS INTEGER), "
                         "MAX(CAST(substr(number, 6) AS INTEGER)) FROM incidents GROUP BY 1");
@@ -628,6 +644,142 @@ base::Result<std::vector<BoundaryRow>> SqliteStore::boundaries() {
             out.push_back(BoundaryRow{s.text(0), s.text(1), s.text(2), s.text(3)});
     } catch (const SqliteError& e) {
         return sqlite::to_error(e, "reading boundaries");
+    }
+    return out;
+}
+
+} // namespace pingan::store
+
+namespace pingan::store {
+namespace {
+
+OutboxItem read_outbox(const sqlite::Stmt& s) {
+    OutboxItem o;
+    o.id = s.int64(0);
+    o.incident_id = s.int64(1);
+    o.kind = s.text(2);
+    o.idempotency_key = s.text(3);
+    o.body = s.text(4);
+    o.status = s.text(5);
+    o.attempts = static_cast<int>(s.int64(6));
+    o.next_attempt_at = s.int64(7);
+    o.last_error = s.text(8);
+    o.remote_id = s.text(9);
+    o.created_at = s.int64(10);
+    o.delivered_at = s.opt_int64(11);
+    return o;
+}
+
+constexpr const char* kOutboxColumns =
+    "id, incident_id, kind, idempotency_key, body, status, attempts, next_attempt_at, "
+    "last_error, remote_id, created_at, delivered_at";
+
+} // namespace
+
+base::Result<std::vector<ops::Alert>> SqliteStore::alerts(bool open_only, int limit) {
+    std::vector<ops::Alert> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT id, kind, key, incident_id, unit_id, message, raised_at, "
+                              "resolved_at FROM alerts WHERE (?1 = 0 OR resolved_at IS NULL) "
+                              "ORDER BY id DESC LIMIT ?2");
+        s.bind(1, static_cast<std::int64_t>(open_only)).bind(2, limit);
+        while (s.step()) {
+            ops::Alert a;
+            a.id = s.int64(0);
+            a.kind = s.text(1);
+            a.key = s.text(2);
+            a.incident_id = s.opt_int64(3);
+            a.unit_id = s.opt_int64(4);
+            a.message = s.text(5);
+            a.raised_at = s.int64(6);
+            a.resolved_at = s.opt_int64(7);
+            out.push_back(std::move(a));
+        }
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading alerts");
+    }
+    return out;
+}
+
+base::Result<std::vector<OutboxItem>> SqliteStore::due_outbox(base::TimeMs now, int limit) {
+    std::vector<OutboxItem> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare(fmt::format("SELECT {} FROM outbox WHERE status = 'pending' AND "
+                                          "next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+                                          kOutboxColumns));
+        s.bind(1, now).bind(2, limit);
+        while (s.step())
+            out.push_back(read_outbox(s));
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading the outbox");
+    }
+    return out;
+}
+
+base::Result<std::optional<OutboxItem>> SqliteStore::outbox_of(Id incident_id) {
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare(
+            fmt::format("SELECT {} FROM outbox WHERE incident_id = ? ORDER BY id DESC LIMIT 1",
+                        kOutboxColumns));
+        s.bind(1, incident_id);
+        if (s.step()) return std::optional<OutboxItem>(read_outbox(s));
+        return std::optional<OutboxItem>();
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading the outbox");
+    }
+}
+
+base::Result<std::optional<RecommendationWrite>> SqliteStore::recommendation_of(Id incident_id) {
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare(
+            "SELECT incident_id, computed_at, items FROM recommendations WHERE incident_id = ?");
+        s.bind(1, incident_id);
+        if (s.step()) {
+            return std::optional<RecommendationWrite>(
+                RecommendationWrite{s.int64(0), s.int64(1), s.text(2)});
+        }
+        return std::optional<RecommendationWrite>();
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading recommendations");
+    }
+}
+
+base::Result<std::vector<CallerRecord>> SqliteStore::callers_of(const std::vector<Id>& ids) {
+    std::vector<CallerRecord> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare(
+            "SELECT incident_id, name, phone, recorded_at FROM callers WHERE incident_id = ?");
+        for (Id id : ids) {
+            s.reset();
+            s.bind(1, id);
+            while (s.step())
+                out.push_back(CallerRecord{s.int64(0), s.text(1), s.text(2), s.int64(3)});
+        }
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading caller details");
+    }
+    return out;
+}
+
+} // namespace pingan::store
+
+namespace pingan::store {
+
+base::Result<std::vector<Id>> SqliteStore::merged_into(Id incident_id) {
+    std::vector<Id> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT id FROM incidents WHERE merged_into = ? ORDER BY id");
+        s.bind(1, incident_id);
+        while (s.step())
+            out.push_back(s.int64(0));
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading merged incidents");
     }
     return out;
 }

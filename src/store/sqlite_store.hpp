@@ -40,6 +40,13 @@ public:
     base::Result<std::vector<UserRecord>> users() override;
     base::Result<std::vector<SessionRecord>> live_sessions(base::TimeMs now) override;
     base::Result<std::vector<BoundaryRow>> boundaries() override;
+    base::Result<std::vector<ops::Alert>> alerts(bool open_only, int limit) override;
+    base::Result<std::vector<OutboxItem>> due_outbox(base::TimeMs now, int limit) override;
+    base::Result<std::optional<OutboxItem>> outbox_of(Id incident_id) override;
+    base::Result<std::optional<RecommendationWrite>> recommendation_of(Id incident_id) override;
+    base::Result<std::vector<CallerRecord>>
+    callers_of(const std::vector<Id>& incident_ids) override;
+    base::Result<std::vector<Id>> merged_into(Id incident_id) override;
 
     const std::string& path() const { return path_; }
 

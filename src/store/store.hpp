@@ -79,8 +79,35 @@ struct BoundaryLayerWrite {
     std::string layer;
     std::vector<BoundaryRow> rows;
 };
-using SideWrite =
-    std::variant<UserWrite, SessionWrite, CallerRecord, PositionRecord, BoundaryLayerWrite>;
+// A request to another service (the 12345 line) waiting to be delivered: written in the same
+// transaction as the event that decides it (a transactional outbox), delivered later.
+struct OutboxItem {
+    Id id = 0; // assigned by the store on insert
+    Id incident_id = 0;
+    std::string kind;            // "open311"
+    std::string idempotency_key; // the same on every attempt, so the receiver can dedupe
+    std::string body;            // what is sent
+    std::string status;          // pending, delivered, failed, manual
+    int attempts = 0;
+    base::TimeMs next_attempt_at = 0;
+    std::string last_error;
+    std::string remote_id; // the receiver's id (Open311 service_request_id)
+    base::TimeMs created_at = 0;
+    std::optional<base::TimeMs> delivered_at;
+};
+// Inserts a new item (id ignored) or updates the delivery fields of item `id`.
+struct OutboxWrite {
+    OutboxItem item;
+    bool insert = false;
+};
+// The recommendation list shown for an incident (the latest one is kept).
+struct RecommendationWrite {
+    Id incident_id = 0;
+    base::TimeMs computed_at = 0;
+    std::string items; // JSON array text
+};
+using SideWrite = std::variant<UserWrite, SessionWrite, CallerRecord, PositionRecord,
+                               BoundaryLayerWrite, OutboxWrite, RecommendationWrite>;
 
 // One command's worth of writes: all of it lands, or none of it.
 struct Change {
@@ -141,6 +168,17 @@ public:
     virtual base::Result<std::vector<UserRecord>> users() = 0;
     virtual base::Result<std::vector<SessionRecord>> live_sessions(base::TimeMs now) = 0;
     virtual base::Result<std::vector<BoundaryRow>> boundaries() = 0;
+    // Open alerts, or the latest `limit` alerts open or resolved.
+    virtual base::Result<std::vector<ops::Alert>> alerts(bool open_only, int limit) = 0;
+    // Outbox items due for an attempt at `now`, oldest first.
+    virtual base::Result<std::vector<OutboxItem>> due_outbox(base::TimeMs now, int limit) = 0;
+    virtual base::Result<std::optional<OutboxItem>> outbox_of(Id incident_id) = 0;
+    // The latest recommendation list recorded for an incident: (computed_at, items JSON).
+    virtual base::Result<std::optional<RecommendationWrite>> recommendation_of(Id incident_id) = 0;
+    virtual base::Result<std::vector<CallerRecord>>
+    callers_of(const std::vector<Id>& incident_ids) = 0;
+    // Incidents merged into this one (their callers are this incident's callers too).
+    virtual base::Result<std::vector<Id>> merged_into(Id incident_id) = 0;
 };
 
 } // namespace pingan::store

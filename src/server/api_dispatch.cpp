@@ -1,0 +1,260 @@
+// Dispatch workflow routes: recommendations, triage suggestions, the taxonomy, alerts,
+// coverage, and the manual clock for tests.
+#include <fmt/core.h>
+
+#include "base/json_writer.hpp"
+#include "server/api.hpp"
+#include "server/body_reader.hpp"
+#include "server/intake.hpp"
+
+namespace pingan::server {
+namespace {
+
+using base::Code;
+
+const Centre* require_centre(ApiContext& ctx, Reply& reply) {
+    const Centre* c = ctx.ops.centre();
+    if (c == nullptr) {
+        reply(Response::problem(
+            base::error(Code::unavailable, "the centre's configuration is not loaded")));
+    }
+    return c;
+}
+
+// Units for an incident, computed now from live positions. The list is recorded (event and
+// projection) when it differs from the last one shown, so every decision can be reviewed.
+void recommendations(ApiContext& ctx, Request& req, Reply reply) {
+    auto id = api::path_id(req, 0, "id");
+    if (!id) return reply(Response::problem(id.error()));
+    const Centre* centre = require_centre(ctx, reply);
+    if (centre == nullptr) return;
+    dispatch::Policy policy = centre->dispatch.policy;
+    if (const std::string* p = req.query_param("policy")) {
+        auto parsed = dispatch::parse_policy(*p);
+        if (!parsed) {
+            return reply(Response::problem(
+                base::error(Code::bad_argument, "policy", "policy: must be eta or straight")));
+        }
+        policy = *parsed;
+    }
+    auto k = api::query_int(req, "k", static_cast<std::int64_t>(centre->dispatch.count), 1, 50);
+    if (!k) return reply(Response::problem(k.error()));
+    auto last = ctx.ops.store().recommendation_of(*id);
+    if (!last) return reply(Response::problem(last.error()));
+    const std::string previous = last->has_value() ? (*last)->items : std::string();
+    const std::string actor = req.principal.username;
+    ctx.ops.execute(
+        [&](ops::Board& board, base::TimeMs at,
+            store::Change& change) -> base::Result<std::string> {
+            const ops::Incident* inc = board.open_incident(*id);
+            if (inc == nullptr) {
+                if (auto s = board.incident_status(*id)) {
+                    return base::error(Code::invalid_transition, "id",
+                                       fmt::format("id: incident {} is {}; nothing to send", *id,
+                                                   ops::to_string(*s)));
+                }
+                return base::error(Code::unknown_incident, "id",
+                                   fmt::format("id: no incident with id {}", *id));
+            }
+            dispatch::Need need;
+            need.location = inc->location;
+            need.jurisdiction = inc->jurisdiction;
+            if (const triage::Category* cat = centre->taxonomy.find(inc->category)) {
+                need.agencies = agencies_for(*cat);
+            }
+            need.k = static_cast<std::size_t>(*k);
+            const std::string items =
+                recommendations_json(ctx.ops.recommender().recommend(need, policy, at));
+            // Recorded when the ranking differs from what was last shown (same units, same
+            // order); ETAs drift every second and are not a new decision.
+            auto units_of = [](const std::string& text) {
+                std::vector<ops::Id> ids;
+                auto j = nlohmann::json::parse(text, nullptr, false);
+                if (j.is_array()) {
+                    for (const auto& it : j)
+                        ids.push_back(it.value("unit_id", ops::Id{0}));
+                }
+                return ids;
+            };
+            if (policy == centre->dispatch.policy && units_of(items) != units_of(previous)) {
+                std::string payload;
+                base::JsonWriter w(payload);
+                w.begin_object()
+                    .field("incident_id", *id)
+                    .field("policy", dispatch::to_string(policy))
+                    .key("items")
+                    .raw(items)
+                    .end_object();
+                change.events.push_back(ops::Event{at, actor, "incident.recommended",
+                                                   fmt::format("incident/{}", *id),
+                                                   std::move(payload), std::monostate{}});
+                change.side.emplace_back(store::RecommendationWrite{*id, at, items});
+            }
+            return fmt::format(R"({{"incident_id":{},"policy":"{}","items":{}}})", *id,
+                               dispatch::to_string(policy), items);
+        },
+        api::respond(std::move(reply), 200));
+}
+
+void suggest(ApiContext& ctx, Request& req, Reply reply) {
+    const Centre* centre = require_centre(ctx, reply);
+    if (centre == nullptr) return;
+    BodyReader r(req.body);
+    auto text = r.string("text", Need::required, 4000, true);
+    auto kind = r.string("location_kind", Need::optional, 32);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    auto s = centre->triage->suggest(triage::CallFacts{
+        *text, kind.value_or(""), centre->minute_of_day(ctx.ops.clock().now_ms())});
+    if (!s) return reply(Response::no_content());
+    std::string body;
+    base::JsonWriter w(body);
+    w.begin_object()
+        .field("category", s->category)
+        .field("priority", s->priority)
+        .field("score", s->score)
+        .key("reasons")
+        .begin_array();
+    for (const auto& reason : s->reasons)
+        w.value(reason);
+    w.end_array().end_object();
+    reply(Response{200, "application/json", std::move(body), {}});
+}
+
+void taxonomy(ApiContext& ctx, Request&, Reply reply) {
+    const Centre* centre = require_centre(ctx, reply);
+    if (centre == nullptr) return;
+    std::string body;
+    base::JsonWriter w(body);
+    w.begin_object().key("categories").begin_array();
+    for (const triage::Category& c : centre->taxonomy.categories()) {
+        w.begin_object()
+            .field("code", c.code)
+            .field("zh", c.zh)
+            .field("en", c.en)
+            .field("service", triage::to_string(c.service))
+            .field("priority", c.priority)
+            .field("parent", c.parent)
+            .end_object();
+    }
+    w.end_array().key("priorities").begin_object();
+    for (int p = 1; p <= 4; ++p) {
+        const triage::PriorityTargets& t = centre->taxonomy.targets(p);
+        w.key(std::to_string(p))
+            .begin_object()
+            .field("dispatch_s", t.dispatch_s)
+            .field("en_route_s", t.en_route_s)
+            .field("on_scene_s", t.on_scene_s)
+            .field("on_scene_max_s", t.on_scene_max_s)
+            .end_object();
+    }
+    w.end_object().end_object();
+    reply(Response{200, "application/json", std::move(body), {}});
+}
+
+void alerts(ApiContext& ctx, Request& req, Reply reply) {
+    const std::string* open = req.query_param("open");
+    if (open != nullptr && *open != "true" && *open != "false") {
+        return reply(Response::problem(
+            base::error(Code::bad_argument, "open", "open: must be true or false")));
+    }
+    auto limit = api::query_int(req, "limit", 200, 1, 1000);
+    if (!limit) return reply(Response::problem(limit.error()));
+    auto rows =
+        ctx.ops.store().alerts(open == nullptr || *open == "true", static_cast<int>(*limit));
+    if (!rows) return reply(Response::problem(rows.error()));
+    reply(Response{200,
+                   "application/json",
+                   api::items_body(*rows, [](const ops::Alert& a) { return ops::to_json_text(a); }),
+                   {}});
+}
+
+// The covered road pieces as GeoJSON lines, with the share of the whole network.
+void coverage(ApiContext& ctx, Request& req, Reply reply) {
+    const Centre* centre = require_centre(ctx, reply);
+    if (centre == nullptr) return;
+    if (!centre->graph) {
+        return reply(Response::problem(
+            base::error(Code::unavailable, "no road graph is loaded (pingan serve --graph FILE)")));
+    }
+    const std::int64_t configured = centre->dispatch.coverage_minutes * 60LL;
+    auto within = api::query_int(req, "within", configured, 1, 3600);
+    if (!within) return reply(Response::problem(within.error()));
+    if (*within != configured) {
+        return reply(Response::problem(
+            base::error(Code::bad_argument, "within",
+                        fmt::format("within: this centre computes coverage for {} s (dispatch.toml "
+                                    "coverage_minutes)",
+                                    configured))));
+    }
+    ops::Agency agency = ops::Agency::police;
+    if (const std::string* a = req.query_param("agency")) {
+        auto parsed = ops::parse_agency(*a);
+        if (!parsed) {
+            return reply(Response::problem(
+                base::error(Code::bad_argument, "agency", "agency: police, fire or ems")));
+        }
+        agency = *parsed;
+    }
+    ctx.ops.execute(
+        [&](ops::Board&, base::TimeMs at, store::Change&) -> base::Result<std::string> {
+            dispatch::Recommender& rec = ctx.ops.recommender();
+            const double share = rec.coverage_share(agency, at);
+            std::string body;
+            base::JsonWriter w(body);
+            w.begin_object()
+                .field("type", "FeatureCollection")
+                .field("within_s", *within)
+                .field("agency", ops::to_string(agency))
+                .field("share", share)
+                .key("features")
+                .begin_array();
+            for (const road::CoveredPiece& piece : rec.coverage_pieces(agency, at)) {
+                w.begin_object().field("type", "Feature").key("geometry").begin_object();
+                w.field("type", "LineString").key("coordinates").begin_array();
+                for (const geo::LatLon& p :
+                     centre->graph->shape_between(piece.segment, piece.from_m, piece.to_m)) {
+                    w.begin_array().value(p.lon).value(p.lat).end_array();
+                }
+                w.end_array().end_object().key("properties").begin_object().end_object();
+                w.end_object();
+            }
+            w.end_array().end_object();
+            return body;
+        },
+        api::respond(std::move(reply), 200));
+}
+
+void move_clock(ApiContext& ctx, Request& req, Reply reply) {
+    if (ctx.manual_clock == nullptr) {
+        return reply(Response::problem(base::error(
+            Code::not_found, "the clock is real; start pingan serve --manual-clock to move it")));
+    }
+    BodyReader r(req.body);
+    auto advance = r.integer("advance_s", Need::optional, 0, 366LL * 86400);
+    auto to = r.time("now", Need::optional);
+    if (r.ok() && !advance && !to) r.fail(Code::field_missing, "advance_s", "advance_s: or now");
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    if (to) ctx.manual_clock->set(*to);
+    if (advance) ctx.manual_clock->advance(*advance * 1000);
+    ctx.ops.check_timers();
+    reply(Response::json(200, {{"now", base::format_iso8601(ctx.manual_clock->now_ms())}}));
+}
+
+} // namespace
+
+void add_dispatch_routes(Router& router, ApiContext& ctx) {
+    router.add("GET", "/api/v1/incidents/{id}/recommendations",
+               [&ctx](Request& req, Reply reply) { recommendations(ctx, req, std::move(reply)); });
+    router.add("POST", "/api/v1/triage",
+               [&ctx](Request& req, Reply reply) { suggest(ctx, req, std::move(reply)); });
+    router.add("GET", "/api/v1/taxonomy",
+               [&ctx](Request& req, Reply reply) { taxonomy(ctx, req, std::move(reply)); });
+    router.add("GET", "/api/v1/alerts",
+               [&ctx](Request& req, Reply reply) { alerts(ctx, req, std::move(reply)); });
+    router.add("GET", "/api/v1/coverage",
+               [&ctx](Request& req, Reply reply) { coverage(ctx, req, std::move(reply)); });
+    router.add("POST", "/api/v1/test/clock",
+               [&ctx](Request& req, Reply reply) { move_clock(ctx, req, std::move(reply)); });
+}
+
+} // namespace pingan::server
