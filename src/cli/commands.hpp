@@ -29,7 +29,7 @@ void add_admin_commands(CLI::App& app, Parents& parents, RunState& state);  // u
 void add_road_commands(CLI::App& app, Parents& parents, RunState& state);
 void add_stream_command(CLI::App& app, RunState& state);                 // stream
 void add_geo_commands(CLI::App& app, Parents& parents, RunState& state); // import boundaries
-// import incidents, report compstat, hotspots, plan posts
+// import incidents, report compstat, hotspots, plan posts, replay
 void add_analytics_commands(CLI::App& app, Parents& parents, RunState& state);
 
 // Prints "pingan: error: <message>" to stderr and returns kExitBadInput.
