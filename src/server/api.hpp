@@ -46,6 +46,8 @@ void add_unit_routes(Router& router, ApiContext& ctx);     // units, status, pos
 void add_map_routes(Router& router, ApiContext& ctx);      // tiles, map style, geocoding
 // recommendations, triage, taxonomy, alerts, coverage, test clock
 void add_dispatch_routes(Router& router, ApiContext& ctx);
+// EIDO in and out, CAP alerts out
+void add_exchange_routes(Router& router, ApiContext& ctx);
 
 // Shared by the handlers.
 namespace api {

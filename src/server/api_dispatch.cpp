@@ -236,8 +236,12 @@ void move_clock(ApiContext& ctx, Request& req, Reply reply) {
     if (!r.ok()) return reply(Response::problem(r.error()));
     if (to) ctx.manual_clock->set(*to);
     if (advance) ctx.manual_clock->advance(*advance * 1000);
-    ctx.ops.check_timers();
-    reply(Response::json(200, {{"now", base::format_iso8601(ctx.manual_clock->now_ms())}}));
+    // Answered once the alerts due at the new time are durable, so tests read them next.
+    const base::TimeMs now = ctx.manual_clock->now_ms();
+    ctx.ops.check_timers([now, reply = std::move(reply)](base::Result<std::string> checked) {
+        if (!checked) return reply(Response::problem(checked.error()));
+        reply(Response::json(200, {{"now", base::format_iso8601(now)}}));
+    });
 }
 
 } // namespace

@@ -26,10 +26,8 @@ bool valid_code(std::string_view s) {
     return !s.empty();
 }
 
-// Intake: validate, triage, locate (jurisdiction, patrol area), look for duplicates, create;
-// then either divert to 12345 (non-police categories) or recommend units. One durable change.
+// POST /api/v1/incidents: validate the call-taker's form, then take the call.
 void create_incident(ApiContext& ctx, Request& req, Reply reply) {
-    const Centre* centre = ctx.ops.centre();
     BodyReader r(req.body);
     auto lat = r.number("lat", Need::required, -90, 90);
     auto lon = r.number("lon", Need::required, -180, 180);
@@ -66,6 +64,35 @@ void create_incident(ApiContext& ctx, Request& req, Reply reply) {
     }
     if (!r.ok()) return reply(Response::problem(r.error()));
 
+    CallIntake call;
+    call.lat = *lat;
+    call.lon = *lon;
+    call.category = std::move(category);
+    if (priority) call.priority = static_cast<int>(*priority);
+    call.description = std::move(description);
+    call.address = std::move(address);
+    call.received_at = received_at;
+    call.location_kind = std::move(location_kind);
+    call.caller_name = std::move(caller_name);
+    call.caller_phone = std::move(caller_phone);
+    take_call(ctx, std::move(call), req.principal.username, std::move(reply));
+}
+
+} // namespace
+
+// Intake: triage, locate (jurisdiction, patrol area), look for duplicates, create; then either
+// divert to 12345 (non-police categories) or recommend units. One durable change.
+void take_call(ApiContext& ctx, CallIntake call, const std::string& actor, Reply reply) {
+    const Centre* centre = ctx.ops.centre();
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    const auto& category = call.category;
+    const auto& priority = call.priority;
+    const auto& description = call.description;
+    const auto& address = call.address;
+    const auto& received_at = call.received_at;
+    const auto& location_kind = call.location_kind;
+    const auto& caller_name = call.caller_name;
+    const auto& caller_phone = call.caller_phone;
     // Triage: a suggestion from the call text; the call-taker's category, if given, decides.
     std::optional<triage::Suggestion> suggestion;
     if (centre != nullptr && description && !description->empty()) {
@@ -123,7 +150,7 @@ void create_incident(ApiContext& ctx, Request& req, Reply reply) {
     }
 
     ops::NewIncident in;
-    in.location = {*lat, *lon};
+    in.location = {call.lat, call.lon};
     in.category = decided;
     in.priority = decided_priority;
     in.description = description.value_or("");
@@ -146,7 +173,6 @@ void create_incident(ApiContext& ctx, Request& req, Reply reply) {
         }
     }
     const bool divert = cat != nullptr && cat->service == triage::Service::city_line;
-    const std::string actor = req.principal.username;
     auto id = std::make_shared<ops::Id>(0); // set by the command, read by the completion
     ctx.ops.execute(
         [&](ops::Board& board, base::TimeMs at,
@@ -225,6 +251,8 @@ void create_incident(ApiContext& ctx, Request& req, Reply reply) {
             reply(std::move(res));
         });
 }
+
+namespace {
 
 void list_incidents(ApiContext& ctx, Request& req, Reply reply) {
     store::IncidentQuery q;

@@ -8,10 +8,30 @@
 
 #include "dispatch/recommender.hpp"
 #include "ops/model.hpp"
+#include "server/api.hpp"
 #include "server/centre.hpp"
 #include "store/store.hpp"
 
 namespace pingan::server {
+
+// A call as intake takes it, from the call-taker's form or from another system (EIDO).
+// Fields are validated already; category and priority, when absent, come from triage.
+struct CallIntake {
+    double lat = 0;
+    double lon = 0;
+    std::optional<std::string> category;
+    std::optional<int> priority;
+    std::optional<std::string> description;
+    std::optional<std::string> address;
+    std::optional<base::TimeMs> received_at;
+    std::optional<std::string> location_kind;
+    std::optional<std::string> caller_name;
+    std::optional<std::string> caller_phone;
+};
+
+// Triage, point-in-polygon, duplicates, create; then the 12345 hand-off or the
+// recommendation; one durable change, answered 201 with the incident, warnings and the list.
+void take_call(ApiContext& ctx, CallIntake call, const std::string& actor, Reply reply);
 
 // The agencies that answer a category (empty for the 12345 line).
 std::vector<ops::Agency> agencies_for(const triage::Category& category);

@@ -40,8 +40,11 @@ void Operations::follow_units_locked(const store::Change& change, base::TimeMs n
     }
 }
 
-void Operations::check_timers() {
-    if (centre_ == nullptr) return;
+void Operations::check_timers(Done done) {
+    if (centre_ == nullptr) {
+        if (done) done(std::string());
+        return;
+    }
     const ops::TargetsByPriority targets = centre_->targets();
     execute(
         [&targets](ops::Board& board, base::TimeMs now,
@@ -49,8 +52,9 @@ void Operations::check_timers() {
             board.check_timers(now, targets, change.events);
             return std::string();
         },
-        [](base::Result<std::string> r) {
+        [done = std::move(done)](base::Result<std::string> r) {
             if (!r) spdlog::warn("timer alerts not stored: {}", r.error().detail);
+            if (done) done(std::move(r));
         });
 }
 

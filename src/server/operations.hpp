@@ -48,7 +48,8 @@ public:
     void digest_positions();
     std::chrono::milliseconds digest_interval{60'000};
     // Raises and resolves timer alerts at the clock's time. Runs every second.
-    void check_timers();
+    // Raises and resolves timer alerts now; `done` runs once they are durable.
+    void check_timers(Done done = {});
 
     // The unit recommender. Only for use inside a Command (which holds the Board lock); it
     // follows every unit change the Board makes.

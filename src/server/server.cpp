@@ -122,6 +122,7 @@ int serve(const ServeOptions& options) {
     ctx.graph = centre.graph.get();
     ctx.manual_clock = manual_clock.get();
     add_dispatch_routes(router, ctx);
+    add_exchange_routes(router, ctx);
     ctx.utc_offset_minutes = options.utc_offset_minutes;
     ctx.addresses = addresses.get();
     add_map_routes(router, ctx);

@@ -784,4 +784,16 @@ base::Result<std::vector<Id>> SqliteStore::merged_into(Id incident_id) {
     return out;
 }
 
+base::Result<std::optional<Id>> SqliteStore::incident_by_number(std::string_view number) {
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT id FROM incidents WHERE number = ?");
+        s.bind(1, number);
+        if (s.step()) return std::optional<Id>(s.int64(0));
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading an incident by number");
+    }
+    return std::optional<Id>();
+}
+
 } // namespace pingan::store

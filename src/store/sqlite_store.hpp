@@ -47,6 +47,7 @@ public:
     base::Result<std::vector<CallerRecord>>
     callers_of(const std::vector<Id>& incident_ids) override;
     base::Result<std::vector<Id>> merged_into(Id incident_id) override;
+    base::Result<std::optional<Id>> incident_by_number(std::string_view number) override;
 
     const std::string& path() const { return path_; }
 

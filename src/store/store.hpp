@@ -179,6 +179,8 @@ public:
     callers_of(const std::vector<Id>& incident_ids) = 0;
     // Incidents merged into this one (their callers are this incident's callers too).
     virtual base::Result<std::vector<Id>> merged_into(Id incident_id) = 0;
+    // The incident with this human number ("2026-000123"), if any.
+    virtual base::Result<std::optional<Id>> incident_by_number(std::string_view number) = 0;
 };
 
 } // namespace pingan::store
