@@ -37,15 +37,19 @@ test-asan: asan
 	ctest --preset asan -j $(JOBS)
 
 # The command console (web/): npm packages from package-lock.json, then web/dist.
+# npm ci refuses a lock that lacks other platforms' optional packages (a registry mirror without
+# them writes such a lock); npm install --no-save then installs the same pinned versions.
 web:
-	cd web && npm ci --no-audit --no-fund && npm run build
+	cd web && { npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund; } && npm run build
 
 # End-to-end browser tests (Debian's Chromium via playwright-core) against the dev build.
 e2e: deps build
 	$(MAKE) e2e-run
 
+# PINGAN_BIN=build/<dir>/src/cli/pingan tests another build (relative to the repository root).
+PINGAN_BIN ?= build/dev/src/cli/pingan
 e2e-run: web
-	cd web && PINGAN_BIN=build/dev/src/cli/pingan DATA=$(DATA) node --test --test-concurrency=1 tests/
+	cd web && PINGAN_BIN=$(PINGAN_BIN) DATA=$(DATA) node --test --test-concurrency=1 tests/
 
 bench: deps release
 	scripts/bench.sh

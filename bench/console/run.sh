@@ -3,7 +3,8 @@
 # open incidents; first meaningful paint of a console, and how long a committed event takes to
 # appear on N open consoles (default 50). Writes $1 (default build/bench/console.json) in the
 # Google Benchmark JSON shape: entries with name and p50_us / p99_us counters.
-#   bench/console/run.sh [OUT]       CONSOLES=50 EVENTS=40 UNITS=2000 INCIDENTS=1000
+#   bench/console/run.sh [OUT]       CONSOLES=50 SOCKETS=$CONSOLES EVENTS=40 UNITS=2000 INCIDENTS=1000 PAINTS=5
+#   PINGAN_BIN=build/h5/src/cli/pingan GRAPH=/tmp/porto.graph bench/console/run.sh   another build
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-build/bench/console.json}
@@ -13,7 +14,7 @@ data=${DATA:-$(realpath ../shared/data 2>/dev/null || echo ../shared/data)}
 [ -f web/dist/index.html ] || { echo "build the console first (make web)" >&2; exit 1; }
 [ -f "$data/roads/porto.osm.pbf" ] || { echo "real data missing: $data/roads/porto.osm.pbf" >&2; exit 1; }
 mkdir -p build/bench "$(dirname "$out")"
-graph=build/bench/porto.graph
+graph=${GRAPH:-build/bench/porto.graph}   # GRAPH=… keeps a separate copy (e.g. per build)
 if [ ! -f "$graph" ] || [ "$graph" -ot "$bin" ]; then
   "$bin" import osm "$data/roads/porto.osm.pbf" --out "$graph" >/dev/null
 fi
@@ -28,4 +29,4 @@ echo 'Bench-Pass-2026' | "$bin" user add bench --role admin --db "$dir/bench.db"
 server=$!
 for _ in $(seq 200); do [ -s "$dir/port" ] && break; sleep 0.1; done
 [ -s "$dir/port" ] || { cat "$dir/server.log" >&2; exit 1; }
-URL="http://127.0.0.1:$(cat "$dir/port")" OUT="$out" node bench/console/console_bench.mjs
+URL="http://127.0.0.1:$(cat "$dir/port")" OUT="$out" node --experimental-websocket --no-warnings bench/console/console_bench.mjs

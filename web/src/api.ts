@@ -144,6 +144,12 @@ export interface Incident {
   assignments?: Assignment[];
 }
 
+// POST /api/v1/incidents answers with the incident and what intake found out about it.
+export interface CreatedIncident extends Incident {
+  warnings?: string[]; // codes, e.g. outside_jurisdiction
+  recommendations?: Recommendation[];
+}
+
 export interface Assignment {
   id: number;
   incident_id: number;

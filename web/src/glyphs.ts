@@ -54,7 +54,12 @@ export function glyphRange(fontstack: string, start: number): Uint8Array {
   stack.string(2, `${start}-${start + 255}`);
   for (let id = start; id < start + 256; id++) {
     if (id < 32 || (id >= 0xd800 && id <= 0xdfff)) continue;
-    const g = sdf.draw(String.fromCharCode(id));
+    let g: ReturnType<TinySDF['draw']>;
+    try {
+      g = sdf.draw(String.fromCharCode(id));
+    } catch {
+      continue; // a character the browser's fonts cannot measure is left out, not fatal
+    }
     const glyph = new Writer();
     glyph.tag(1, 0);
     glyph.varint(id);

@@ -56,6 +56,8 @@ export interface MapOptions {
 export class ConsoleMap {
   map: MlMap;
   private pending = false;
+  // Which sources changed since the last draw: an incident event does not re-tile 2,000 units.
+  private dirty = { incidents: true, units: true };
   private draft: maplibregl.Marker | null = null;
   selectedIncident: number | null = null;
   ready: Promise<void>;
@@ -100,7 +102,11 @@ export class ConsoleMap {
       this.map.on('mouseenter', l, () => (this.map.getCanvas().style.cursor = 'pointer'));
       this.map.on('mouseleave', l, () => (this.map.getCanvas().style.cursor = ''));
     }
-    state.on(() => this.schedule());
+    state.on((c) => {
+      if (c.kind === 'incident' || c.kind === 'reset' || c.kind === 'assignment') this.dirty.incidents = true;
+      if (c.kind === 'unit' || c.kind === 'positions' || c.kind === 'reset' || c.kind === 'assignment') this.dirty.units = true;
+      if (c.kind !== 'alert') this.schedule();
+    });
   }
 
   static async create(o: MapOptions): Promise<ConsoleMap> {
@@ -166,6 +172,17 @@ export class ConsoleMap {
     this.schedule();
   }
 
+  // Draws the current state now and resolves when the map has rendered it (no tile, source or
+  // fade pending).
+  drawnAndIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.map.once('idle', () => resolve());
+      this.dirty = { incidents: true, units: true };
+      this.refresh();
+      this.map.triggerRepaint();
+    });
+  }
+
   // Coalesces many changes into one source update per frame.
   schedule(): void {
     if (this.pending) return;
@@ -180,7 +197,9 @@ export class ConsoleMap {
     const inc = this.map.getSource('incidents') as GeoJSONSource | undefined;
     const un = this.map.getSource('units') as GeoJSONSource | undefined;
     if (!inc || !un) return;
-    inc.setData({
+    const { incidents: incDirty, units: unitsDirty } = this.dirty;
+    this.dirty = { incidents: false, units: false };
+    if (incDirty) inc.setData({
       type: 'FeatureCollection',
       features: state.openIncidents().map((i) => ({
         type: 'Feature',
@@ -188,6 +207,10 @@ export class ConsoleMap {
         properties: { id: i.id, status: i.status, priority: i.priority, selected: i.id === this.selectedIncident },
       })),
     });
+    if (!unitsDirty) {
+      (window as any).__pinganRendered = { ...(window as any).__pinganRendered, incidents: state.openIncidents().length, at: performance.now() };
+      return;
+    }
     const features: GeoJSON.Feature[] = [];
     for (const u of state.units.values()) {
       if (!u.position) continue;
@@ -219,6 +242,7 @@ export class ConsoleMap {
 
   select(id: number | null): void {
     this.selectedIncident = id;
+    this.dirty.incidents = true;
     this.schedule();
   }
 

@@ -22,24 +22,28 @@ export function targets(priority: number): Targets {
   return state.taxonomy?.priorities[String(priority)] ?? FALLBACK[String(priority)] ?? FALLBACK['3'];
 }
 
-// The running timer of an open incident: which stage, seconds in it, and its colour.
+// The running timer of an open incident: seconds in its current status, and a colour from the
+// taxonomy's targets measured the way the server's alert timers measure them (src/ops/board.cpp):
+// received -> dispatched within dispatch_s; received -> first unit on scene within on_scene_s;
+// on scene no longer than on_scene_max_s. Amber from three quarters of a target, red past it,
+// so the row turns red when the server raises the matching alert.
 export function timer(i: Incident, nowMs: number): { seconds: number; level: 'ok' | 'amber' | 'red' } | null {
   const t = targets(i.priority);
-  let since: string | null = null;
-  let target = 0;
+  const since = (iso: string | null | undefined) => (iso ? (nowMs - new Date(iso).getTime()) / 1000 : 0);
+  let seconds = 0;
+  let used = 0; // the largest share of a target used so far
   if (i.status === 'received') {
-    since = i.received_at;
-    target = t.dispatch_s;
+    seconds = since(i.received_at);
+    used = Math.max(seconds / t.dispatch_s, seconds / t.on_scene_s);
   } else if (i.status === 'dispatched') {
-    since = i.dispatched_at;
-    target = t.en_route_s + t.on_scene_s;
+    seconds = since(i.dispatched_at);
+    used = since(i.received_at) / t.on_scene_s;
   } else if (i.status === 'on_scene') {
-    since = i.on_scene_at;
-    target = t.on_scene_max_s;
+    seconds = since(i.on_scene_at);
+    used = seconds / t.on_scene_max_s;
+  } else {
+    return null;
   }
-  if (!since) return null;
-  const seconds = (nowMs - new Date(since).getTime()) / 1000;
-  // Amber from three quarters of the target: time to act before it is missed.
-  const level = seconds >= target ? 'red' : seconds >= target * 0.75 ? 'amber' : 'ok';
-  return { seconds, level };
+  const level = used >= 1 ? 'red' : used >= 0.75 ? 'amber' : 'ok';
+  return { seconds: Math.max(0, seconds), level };
 }

@@ -1,6 +1,7 @@
 // The console end to end in Chromium against a real pingan (issue 5 checks). Each test leaves a
 // screenshot in build/e2e/. Needs ../shared/data (DC roads), /usr/bin/chromium and web/dist.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
   CALLTAKER, DISPATCHER, UNIT, browser, cityServer, mapReady, openConsole, pointOf, setCategory, shot, skipReason, sleep,
@@ -91,6 +92,9 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.waitForSelector('#detail-recs .rec', { timeout: 30_000 });
     const first = await page.textContent('#detail-recs .rec:first-child');
     assert.match(first, /DC-101/, 'the nearest police car is recommended first');
+    // With its road ETA and the reasons for its rank (capability, jurisdiction, coverage …).
+    assert.match(await page.textContent('#detail-recs .rec:first-child .eta'), /ETA/);
+    assert.ok((await page.textContent('#detail-recs .rec:first-child .reasons')).trim().length > 0, 'reasons are shown');
     await shot(page, 'recommendation');
     await page.click('#detail-recs .rec:first-child button.dispatch');
     await page.waitForFunction(() => document.querySelector('#detail-status')?.textContent === 'dispatched', null, { timeout: 20_000 });
@@ -122,6 +126,14 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.waitForFunction(() => document.querySelector('#detail-status')?.textContent === 'closed', null, { timeout: 20_000 });
     await car.waitForFunction(() => document.querySelector('#unit-status')?.textContent === 'available', null, { timeout: 20_000 });
     await shot(page, 'incident-closed');
+
+    // Export links: EIDO (JSON) and CAP 1.2 (XML) of the incident, fetched with the session.
+    for (const [id, re] of [['#export-eido', /"incident|\{/], ['#export-cap', /<alert[\s>]/]]) {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.click(id)]);
+      const file = await download.path();
+      assert.match(fs.readFileSync(file, 'utf8'), re, `${id} downloads the export`);
+      assert.match(download.suggestedFilename(), new RegExp(incident.number));
+    }
     await unitCtx.close();
     await context.close();
   });
@@ -143,7 +155,7 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.click('#tab-queue');
     // One live event first, so the page knows where it is in the log.
     const seenFirst = await server.api('POST', '/api/v1/incidents',
-      { lat: 38.905, lon: -77.03, category: 'noise', priority: 4, description: 'before the drop' }, server.admin);
+      { lat: 38.905, lon: -77.03, category: 'dispute', priority: 3, description: 'before the drop' }, server.admin);
     await page.waitForSelector(`#queue-pending tr[data-id="${seenFirst.id}"]`, { timeout: 20_000 });
     const { seq: seqBefore, applied: appliedBefore } = await page.evaluate(() => ({ seq: window.__pinganStream.seq, applied: window.__pinganStream.stats.applied }));
     assert.ok(seqBefore > 0);
@@ -153,7 +165,7 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     const made = [];
     for (let i = 0; i < 5; i++) {
       made.push(await server.api('POST', '/api/v1/incidents',
-        { lat: 38.91 + i * 0.001, lon: -77.03, category: 'noise', priority: 4, description: `while offline ${i}` }, server.admin));
+        { lat: 38.91 + i * 0.001, lon: -77.03, category: 'dispute', priority: 3, description: `while offline ${i}` }, server.admin));
     }
     await sleep(500);
     assert.equal(await page.evaluate((id) => window.__pinganApp && document.querySelector(`tr[data-id="${id}"]`) !== null, made[0].id), false);
@@ -197,6 +209,135 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.waitForFunction(() => document.querySelector('#call-location')?.textContent?.includes('📍'), null, { timeout: 20_000 });
     await page.press('#call-description', 'Enter');
     await page.waitForSelector('#call-message .msg.ok', { timeout: 20_000 });
+    await context.close();
+  });
+
+  test('a likely duplicate is flagged before and after the call is created', async () => {
+    const first = await server.api('POST', '/api/v1/incidents',
+      { lat: 38.9165, lon: -77.0319, category: 'burglary', priority: 2, description: 'window broken at the back' }, server.admin);
+    const { context, page } = await openConsole(chrome, server, DISPATCHER, 'en');
+    await mapReady(page);
+    await page.click('#tab-call');
+    await page.evaluate(() => window.__pinganApp.map.map.jumpTo({ center: [-77.0319, 38.9165], zoom: 16 }));
+    // A second call from about 30 m away: the open incident there is named before submitting.
+    const p = await pointOf(page, 38.9168, -77.0322);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForFunction(() => document.querySelector('#call-location')?.textContent?.includes('📍'), null, { timeout: 20_000 });
+    await page.waitForSelector('#duplicate-banner', { timeout: 20_000 });
+    assert.match(await page.textContent('#duplicate-banner'), /Possible duplicate/);
+    assert.match(await page.textContent('#duplicate-banner'), new RegExp(first.number));
+    await setCategory(page, 'burglary');
+    await page.fill('#call-description', 'neighbour reports a break-in next door');
+    await page.press('#call-description', 'Enter');
+    await page.waitForSelector('#call-message .msg.ok', { timeout: 20_000 });
+    // The server's duplicate check (space, time, type) agrees, and the banner says so.
+    await page.waitForFunction((n) => /Likely duplicate of/.test(document.querySelector('#duplicate-banner')?.textContent ?? '') &&
+      document.querySelector('#duplicate-banner').textContent.includes(n), first.number, { timeout: 20_000 });
+    // The recommendation made at intake is shown with the confirmation.
+    await page.waitForSelector('#call-recs .rec-chip');
+    await shot(page, 'duplicate-banner');
+    // The incident's detail offers the merge.
+    await page.click('#call-open-created');
+    await page.waitForSelector('#detail-duplicates');
+    assert.match(await page.textContent('#detail-duplicates'), new RegExp(first.number));
+    await context.close();
+  });
+
+  test('coverage overlay can be switched on and off', async () => {
+    const { context, page } = await openConsole(chrome, server, DISPATCHER, 'en');
+    await mapReady(page);
+    const visible = () => page.evaluate(() => window.__pinganApp.map.map.getLayoutProperty('coverage', 'visibility'));
+    assert.notEqual(await visible(), 'visible');
+    await page.check('#coverage-toggle');
+    await page.waitForFunction(() => /\d+% of roads/.test(document.querySelector('#coverage-share')?.textContent ?? ''), null, { timeout: 30_000 });
+    assert.equal(await visible(), 'visible');
+    const pieces = await page.evaluate(() => window.__pinganApp.map.map.getSource('coverage')._data?.features?.length ??
+      window.__pinganApp.map.map.getSource('coverage').serialize().data.features.length);
+    assert.ok(pieces > 0, 'covered road pieces are drawn');
+    await shot(page, 'coverage-overlay');
+    await page.uncheck('#coverage-toggle');
+    await page.waitForFunction(() => window.__pinganApp.map.map.getLayoutProperty('coverage', 'visibility') === 'none');
+    await context.close();
+  });
+
+  test('queue timers turn amber and red at the taxonomy targets; alerts show in the banner and list', async () => {
+    // A second server whose clock the test moves: calls received 25 and 10 minutes ago.
+    const now = Date.now();
+    const clocked = await cityServer(['--manual-clock', new Date(now - 25 * 60_000).toISOString()]);
+    try {
+      // P4 target: dispatched within 30 min; at 25 min it is past three quarters (amber).
+      const old = await clocked.api('POST', '/api/v1/incidents',
+        { lat: 38.9030, lon: -77.0420, category: 'theft', priority: 4, description: 'wallet taken on the bus yesterday' }, clocked.admin);
+      await clocked.api('POST', '/api/v1/test/clock', { advance_s: 15 * 60 }, clocked.admin);
+      // P1 target: dispatched within 60 s; after 10 min it is red and the server raises alerts.
+      const late = await clocked.api('POST', '/api/v1/incidents',
+        { lat: 38.9120, lon: -77.0380, category: 'robbery', priority: 1, description: 'armed robbery at the pharmacy' }, clocked.admin);
+      await clocked.api('POST', '/api/v1/test/clock', { now: new Date(now).toISOString() }, clocked.admin);
+      // The timers run after the clock moved (the answer does not wait for their alerts).
+      let alerts = [];
+      for (let i = 0; i < 100 && !alerts.some((a) => a.kind === 'not_dispatched' && a.incident_id === late.id); i++) {
+        await sleep(100);
+        alerts = (await clocked.api('GET', '/api/v1/alerts', undefined, clocked.admin)).items;
+      }
+      assert.ok(alerts.some((a) => a.kind === 'not_dispatched' && a.incident_id === late.id), 'the server raised not_dispatched');
+
+      const { context, page } = await openConsole(chrome, clocked, DISPATCHER, 'en');
+      await page.click('#tab-queue');
+      await page.waitForSelector(`#queue-pending td[data-timer="${late.id}"].red`, { timeout: 20_000 });
+      await page.waitForSelector(`#queue-pending td[data-timer="${old.id}"].amber`, { timeout: 20_000 });
+      assert.match(await page.textContent(`#queue-pending td[data-timer="${late.id}"]`), /^(\d+:)?\d{1,2}:\d{2}$/);
+      // The banner counts the open alerts and names one in words; a click opens the list.
+      await page.waitForSelector('#alert-banner:not([hidden])');
+      assert.match(await page.textContent('#alert-banner'), /alert/i);
+      assert.match(await page.textContent('#alert-banner'), new RegExp(late.number));
+      await shot(page, 'queue-timers-alerts');
+      await page.click('#alert-banner');
+      await page.waitForSelector('#alerts-list li.open');
+      assert.match(await page.textContent('#alerts-list'), /Not dispatched/);
+      // Dispatching resolves the alert live, over the stream.
+      await clocked.api('POST', `/api/v1/incidents/${late.id}/dispatch`, { unit_id: clocked.units[0].id }, clocked.admin);
+      await clocked.api('POST', '/api/v1/test/clock', { advance_s: 1 }, clocked.admin);
+      await page.waitForFunction(() => /Not dispatched/.test(document.querySelector('#alerts-list li.resolved')?.textContent ?? ''), null, { timeout: 20_000 });
+      await shot(page, 'alerts-list');
+      await context.close();
+    } finally {
+      await clocked.stop();
+    }
+  });
+
+  test('a server restart mid-session is said in plain words and nothing typed is lost', async () => {
+    const { context, page } = await openConsole(chrome, server, DISPATCHER, 'en');
+    await mapReady(page);
+    await page.click('#tab-call');
+    await page.fill('#call-address', '');
+    await setCategory(page, 'theft');
+    await page.fill('#call-description', 'scooter taken from the rack, owner waiting');
+    const p = await pointOf(page, 38.9060, -77.0400);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForFunction(() => document.querySelector('#call-location')?.textContent?.includes('📍'), null, { timeout: 20_000 });
+
+    await server.stop();
+    await page.waitForSelector('#conn.reconnecting', { timeout: 30_000 });
+    assert.match(await page.textContent('#conn'), /Connection to the server lost/);
+    // Enter while the server is down: said in words, the form stays as typed.
+    await page.press('#call-description', 'Enter');
+    await page.waitForSelector('#call-message .msg.error', { timeout: 20_000 });
+    assert.match(await page.textContent('#call-message'), /cannot be reached/);
+    assert.equal(await page.inputValue('#call-description'), 'scooter taken from the rack, owner waiting');
+    await shot(page, 'server-restart');
+
+    const before = await page.evaluate(() => window.__pinganStream.seq);
+    await server.restart();
+    await page.waitForSelector('#conn.live', { timeout: 60_000 });
+    await page.press('#call-description', 'Enter');
+    await page.waitForSelector('#call-message .msg.ok', { timeout: 20_000 });
+    const created = (await page.textContent('#call-message')).match(/\d{4}-\d{6}/)[0];
+    await page.click('#tab-queue');
+    await page.waitForFunction((n) => [...document.querySelectorAll('#queue-pending tr .num')].some((td) => td.textContent === n), created, { timeout: 20_000 });
+    const { stats, seq } = await page.evaluate(() => ({ stats: { ...window.__pinganStream.stats }, seq: window.__pinganStream.seq }));
+    assert.ok(seq > before);
+    assert.equal(stats.gaps, 0);
+    assert.equal(stats.duplicates, 0);
     await context.close();
   });
 });

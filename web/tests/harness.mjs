@@ -62,10 +62,12 @@ export class Server {
     this.log = path.join(this.dir, 'server.log');
   }
 
-  async start(extra = []) {
+  // port 0 picks a free one; a restart passes the old port so open pages find the server again.
+  async start(extra = [], port = 0) {
+    this.extra = extra;
     fs.rmSync(this.portFile, { force: true });
     const out = fs.openSync(this.log, 'a');
-    this.proc = spawn(binary(), ['serve', '--db', this.db, '--port', '0', '--port-file', this.portFile,
+    this.proc = spawn(binary(), ['serve', '--db', this.db, '--port', String(port), '--port-file', this.portFile,
       '--static-dir', path.join(repo, 'web/dist'), '--graph', dcGraph(), '--threads', '2', ...extra], { stdio: ['ignore', out, out] });
     for (let i = 0; i < 300 && !fs.existsSync(this.portFile); i++) await sleep(50);
     if (!fs.existsSync(this.portFile)) throw new Error(`server did not start:\n${fs.readFileSync(this.log, 'utf8')}`);
@@ -79,6 +81,12 @@ export class Server {
     this.proc.kill('SIGTERM');
     await Promise.race([done, sleep(5000)]);
     if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
+  }
+
+  // The same database and port, as after an operator restarts the service.
+  async restart() {
+    await this.stop();
+    await this.start(this.extra, this.port);
   }
 
   addUser(u, role) {
@@ -102,10 +110,11 @@ export class Server {
 }
 
 // A fresh server with an admin, a dispatcher, a call-taker, a small DC fleet and a unit account.
-export async function cityServer() {
+// extra: more `pingan serve` options (e.g. --manual-clock for timer tests).
+export async function cityServer(extra = []) {
   const s = new Server();
   s.addUser(ADMIN, 'admin');
-  await s.start();
+  await s.start(extra);
   s.admin = await s.login(ADMIN);
   const fleet = [
     ['DC-101', 'police', 38.9075, -77.0365], ['DC-102', 'police', 38.9200, -77.0430],
@@ -131,7 +140,7 @@ export async function openConsole(b, server, user, lang = 'zh-CN') {
   const context = await b.newContext({ viewport: { width: 1500, height: 900 }, locale: lang });
   await context.addInitScript((l) => localStorage.setItem('pingan.lang', l), lang);
   const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+  page.on('pageerror', (e) => console.error(`[page error] ${e.stack ?? e.message}`));
   await page.goto(server.url + '/');
   await page.fill('#login-user', user.username);
   await page.fill('#login-password', user.password);

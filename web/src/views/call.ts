@@ -2,12 +2,13 @@
 // suggestion; priority; caller details (role-gated); Enter submits. The form is kept in
 // sessionStorage on every keystroke, so an expired session, a reload or a server restart
 // loses nothing typed.
-import { ApiError, Incident, Place, get, post } from '../api';
+import { ApiError, CreatedIncident, Incident, Place, get, post } from '../api';
 import { App, can } from '../app';
 import { clear, h } from '../dom';
 import { t } from '../i18n';
 import { state } from '../state';
 import { categoryLabel } from '../taxonomy';
+import { duration } from '../time';
 
 interface Draft {
   address: string;
@@ -55,7 +56,7 @@ export class CallView {
   private triageTimer: number | undefined;
   private suggestion: { category: string; priority: number; score: number; reasons: string[] } | null = null;
   private message: { text: string; kind: 'error' | 'info' | 'ok' } | null = null;
-  private created: Incident | null = null;
+  private created: CreatedIncident | null = null;
   private busy = false;
 
   constructor(private app: App) {
@@ -194,13 +195,13 @@ export class CallView {
     }
     this.busy = true;
     try {
-      const inc = await post<Incident>('/api/v1/incidents', body);
+      const inc = await post<CreatedIncident>('/api/v1/incidents', body);
       state.upsertIncident(inc);
       this.created = inc;
       Object.assign(draft, EMPTY);
       save();
       this.app.map?.setDraft(null, null);
-      this.message = { text: t('call.created', { number: inc.number }), kind: 'ok' };
+      this.message = { text: t(inc.status === 'diverted' ? 'call.created_diverted' : 'call.created', { number: inc.number }), kind: 'ok' };
       this.suggestion = null;
       this.render();
       this.focus();
@@ -374,8 +375,16 @@ export class CallView {
     clear(el);
     if (this.message) el.append(h('div', { class: `msg ${this.message.kind}` }, this.message.text));
     if (this.created && this.message?.kind === 'ok') {
-      const id = this.created.id;
-      el.append(h('button', { type: 'button', class: 'link', onclick: () => this.app.openIncident(id) }, t('call.open_created')));
+      const inc = this.created;
+      for (const w of inc.warnings ?? []) el.append(h('div', { class: 'msg warn' }, t(`warning.${w}`) === `warning.${w}` ? w : t(`warning.${w}`)));
+      // The recommendation made at intake, so the dispatcher sees who to send without a click.
+      const recs = (inc.recommendations ?? []).slice(0, 3);
+      if (recs.length && can.dispatch(this.app.me.role)) {
+        el.append(h('div', { class: 'intake-recs', id: 'call-recs' }, h('strong', {}, t('detail.recommendations')), ' ',
+          ...recs.map((r) => h('span', { class: 'rec-chip', 'data-unit': r.unit_id }, r.callsign,
+            typeof r.eta_s === 'number' ? ` ${t('rec.eta', { eta: duration(r.eta_s) })}` : '', ' '))));
+      }
+      el.append(h('button', { type: 'button', class: 'link', id: 'call-open-created', onclick: () => this.app.openIncident(inc.id) }, t('call.open_created')));
     }
   }
 }

@@ -9,6 +9,13 @@ import { state } from '../state';
 import { categoryLabel, timer } from '../taxonomy';
 import { clock, dateTime, duration } from '../time';
 
+interface CallerRecord {
+  incident_id?: number;
+  name: string;
+  phone: string;
+  recorded_at?: string;
+}
+
 function metres(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
   const r = 6371008.8, k = Math.PI / 180;
   const dlat = (b.lat - a.lat) * k, dlon = (b.lon - a.lon) * k;
@@ -21,7 +28,7 @@ export class DetailView {
   id: number | null = null;
   private recs: Recommendation[] | null = null;
   private recsByDistance = false;
-  private caller: { name: string; phone: string } | null = null;
+  private callers: CallerRecord[] | null = null;
   private message: { text: string; kind: 'error' | 'ok' | 'info' } | null = null;
   private disposition = '';
   private ticker: number;
@@ -46,7 +53,7 @@ export class DetailView {
   async open(id: number | null): Promise<void> {
     this.id = id;
     this.recs = null;
-    this.caller = null;
+    this.callers = null;
     this.message = null;
     this.disposition = '';
     this.el.classList.toggle('open', id !== null);
@@ -135,7 +142,8 @@ export class DetailView {
   private async showCaller(): Promise<void> {
     if (this.id === null) return;
     try {
-      this.caller = await get<{ name: string; phone: string }>(`/api/v1/incidents/${this.id}/caller`);
+      // This incident's caller and those of calls merged into it; the server logs the read.
+      this.callers = (await get<{ items: CallerRecord[] }>(`/api/v1/incidents/${this.id}/caller`)).items;
     } catch (e) {
       this.message = { text: e instanceof Error ? e.message : String(e), kind: 'error' };
     }
@@ -268,8 +276,11 @@ export class DetailView {
 
     if (can.caller(role) && inc.has_caller) {
       append(this.el, h('div', { class: 'caller-box', id: 'detail-caller' },
-        this.caller
-          ? h('span', {}, h('strong', {}, t('call.caller')), ' ', `${this.caller.name} · ${this.caller.phone}`)
+        this.callers
+          ? h('ul', { class: 'callers' }, ...(this.callers.length ? this.callers : []).map((c) =>
+              h('li', {}, h('strong', {}, t('call.caller')), ' ', [c.name, c.phone].filter(Boolean).join(' · '),
+                c.incident_id && c.incident_id !== inc.id ? h('small', {}, ' ', state.incidents.get(c.incident_id)?.number ?? `#${c.incident_id}`) : null)),
+            this.callers.length ? null : h('li', { class: 'empty' }, t('detail.no_caller')))
           : h('button', { onclick: () => this.showCaller() }, t('detail.show_caller'), h('small', {}, ' ', t('detail.caller_logged')))));
     }
 
