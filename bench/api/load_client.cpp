@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include <string>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -36,6 +38,10 @@ struct Options {
     int connections = 64;
     double seconds = 10;
     int units = 100; // unit ids 1..units for position updates
+    // Where incidents and positions fall: south, west, north, east (default: north-west DC).
+    double south = 38.88, west = -77.10, north = 38.98, east = -76.99;
+    double intake_rate = 200;   // intake measure: incidents per second ...
+    double position_rate = 500; // ... while the units report positions at this rate
 };
 
 struct Connection {
@@ -142,8 +148,20 @@ Stats run(const Options& o, double rate, const std::function<std::string(long)>&
                 }
             }
         }
+        // Sleep in the kernel until the next request is due (open loop) or 5 ms (closed loop):
+        // a client that spins takes a core from the server it measures.
+        timespec wait{0, 5'000'000};
+        if (rate > 0) {
+            const auto next_due =
+                start + std::chrono::duration_cast<Clock::duration>(interval * scheduled);
+            const auto ns =
+                std::chrono::duration_cast<std::chrono::nanoseconds>(next_due - Clock::now())
+                    .count();
+            wait.tv_nsec = due.empty() ? std::clamp<long>(static_cast<long>(ns), 0L, 5'000'000L)
+                                       : 200'000L; // queued work: look again soon
+        }
         const int n =
-            epoll_wait(ep, events.data(), static_cast<int>(events.size()), rate > 0 ? 0 : 5);
+            epoll_pwait2(ep, events.data(), static_cast<int>(events.size()), &wait, nullptr);
         for (int k = 0; k < n; ++k) {
             Connection& c = conns[events[static_cast<std::size_t>(k)].data.u64];
             if (events[static_cast<std::size_t>(k)].events & EPOLLOUT) flush(c);
@@ -211,6 +229,38 @@ std::string post(const Options& o, const std::string& path, const std::string& b
                        path, o.token, body.size(), body);
 }
 
+// A point of the box from a request number: a fixed scatter, the same in every run.
+double scatter(long i, long prime, double lo, double hi) {
+    return lo + (hi - lo) * static_cast<double>((i * 7919) % prime) / static_cast<double>(prime);
+}
+
+// Calls as a call-taker types them: text that triage reads, a category to confirm, a spread
+// of places (so point-in-polygon, duplicates and the recommendation all work).
+std::string intake_request(const Options& o, long i) {
+    static const char* const kCalls[][2] = {
+        {"theft", "bicycle taken from the rack outside the library"},
+        {"assault", "two men fighting outside the bar, one is bleeding"},
+        {"burglary", "someone broke the back door of the shop during the night"},
+        {"robbery", "有人抢了我的手机往地铁站跑了"},
+        {"traffic", "两车相撞，路口堵住了"},
+        {"suspicious", "a man trying car door handles along the street"},
+    };
+    const auto& c = kCalls[i % 6];
+    const std::string body = fmt::format(
+        R"({{"lat":{:.6f},"lon":{:.6f},"category":"{}","description":"{}","caller":{{"phone":"1380000{:04d}"}}}})",
+        scatter(i, 9973, o.south, o.north), scatter(i + 17, 9967, o.west, o.east), c[0], c[1],
+        i % 10000);
+    return post(o, "/api/v1/incidents", body);
+}
+
+std::string moving_position_request(const Options& o, long i) {
+    const long unit = 1 + i % o.units;
+    const std::string body = fmt::format(
+        R"({{"lat":{:.6f},"lon":{:.6f},"heading":{},"speed":12.5}})",
+        scatter(i, 10007, o.south, o.north), scatter(i + 5, 10009, o.west, o.east), i % 360);
+    return post(o, fmt::format("/api/v1/units/{}/position", unit), body);
+}
+
 std::string incident_request(const Options& o, long i) {
     const std::string body = fmt::format(
         R"({{"lat":{:.6f},"lon":{:.6f},"category":"theft","priority":3,"description":"load test call {} bicycle taken from rack outside the library"}})",
@@ -248,12 +298,21 @@ int main(int argc, char** argv) {
             o.seconds = std::stod(v);
         else if (k == "--units")
             o.units = std::stoi(v);
+        else if (k == "--bbox")
+            std::sscanf(v.c_str(), "%lf,%lf,%lf,%lf", &o.south, &o.west, &o.north, &o.east);
+        else if (k == "--intake-rate")
+            o.intake_rate = std::stod(v);
+        else if (k == "--position-rate")
+            o.position_rate = std::stod(v);
         else if (k == "--only")
             only.push_back(v);
     }
     if (o.port == 0 || o.token.empty() || o.out.empty()) {
-        fmt::print(stderr, "usage: load_client --port P --token T --out FILE [--connections C] "
-                           "[--seconds S] [--units N] [--only NAME]\n");
+        fmt::print(
+            stderr,
+            "usage: load_client --port P --token T --out FILE [--connections C] [--bbox S,W,N,E] "
+            "[--intake-rate R] [--position-rate R] "
+            "[--seconds S] [--units N] [--only NAME]\n");
         return 2;
     }
     auto want = [&](const std::string& n) {
@@ -272,6 +331,23 @@ int main(int argc, char** argv) {
     if (want("api_position_update")) {
         benchmarks.push_back(entry("api_position_update",
                                    run(o, 0, [&](long i) { return position_request(o, i); }), 0));
+    }
+    // Intake as the issue states it: incidents at a steady rate (open loop) while every unit
+    // keeps moving; latency of the incident creations only.
+    if (want("api_intake_with_moving_units")) {
+        Options moving = o;
+        moving.connections = std::max(4, o.connections / 4);
+        Stats positions;
+        std::thread mover([&] {
+            positions =
+                run(moving, o.position_rate, [&](long i) { return moving_position_request(o, i); });
+        });
+        const Stats intake = run(o, o.intake_rate, [&](long i) { return intake_request(o, i); });
+        mover.join();
+        benchmarks.push_back(
+            entry(fmt::format("api_intake_{:.0f}_per_s_{}_units_moving", o.intake_rate, o.units),
+                  intake, o.intake_rate));
+        benchmarks.push_back(entry("api_intake_background_positions", positions, o.position_rate));
     }
     nlohmann::json doc = {{"context",
                            {{"executable", "load_client"},

@@ -43,6 +43,11 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
                      "folder with taxonomy.toml, triage.toml and dispatch.toml")
         ->check(CLI::ExistingDirectory)
         ->capture_default_str();
+    serve
+        ->add_option("--policy", opts->policy,
+                     "rank units by road travel time (eta) or straight-line distance (straight); "
+                     "default from dispatch.toml")
+        ->check(CLI::IsMember({"eta", "straight"}));
     serve->add_option("--manual-clock", opts->manual_clock,
                       "for tests only: start a clock at this ISO time that moves only by "
                       "POST /api/v1/test/clock");

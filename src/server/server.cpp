@@ -49,6 +49,14 @@ int serve(const ServeOptions& options) {
         fmt::print(stderr, "pingan: error: {}\n", loaded.error().detail);
         return 2;
     }
+    if (!options.policy.empty()) {
+        auto policy = dispatch::parse_policy(options.policy);
+        if (!policy) {
+            fmt::print(stderr, "pingan: error: --policy: '{}' is not eta or straight\n", options.policy);
+            return 2;
+        }
+        centre.dispatch.policy = *policy;
+    }
     auto areas = store->boundaries();
     if (!areas) {
         fmt::print(stderr, "pingan: error: {}\n", areas.error().detail);

@@ -17,6 +17,7 @@ struct ServeOptions {
     long long token_ttl_s = 12 * 3600;
     int digest_interval_s = 60; // how often breadcrumbs are digested into the event log
     std::string config_dir;     // taxonomy.toml, triage.toml, dispatch.toml
+    std::string policy;         // eta or straight: overrides dispatch.toml (for comparison)
     std::string manual_clock;   // ISO time: start a clock that only tests move (never in service)
 };
 

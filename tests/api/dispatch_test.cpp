@@ -145,7 +145,31 @@ protected:
     }
 };
 
+class StraightPolicyTest : public DispatchTest {
+protected:
+    std::vector<std::string> extra_args() const override {
+        auto args = DispatchTest::extra_args();
+        args.push_back("--policy");
+        args.push_back("straight");
+        return args;
+    }
+};
+
 } // namespace
+
+TEST_F(StraightPolicyTest, ServePolicySwitchRanksByStraightLine) {
+    unit_at("PA-1", kLoganLat, kLoganLon);
+    auto r = call({{"lat", kDupontLat}, {"lon", kDupontLon}, {"category", "theft"}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string base = "/api/v1/incidents/" + std::to_string(r.json()["id"].get<int>());
+    auto rec = http->get(base + "/recommendations", admin);
+    ASSERT_EQ(rec.status, 200) << rec.body;
+    EXPECT_EQ(rec.json()["policy"], "straight");
+    EXPECT_EQ(http->get(base + "/recommendations?policy=eta", admin).json()["policy"], "eta");
+    auto bad = run_cli({"serve", "--db", db, "--policy", "fastest"});
+    EXPECT_NE(bad.exit_code, 0);
+    EXPECT_NE(bad.out.find("--policy"), std::string::npos) << bad.out;
+}
 
 TEST_F(DispatchTest, IntakeTriagesLocatesAndRanksUnitsByRoadTime) {
     const json near = unit_at("PA-1", 38.9110, -77.0420); // a block from Dupont Circle
