@@ -18,33 +18,75 @@ db=$dir/pingan.db
 password="demo-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 echo "$password" | "$bin" user add admin --role admin --db "$db" >/dev/null
 
+# The city: its roads (for the base map and recommendations by road time), its areas, and
+# the calls that arrive. Overridable: OSM=… BOUNDARIES=… INCIDENTS=… (BOUNDARIES: jurisdiction
+# layer; a file with a PSA property also loads as patrol areas).
+case "$city" in
+  chengdu)
+    osm=${OSM:-$data/roads/chengdu-center.osm}; boundaries=${BOUNDARIES:-}; incidents=${INCIDENTS:-}
+    name_field=${NAME_FIELD:-name}; bbox=30.6528,104.0421,30.7279,104.1296 ;;
+  *)
+    osm=${OSM:-$data/roads/dc-nw.osm.pbf}
+    boundaries=${BOUNDARIES:-$data/boundaries/dc_districts_from_psa_2018.geojson}
+    incidents=${INCIDENTS:-$(ls "$data"/incidents/dc_crime_*.csv 2>/dev/null | head -1)}
+    name_field=${NAME_FIELD:-DISTRICT}; bbox=38.880,-77.107,38.976,-76.974 ;;
+esac
 serve_args=(--db "$db" --port "$port" --bind 127.0.0.1 --port-file "$dir/port")
 [ "$city" = chengdu ] && serve_args+=(--utc-offset 480)
 [ -d web/dist ] && serve_args+=(--static-dir web/dist)
+have_city=0
+if [ -n "$osm" ] && [ -f "$osm" ]; then
+  graph=build/demo/$city.graph
+  if [ ! -f "$graph" ] || [ "$osm" -nt "$graph" ]; then
+    echo "importing the road network from $osm …"
+    "$bin" import osm "$osm" --out "$graph" >/dev/null
+  fi
+  serve_args+=(--graph "$graph")
+  have_city=1
+fi
+if [ -n "$boundaries" ] && [ -f "$boundaries" ]; then
+  "$bin" import boundaries "$boundaries" --layer jurisdiction --name-field "$name_field" --db "$db" >/dev/null
+  psa=$(dirname "$boundaries")/dc_psa_2018.geojson
+  if [ "$city" = dc ] && [ -z "${BOUNDARIES:-}" ] && [ -f "$psa" ]; then
+    "$bin" import boundaries "$psa" --layer patrol_area --name-field PSA --db "$db" >/dev/null
+  fi
+fi
 
 "$bin" serve "${serve_args[@]}" >"$dir/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; echo; echo "pingan stopped."' EXIT INT TERM
-for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
+feed=
+trap 'kill $feed $server 2>/dev/null; wait $server 2>/dev/null; echo; echo "pingan stopped."' EXIT INT TERM
+for _ in $(seq 300); do [ -s "$dir/port" ] && break; sleep 0.1; done
 [ -s "$dir/port" ] || { cat "$dir/server.log"; exit 1; }
 url="http://127.0.0.1:$port"
 token=$(curl -sf -X POST "$url/api/v1/login" -d "{\"username\":\"admin\",\"password\":\"$password\"}" |
           sed -E 's/.*"token":"([0-9a-f]+)".*/\1/')
 api() { curl -sf -H "Authorization: Bearer $token" "$@"; }
 
-# A small fleet around the city centre.
+# The fleet, spread over the city: 12 patrol cars, 2 fire engines, 2 ambulances.
 case "$city" in
-  chengdu) lat0=30.6586; lon0=104.0648; prefix="成都巡" ;;
-  *)       lat0=38.9072; lon0=-77.0369; prefix="DC-" ;;
+  chengdu) prefix="成都巡" ;;
+  *)       prefix="DC-" ;;
 esac
+IFS=, read -r south west north east <<<"$bbox"
 i=0
-for agency in police police police police fire ems; do
+for agency in police police police police police police police police police police police police fire fire ems ems; do
   i=$((i + 1))
-  lat=$(awk -v a="$lat0" -v k="$i" 'BEGIN { printf "%.5f", a + (k % 3 - 1) * 0.012 }')
-  lon=$(awk -v a="$lon0" -v k="$i" 'BEGIN { printf "%.5f", a + (k % 2 - 0.5) * 0.02 + k * 0.002 }')
+  lat=$(awk -v s="$south" -v n="$north" -v k="$i" 'BEGIN { printf "%.5f", s + (n - s) * (0.15 + 0.7 * ((k * 37) % 16) / 15) }')
+  lon=$(awk -v w="$west" -v e="$east" -v k="$i" 'BEGIN { printf "%.5f", w + (e - w) * (0.15 + 0.7 * ((k * 11) % 16) / 15) }')
   api -o /dev/null -X POST "$url/api/v1/units" \
       -d "{\"callsign\":\"$prefix$((100 + i))\",\"agency\":\"$agency\",\"lat\":$lat,\"lon\":$lon}"
 done
+lat0=$(awk -v s="$south" -v n="$north" 'BEGIN { printf "%.5f", (s + n) / 2 }')
+lon0=$(awk -v w="$west" -v e="$east" 'BEGIN { printf "%.5f", (w + e) / 2 }')
+
+# Calls keep arriving (labelled as simulated), units are sent, drive, work and clear.
+if [ "$have_city" = 1 ] && [ "${FEED:-1}" = 1 ]; then
+  feed_args=(--url "$url" --token "$token" --bbox "$bbox" --every "${EVERY:-8}")
+  [ -n "$incidents" ] && [ -f "$incidents" ] && feed_args+=(--incidents "$incidents")
+  python3 scripts/demo_feed.py "${feed_args[@]}" >"$dir/feed.log" 2>&1 &
+  feed=$!
+fi
 
 cat <<MSG
 
@@ -57,11 +99,15 @@ cat <<MSG
          -d '{"lat":$lat0,"lon":$lon0,"category":"theft","description":"bicycle stolen"}'
     $bin stream --url $url --after 0      # the live event stream
     $bin audit verify --db $db             # check the hash chain
+  Open $url in a browser for the command console (log in as admin).
 
   Press Ctrl-C to stop.
 MSG
-if [ -z "$data" ] || [ ! -d "$data" ]; then
-  echo "  (No real data found at ../shared/data: the city is empty. Import one with"
-  echo "   pingan import osm FILE.osm.pbf --out city.graph and pingan serve --graph city.graph.)"
+if [ "$have_city" = 1 ]; then
+  echo "  Simulated calls arrive every ${EVERY:-8} s (FEED=0 to switch off; log: $dir/feed.log)."
+else
+  echo "  (No road network found (looked for ${osm:-nothing}): the city is empty. Import one with"
+  echo "   pingan import osm FILE.osm.pbf --out city.graph and pingan serve --graph city.graph,"
+  echo "   or run make demo OSM=FILE.osm.pbf BOUNDARIES=areas.geojson NAME_FIELD=name.)"
 fi
 wait $server
