@@ -9,7 +9,8 @@
 // Whitaker (1983) / Resende & Werneck (2004): for every candidate c and chosen site s,
 //   value(c, s) = gain(c) − loss(s) + extra(c, s)
 // where gain(c) = uncovered weight c reaches, loss(s) = weight only s covers, and extra(c, s) =
-// weight only s covers that c reaches too. One pass costs O(size of the relation).
+// weight only s covers that c reaches too. One pass costs O(size of the relation). The
+// greedy + swap is restarted from other first sites (MclpParams::restarts), keeping the best.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +39,9 @@ struct MclpParams {
     std::size_t facilities = 10; // p
     bool swap = true;            // run the 1-swap local search after the greedy
     int max_swap_passes = 1000;  // safety bound; each pass makes one improving swap
+    // With swap: also restart greedy + swap from the 2nd .. (restarts + 1)-th best single site
+    // and keep the best result (skipped once everything is covered).
+    int restarts = 8;
 };
 
 struct MclpResult {
@@ -46,7 +50,7 @@ struct MclpResult {
     double total_weight = 0;
     double share = 0;                 // covered / total (0 when total is 0)
     double greedy_covered_weight = 0; // before the local search
-    int swaps = 0;                    // improving swaps made
+    int swaps = 0;                    // improving swaps made (in the run that was kept)
 };
 
 // bad_argument when p is 0 or exceeds the number of sites, or weights do not match the demand

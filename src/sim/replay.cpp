@@ -159,13 +159,14 @@ bool Simulation::try_dispatch(std::size_t ci, TimeMs now) {
     SimUnit& u = units_[ui];
     CallOutcome& out = r_.outcomes[ci];
     const road::RoadPosition from = where(u, now);
-    const road::TimeMs travel = routes_.eta_ms(from, call_at_[ci]);
+    // One route gives both the travel time and the kilometres driven.
+    auto route = routes_.route(from, call_at_[ci]);
     if (u.phase == Phase::returning) ++r_.dispatched_returning;
     out.from_post = u.phase == Phase::at_post;
     out.unit = static_cast<std::int64_t>(ui);
     out.dispatched_at = now;
     // The graph is strongly connected (road::GraphData invariant), so a route always exists.
-    out.travel_ms = travel == road::kNoTime ? 0 : travel;
+    out.travel_ms = route ? route->eta_ms : 0;
     out.straight_m = geo::distance_m(from.point, call.location);
     out.on_scene_at = now + fleet_.turnout_ms + out.travel_ms;
     u.phase = Phase::to_call;
@@ -175,8 +176,7 @@ bool Simulation::try_dispatch(std::size_t ci, TimeMs now) {
     report(u, from, now);
     UnitStats& st = r_.units[ui];
     ++st.calls;
-    // Distance driven: the route's own length (one more query only for the statistics).
-    if (auto route = routes_.route(from, call_at_[ci]); route) st.driven_m += route->distance_m;
+    if (route) st.driven_m += route->distance_m;
     events_.push(out.on_scene_at, Payload{EventKind::arrive, static_cast<std::uint32_t>(ui)});
     return true;
 }

@@ -1,6 +1,12 @@
+#include <algorithm>
+#include <tuple>
+
 #include <gtest/gtest.h>
 
+#include "analytics/random.hpp"
 #include "ascii_map.hpp"
+#include "dispatch/recommender.hpp"
+#include "road/route.hpp"
 #include "sim/replay.hpp"
 
 namespace pingan::sim {
@@ -202,6 +208,76 @@ TEST(Replay, ServiceTimeByCodeThenGroupThenDefault) {
     EXPECT_EQ(f.service_mean_ms("robbery"), 3);
     EXPECT_EQ(f.service_mean_ms("theft"), 2); // group criminal
     EXPECT_EQ(f.service_mean_ms("noise"), 1);
+}
+
+// The replay sends whichever unit dispatch::Recommender puts first. The recommender ranks by a
+// reverse Dijkstra from the call when many units are eligible, and by one hierarchy query per
+// unit when few are (8 + 4k or fewer: the Dijkstra would sweep far to meet them). Both must
+// give the units nearest by road, ties by id: checked against every unit's own ETA.
+//   one-way G>H, M>H and Q>L (north), a motorway across the middle
+constexpr std::string_view kGrid = R"(
+A---B---C---D---E
+|   |   |   |   |
+F---G>>>H---I---J
+|   |   ^   |   |
+K===L===M===N===O
+|   ^   |   |   |
+P---Q---R---S---T
+|   |   |   |   |
+U---V---W---X---Y
+)";
+
+TEST(Replay, RecommenderRanksByRoadWithManyOrFewUnitsFree) {
+    const AsciiMap map = parse_ascii_map(kGrid);
+    const std::string letters = "ABCDEFGHIJKLMNOPQRSTUVWXY";
+    dispatch::Recommender rec(&map.graph);
+    road::RouteQuery routes(map.graph);
+    analytics::Rng rng(7);
+    std::vector<ops::Unit> units(30);
+    for (std::size_t i = 0; i < units.size(); ++i) {
+        // At a junction, or halfway to the one east of it (mid-segment); repeats make ties.
+        const std::size_t l = rng.below(static_cast<std::uint32_t>(letters.size()));
+        geo::LatLon p = map.points.at(letters[l]);
+        if (l % 5 != 4 && rng.below(2) == 1) {
+            const geo::LatLon q = map.points.at(letters[l + 1]);
+            p = {(p.lat + q.lat) / 2, (p.lon + q.lon) / 2};
+        }
+        units[i].id = static_cast<ops::Id>(i + 1);
+        units[i].callsign = "U" + std::to_string(i + 1);
+        units[i].position = ops::Position{p, std::nullopt, std::nullopt, kT0};
+        rec.upsert(units[i], kT0);
+    }
+    auto expect_nearest = [&](std::size_t k, std::size_t free) {
+        for (char c : letters) {
+            const road::RoadPosition target = *map.graph.snap(map.points.at(c));
+            std::vector<std::tuple<road::TimeMs, ops::Id>> all;
+            for (const ops::Unit& u : units) {
+                if (u.status != ops::UnitStatus::available) continue;
+                const road::RoadPosition from = *map.graph.snap(u.position->at);
+                all.emplace_back(routes.eta_ms(from, target), u.id);
+            }
+            ASSERT_EQ(all.size(), free);
+            std::sort(all.begin(), all.end());
+            dispatch::Need need;
+            need.location = map.points.at(c);
+            need.k = k;
+            const auto recs = rec.recommend(need, dispatch::Policy::eta, kT0);
+            ASSERT_EQ(recs.size(), std::min(k, free)) << c;
+            for (std::size_t i = 0; i < recs.size(); ++i) {
+                EXPECT_EQ(recs[i].unit_id, std::get<1>(all[i]))
+                    << "call at " << c << ", rank " << i;
+                EXPECT_NEAR(*recs[i].reasons.eta_s * 1000, std::get<0>(all[i]), 0.5) << c;
+            }
+        }
+    };
+    expect_nearest(1, 30); // 30 > 12: the Dijkstra
+    expect_nearest(3, 30); // 30 > 20: the Dijkstra
+    for (std::size_t i = 5; i < units.size(); ++i) {
+        units[i].status = ops::UnitStatus::en_route;
+        rec.upsert(units[i], kT0);
+    }
+    expect_nearest(1, 5); // one hierarchy query per free unit
+    expect_nearest(3, 5);
 }
 
 } // namespace
