@@ -239,8 +239,9 @@ TEST(RecordStore, ColumnBlocksEqualTheRowsAndFallBackWhenStale) {
     ASSERT_TRUE(rs);
     std::vector<IncidentRecord> many;
     for (int i = 0; i < 70'000; ++i) { // two blocks
-        IncidentRecord r = record(std::to_string(i), kT0 + (i * 7919 % 70'000) * 60'000,
-                                  i % 3 == 0 ? "theft" : "robbery", std::to_string(i % 5));
+        IncidentRecord r =
+            record(std::to_string(i), kT0 + (std::int64_t{i} * 7919 % 70'000) * 60'000,
+                   i % 3 == 0 ? "theft" : "robbery", std::to_string(i % 5));
         if (i % 4 == 0) r.dispatched_at = r.received_at + 1000 * (i % 300);
         if (i % 11 == 0) r.disposition = "arrest";
         if (i % 13 == 0) r.geocode_ok = false;
