@@ -1,6 +1,7 @@
 #include "ops/board.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <fmt/core.h>
@@ -25,8 +26,61 @@ std::string label(const Incident& i) {
 
 Board::Board(BoardConfig config) : config_(config) {}
 
+namespace {
+
+// A grid of 0.002° (about 220 m north-south) for finding open incidents near a point.
+constexpr double kCellDeg = 0.002;
+
+std::int64_t cell_coord(double deg) {
+    return static_cast<std::int64_t>(std::floor(deg / kCellDeg));
+}
+
+std::uint64_t cell_key(std::int64_t lat_cell, std::int64_t lon_cell) {
+    return (static_cast<std::uint64_t>(lat_cell) << 32) ^
+           (static_cast<std::uint64_t>(lon_cell) & 0xffffffffULL);
+}
+
+} // namespace
+
+void Board::index_open(const Incident& i) {
+    open_cells_[cell_key(cell_coord(i.location.lat), cell_coord(i.location.lon))].push_back(i.id);
+}
+
+void Board::unindex_open(const Incident& i) {
+    auto it = open_cells_.find(cell_key(cell_coord(i.location.lat), cell_coord(i.location.lon)));
+    if (it == open_cells_.end()) return;
+    std::erase(it->second, i.id);
+    if (it->second.empty()) open_cells_.erase(it);
+}
+
+std::vector<const Incident*> Board::open_near(geo::LatLon p, double radius_m) const {
+    std::vector<const Incident*> out;
+    const double dlat = radius_m / 110'000.0; // never less than the true extent
+    const double cos_lat = std::cos(p.lat * 3.14159265358979323846 / 180.0);
+    const double dlon = cos_lat > 1e-3 ? dlat / cos_lat : 360.0;
+    const std::int64_t lat0 = cell_coord(p.lat - dlat), lat1 = cell_coord(p.lat + dlat);
+    const std::int64_t lon0 = cell_coord(p.lon - dlon), lon1 = cell_coord(p.lon + dlon);
+    // Near the antimeridian or the poles, or for a huge radius: every open incident.
+    if (p.lon - dlon < -180 || p.lon + dlon > 180 || (lat1 - lat0 + 1) * (lon1 - lon0 + 1) > 400) {
+        out.reserve(open_.size());
+        for (const auto& [id, inc] : open_)
+            out.push_back(&inc);
+        return out;
+    }
+    for (std::int64_t a = lat0; a <= lat1; ++a) {
+        for (std::int64_t b = lon0; b <= lon1; ++b) {
+            auto it = open_cells_.find(cell_key(a, b));
+            if (it == open_cells_.end()) continue;
+            for (Id id : it->second)
+                out.push_back(&open_.at(id));
+        }
+    }
+    return out;
+}
+
 void Board::load(BoardSnapshot s) {
     open_.clear();
+    open_cells_.clear();
     status_by_id_.clear();
     units_.clear();
     callsigns_.clear();
@@ -40,6 +94,7 @@ void Board::load(BoardSnapshot s) {
         remember_status(id, status);
     for (auto& i : s.open_incidents) {
         remember_status(i.id, i.status);
+        index_open(i);
         open_.emplace(i.id, std::move(i));
     }
     for (auto& u : s.units) {
@@ -318,6 +373,7 @@ base::Result<Incident> Board::create_incident(const NewIncident& in, std::string
     remember_status(incident.id, incident.status);
     out.push_back(Event{at, std::string(actor), "incident.created",
                         subject("incident", incident.id), to_json_text(incident), incident});
+    index_open(incident);
     open_.emplace(incident.id, incident);
     return incident;
 }
@@ -413,7 +469,10 @@ base::Result<Incident> Board::change_incident_status(Id incident_id, IncidentSta
     }
     set_status(inc, to, actor, at, out, details.reason);
     Incident result = inc;
-    if (is_terminal(to)) open_.erase(inc.id);
+    if (is_terminal(to)) {
+        unindex_open(inc);
+        open_.erase(inc.id);
+    }
     return result;
 }
 

@@ -115,6 +115,9 @@ public:
     const Unit* unit(Id id) const;
     const std::unordered_map<Id, Unit>& units() const { return units_; }
     const std::unordered_map<Id, Incident>& open_incidents() const { return open_; }
+    // Open incidents whose location lies within about `radius_m` of `p` (a superset: the cells
+    // of a ~220 m grid that cover the circle's box), without scanning every open incident.
+    std::vector<const Incident*> open_near(geo::LatLon p, double radius_m) const;
     std::vector<Assignment> active_assignments_of(Id incident_id) const;
 
 private:
@@ -132,6 +135,9 @@ private:
 
     BoardConfig config_;
     std::unordered_map<Id, Incident> open_;
+    std::unordered_map<std::uint64_t, std::vector<Id>> open_cells_; // grid cell -> open incidents
+    void index_open(const Incident& i);
+    void unindex_open(const Incident& i);
     std::vector<std::uint8_t> status_by_id_; // IncidentStatus per id; kUnknownStatus if none
     std::unordered_map<Id, Unit> units_;
     std::unordered_set<std::string> callsigns_;

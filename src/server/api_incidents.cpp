@@ -179,19 +179,17 @@ void take_call(ApiContext& ctx, CallIntake call, const std::string& actor, Reply
         [&](ops::Board& board, base::TimeMs at,
             store::Change& change) -> base::Result<std::string> {
             if (centre != nullptr) {
-                // Only the open calls near in time and place go to the full check (a box of
-                // twice the radius; thousands of open incidents must not slow intake).
+                // Only the open calls near in time and place go to the full check (a grid in
+                // the Board; tens of thousands of open incidents must not slow intake).
                 const triage::DuplicateRule& rule = centre->dispatch.duplicates;
                 const base::TimeMs when = in.received_at.value_or(at);
-                const double box_deg = 2 * rule.radius_m / 110'000.0;
                 std::vector<triage::OpenCall> open;
-                for (const auto& [oid, o] : board.open_incidents()) {
-                    if (o.status == ops::IncidentStatus::cleared ||
-                        std::abs(o.location.lat - in.location.lat) > box_deg ||
-                        std::abs(o.received_at - when) > rule.window_ms) {
+                for (const ops::Incident* o : board.open_near(in.location, rule.radius_m)) {
+                    if (o->status == ops::IncidentStatus::cleared ||
+                        std::abs(o->received_at - when) > rule.window_ms) {
                         continue;
                     }
-                    open.push_back({oid, o.location, o.received_at, o.category});
+                    open.push_back({o->id, o->location, o->received_at, o->category});
                 }
                 in.likely_duplicates = triage::likely_duplicates(
                     open, in.location, in.received_at.value_or(at), in.category, centre->taxonomy,

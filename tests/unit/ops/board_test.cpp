@@ -1,5 +1,7 @@
 // The Board's commands: every allowed transition reached through a command, refusals named,
 // and a refused command changes nothing.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "base/time.hpp"
@@ -426,4 +428,43 @@ TEST_F(BoardTest, LoadedSnapshotContinuesNumberingAndState) {
     EXPECT_EQ(next->number, "2026-000003");
     ASSERT_TRUE(restored.change_unit_status(u, UnitStatus::on_scene, "u", now, ev).ok());
     EXPECT_EQ(*restored.incident_status(i), IncidentStatus::on_scene);
+}
+
+TEST_F(BoardTest, OpenNearFindsOpenIncidentsAroundAPointAndForgetsClosedOnes) {
+    auto at = [&](double lat, double lon) {
+        NewIncident in;
+        in.location = {lat, lon};
+        in.category = "theft";
+        return board.create_incident(in, "taker", now, events)->id;
+    };
+    const Id here = at(38.9000, -77.0300);
+    const Id across_a_cell_edge = at(38.9021, -77.0300); // 233 m north, next grid cell
+    const Id east = at(38.9000, -77.0277);               // 200 m east
+    const Id far = at(38.9300, -77.0300);                // 3.3 km
+    auto ids = [&](geo::LatLon p, double r) {
+        std::vector<Id> out;
+        for (const Incident* i : board.open_near(p, r))
+            out.push_back(i->id);
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    const auto near = ids({38.9000, -77.0300}, 250);
+    EXPECT_TRUE(std::find(near.begin(), near.end(), here) != near.end());
+    EXPECT_TRUE(std::find(near.begin(), near.end(), across_a_cell_edge) != near.end());
+    EXPECT_TRUE(std::find(near.begin(), near.end(), east) != near.end());
+    EXPECT_TRUE(std::find(near.begin(), near.end(), far) == near.end());
+    // Closed incidents leave the grid; a reloaded Board has it again.
+    StatusDetails why;
+    why.reason = "test";
+    ASSERT_TRUE(
+        board.change_incident_status(here, IncidentStatus::cancelled, why, "d", now, events));
+    EXPECT_EQ(ids({38.9000, -77.0300}, 10), std::vector<Id>{});
+    BoardSnapshot snap;
+    for (const auto& [id, i] : board.open_incidents())
+        snap.open_incidents.push_back(i);
+    Board reloaded;
+    reloaded.load(snap);
+    EXPECT_EQ(reloaded.open_near({38.9300, -77.0300}, 50).size(), 1u);
+    // A radius too large for the grid returns every open incident.
+    EXPECT_EQ(board.open_near({38.9, -77.03}, 100'000).size(), 3u);
 }
