@@ -152,6 +152,33 @@ struct ImportOptions {
     bool json = false;
 };
 
+// The records of an incident CSV read with --format (hotspots, plan posts, replay), or nothing
+// with the exit code of the problem, already reported, in `code`.
+std::optional<io::CsvImport> read_csv_records(const std::string& path, const std::string& format,
+                                              int& code) {
+    if (format.empty()) {
+        code = fail_input("--format: required with a CSV file (dc, baltimore, sacramento or a "
+                          "mapping .toml)");
+        return std::nullopt;
+    }
+    auto mapping = resolve_mapping(format);
+    if (!mapping) {
+        code = fail(mapping.error());
+        return std::nullopt;
+    }
+    std::string bytes, why;
+    if (!read_file(path, bytes, why)) {
+        code = fail_input(why);
+        return std::nullopt;
+    }
+    auto parsed = io::read_incident_csv(bytes, *mapping, fs::path(path).filename().string());
+    if (!parsed) {
+        code = fail(parsed.error());
+        return std::nullopt;
+    }
+    return std::move(parsed).value();
+}
+
 int import_one(const ImportOptions& o, const io::IncidentMapping& mapping,
                store::RecordStore& records, const std::string& file) {
     std::string bytes, why;
@@ -677,17 +704,9 @@ int plan_posts(const PlanOptions& o) {
         period = p;
     }
     if (csv) {
-        if (o.format.empty()) {
-            return fail_input("--format: required with a CSV file (dc, baltimore, sacramento or "
-                              "a mapping .toml)");
-        }
-        auto mapping = resolve_mapping(o.format);
-        if (!mapping) return fail(mapping.error());
-        std::string bytes, why;
-        if (!read_file(o.incidents, bytes, why)) return fail_input(why);
-        auto parsed =
-            io::read_incident_csv(bytes, *mapping, fs::path(o.incidents).filename().string());
-        if (!parsed) return fail(parsed.error());
+        int code = kExitOk;
+        auto parsed = read_csv_records(o.incidents, o.format, code);
+        if (!parsed) return code;
         for (const auto& r : parsed->records) {
             if (!r.geocode_ok || !want(r.category)) continue;
             if (period && !period->contains(r.received_at)) continue;
@@ -837,17 +856,9 @@ int replay(const ReplayCliOptions& o) {
         calls.push_back(sim::Call{at, *where, std::string(category), 3});
     };
     if (fs::path(o.incidents).extension() == ".csv") {
-        if (o.format.empty()) {
-            return fail_input("--format: required with a CSV file (dc, baltimore, sacramento or "
-                              "a mapping .toml)");
-        }
-        auto mapping = resolve_mapping(o.format);
-        if (!mapping) return fail(mapping.error());
-        std::string bytes, why;
-        if (!read_file(o.incidents, bytes, why)) return fail_input(why);
-        auto parsed =
-            io::read_incident_csv(bytes, *mapping, fs::path(o.incidents).filename().string());
-        if (!parsed) return fail(parsed.error());
+        int code = kExitOk;
+        auto parsed = read_csv_records(o.incidents, o.format, code);
+        if (!parsed) return code;
         for (const auto& r : parsed->records) {
             if (r.time_resolution_s >= 86400) continue; // dates only: no time of day to replay
             take(r.received_at, r.geocode_ok ? r.location : std::nullopt, r.category);

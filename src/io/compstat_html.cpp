@@ -7,37 +7,16 @@
 #include "analytics/taxonomy.hpp"
 #include "base/json_writer.hpp"
 #include "io/compstat_files.hpp"
+#include "io/xml_text.hpp"
 
 namespace pingan::io {
 namespace {
 
 using analytics::CompStatRow;
 
+// HTML text and attribute values take the same five escapes as XML.
 std::string html_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
+    return xml_escape(s);
 }
 
 // Text placed inside <script>: "</" would end the element early. In JSON "<\/" reads back as
