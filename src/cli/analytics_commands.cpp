@@ -27,6 +27,7 @@
 #include "io/hotspot_geojson.hpp"
 #include "io/incident_csv.hpp"
 #include "io/incident_mapping.hpp"
+#include "io/report_period.hpp"
 #include "io/time_zone.hpp"
 #include "road/graph.hpp"
 #include "sim/replay.hpp"
@@ -315,99 +316,19 @@ int import_incidents(const ImportOptions& o) {
 
 // --- periods ---------------------------------------------------------------------------------
 
-// "2024-01-31" (a date in the zone; as --to it includes that whole day) or an ISO-8601 time.
-std::optional<base::TimeMs> parse_bound(const std::string& text, const io::TimeZone& zone,
-                                        bool end) {
-    if (auto t = base::parse_iso8601(text)) return t;
-    int y = 0, m = 0, d = 0;
-    if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-        auto num = [&](std::size_t at, std::size_t len, int& v) {
-            const auto [p, ec] = std::from_chars(text.data() + at, text.data() + at + len, v);
-            return ec == std::errc() && p == text.data() + at + len;
-        };
-        if (num(0, 4, y) && num(5, 2, m) && num(8, 2, d) && m >= 1 && m <= 12 && d >= 1 &&
-            d <= 31) {
-            base::CivilTime c{y, m, d, 0, 0, 0, 0};
-            base::TimeMs local = base::from_civil(c);
-            if (base::to_civil(local).day != d) return std::nullopt; // 2024-02-30
-            if (end) local += 86'400'000;
-            return zone.to_utc(local);
-        }
-    }
-    return std::nullopt;
-}
-
-// The same local dates one year earlier (29 February becomes 28 February).
-Period previous_year(const Period& p, const io::TimeZone& zone) {
-    auto shift = [&](base::TimeMs utc) {
-        const int off_min = zone.offset_at(utc) / 60;
-        base::CivilTime c = base::to_civil(utc, off_min);
-        c.year -= 1;
-        if (c.month == 2 && c.day == 29) c.day = 28;
-        return zone.to_utc(base::from_civil(c));
-    };
-    return {shift(p.from), shift(p.to)};
-}
-
-struct PeriodOptions {
-    std::string from, to, tz = "UTC";
-};
+using PeriodOptions = io::PeriodText;
+using io::parse_numbers;
+using io::split_list;
 
 bool parse_period(const PeriodOptions& o, Period& out, io::TimeZone& zone, int& code) {
-    auto z = io::TimeZone::load(o.tz);
-    if (!z) {
-        code = fail_input(fmt::format("--tz: {}", z.error().detail));
+    auto parsed = io::parse_report_period(o);
+    if (!parsed) {
+        code = fail_input(fmt::format("--{}: {}", parsed.error().field, parsed.error().detail));
         return false;
     }
-    zone = std::move(z).value();
-    const auto from = parse_bound(o.from, zone, false);
-    const auto to = parse_bound(o.to, zone, true);
-    if (!from) {
-        code = fail_input(fmt::format("--from: '{}' is not a date (YYYY-MM-DD) or an ISO-8601 "
-                                      "time",
-                                      o.from));
-        return false;
-    }
-    if (!to) {
-        code = fail_input(
-            fmt::format("--to: '{}' is not a date (YYYY-MM-DD) or an ISO-8601 time", o.to));
-        return false;
-    }
-    if (*to <= *from) {
-        code = fail_input(fmt::format("--to: {} is not after --from {}", o.to, o.from));
-        return false;
-    }
-    out = {*from, *to};
+    out = parsed->period;
+    zone = std::move(parsed->zone);
     return true;
-}
-
-std::vector<std::string> split_list(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= s.size()) {
-        const std::size_t comma = s.find(',', start);
-        std::string part =
-            s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        while (!part.empty() && part.front() == ' ')
-            part.erase(part.begin());
-        while (!part.empty() && part.back() == ' ')
-            part.pop_back();
-        if (!part.empty()) out.push_back(part);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
-
-bool parse_numbers(const std::string& s, std::vector<double>& out) {
-    out.clear();
-    for (const std::string& part : split_list(s)) {
-        double v = 0;
-        const auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
-        if (ec != std::errc() || p != part.data() + part.size()) return false;
-        out.push_back(v);
-    }
-    return !out.empty();
 }
 
 bool open_db(const std::string& db, std::unique_ptr<store::RecordStore>& out, int& code) {
@@ -479,15 +400,8 @@ int report_compstat(const CompStatOptions& o) {
     if (o.format != "html" && o.format != "csv" && o.format != "json") {
         return fail_input(fmt::format("--format: '{}' is not html, csv or json", o.format));
     }
-    analytics::Compare compare = analytics::Compare::none;
-    if (o.compare == "previous-year") {
-        compare = analytics::Compare::previous_year;
-    } else if (o.compare == "previous-period") {
-        compare = analytics::Compare::previous_period;
-    } else if (o.compare != "none") {
-        return fail_input(fmt::format(
-            "--compare: '{}' is not previous-year, previous-period or none", o.compare));
-    }
+    auto compare = io::parse_compare(o.compare);
+    if (!compare) return fail_input(fmt::format("--compare: {}", compare.error().detail));
     int code = kExitOk;
     Period period;
     io::TimeZone zone = io::TimeZone::fixed("UTC", 0);
@@ -505,12 +419,8 @@ int report_compstat(const CompStatOptions& o) {
 
     analytics::CompStatRequest req;
     req.current = period;
-    req.compare = compare;
-    if (compare == analytics::Compare::previous_year) {
-        req.comparison = previous_year(period, zone);
-    } else if (compare == analytics::Compare::previous_period) {
-        req.comparison = Period{period.from - period.length_ms(), period.from};
-    }
+    req.compare = *compare;
+    req.comparison = io::comparison_period(*compare, period, zone);
     if (!o.cleared.empty()) req.cleared_dispositions = split_list(o.cleared);
     store::RecordQuery q;
     q.periods.push_back(period);
@@ -521,22 +431,10 @@ int report_compstat(const CompStatOptions& o) {
     if (!facts) return fail(facts.error());
     auto report = analytics::compstat(*facts, req);
     if (!report) {
-        if (report.error().field == "from") {
-            // Say what the whole database covers, not only the loaded periods.
-            store::RecordQuery all;
-            all.sources = o.sources;
-            all.include_live = !o.no_live;
-            auto range = records->data_range(all);
-            if (range && range->count > 0) {
-                return fail_input(fmt::format(
-                    "no incident records between {} and {}; the database holds {} records from "
-                    "{} to {}",
-                    base::format_iso8601(period.from), base::format_iso8601(period.to),
-                    range->count, base::format_iso8601(*range->first_received_at),
-                    base::format_iso8601(*range->last_received_at)));
-            }
-        }
-        return fail(report.error());
+        if (report.error().field != "from") return fail(report.error());
+        // Say what the whole database covers, not only the loaded periods.
+        const base::Error empty = store::empty_period_error(*records, q, period);
+        return fail_input(empty.detail);
     }
     std::string text;
     if (o.format == "json") {

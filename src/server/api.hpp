@@ -19,6 +19,10 @@ class Graph;
 class AddressIndex;
 } // namespace pingan::road
 
+namespace pingan::store {
+class RecordStore;
+} // namespace pingan::store
+
 namespace pingan::server {
 
 struct ApiContext {
@@ -36,6 +40,10 @@ struct ApiContext {
     // made. Unset: the map has no area layers.
     std::function<std::vector<geo::Boundary>()> boundaries = {};
     int utc_offset_minutes = 0; // the centre's time zone, for the console's clocks
+    // Historical incident records for the analytics routes (api_analytics.cpp), read only on
+    // the one thread of `analytics`. Null: those routes answer 503.
+    store::RecordStore* records = nullptr;
+    WorkerPool* analytics = nullptr;
     // Set when serve runs with --manual-clock: tests move time with POST /api/v1/test/clock.
     base::ManualClock* manual_clock = nullptr;
 };
@@ -48,6 +56,8 @@ void add_map_routes(Router& router, ApiContext& ctx);      // tiles, map style, 
 void add_dispatch_routes(Router& router, ApiContext& ctx);
 // EIDO in and out, CAP alerts out
 void add_exchange_routes(Router& router, ApiContext& ctx);
+// CompStat, hotspots and the span of the incident records, for analysts
+void add_analytics_routes(Router& router, ApiContext& ctx);
 
 // Shared by the handlers.
 namespace api {

@@ -33,6 +33,7 @@ inline constexpr auth::RoleSet kFleet{Role::supervisor, Role::admin};
 inline constexpr auth::RoleSet kAudit{Role::auditor, Role::supervisor, Role::admin};
 inline constexpr auth::RoleSet kAdmin{Role::admin};
 inline constexpr auth::RoleSet kOps{Role::admin, Role::supervisor};
+inline constexpr auth::RoleSet kAnalysis{Role::analyst, Role::supervisor, Role::admin};
 inline constexpr auth::RoleSet kWatch{Role::call_taker, Role::dispatcher, Role::supervisor,
                                       Role::auditor, Role::admin};
 } // namespace roles
@@ -96,6 +97,12 @@ inline constexpr std::array kRoleMatrix{
               "the road at a point (outside the map's data: off_road)"},
     RouteRule{"GET", "/api/v1/console", false, roles::kEveryone,
               "console settings: the centre's time zone, whether a map is loaded"},
+    RouteRule{"GET", "/api/v1/analytics/range", false, roles::kAnalysis,
+              "how many incident records the store holds, first and last"},
+    RouteRule{"GET", "/api/v1/analytics/compstat", false, roles::kAnalysis,
+              "CompStat: counts by category and area vs a comparison period, response times"},
+    RouteRule{"GET", "/api/v1/analytics/hotspots", false, roles::kAnalysis,
+              "place-based hotspots: kernel density, Gi* with FDR, near-repeat (Knox)"},
     RouteRule{"GET", "/api/v1/users", false, roles::kAdmin, "list users"},
     RouteRule{"POST", "/api/v1/users", false, roles::kAdmin, "create a user"},
 };

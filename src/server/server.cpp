@@ -15,6 +15,7 @@
 #include "server/api.hpp"
 #include "server/handoff_worker.hpp"
 #include "server/http_server.hpp"
+#include "store/records.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace pingan::server {
@@ -52,7 +53,8 @@ int serve(const ServeOptions& options) {
     if (!options.policy.empty()) {
         auto policy = dispatch::parse_policy(options.policy);
         if (!policy) {
-            fmt::print(stderr, "pingan: error: --policy: '{}' is not eta or straight\n", options.policy);
+            fmt::print(stderr, "pingan: error: --policy: '{}' is not eta or straight\n",
+                       options.policy);
             return 2;
         }
         centre.dispatch.policy = *policy;
@@ -134,6 +136,17 @@ int serve(const ServeOptions& options) {
     ctx.utc_offset_minutes = options.utc_offset_minutes;
     ctx.addresses = addresses.get();
     add_map_routes(router, ctx);
+    // Analytics reads the records on its own connection to the same database file, on one
+    // thread of its own: a long report never delays intake, dispatch or logins.
+    auto records = store::open_sqlite_records(options.db_path);
+    if (!records) {
+        fmt::print(stderr, "pingan: error: {}\n", records.error().detail);
+        return 1;
+    }
+    WorkerPool analytics(1);
+    ctx.records = records->get();
+    ctx.analytics = &analytics;
+    add_analytics_routes(router, ctx);
 
     HttpServer::Options http;
     http.bind = options.bind;

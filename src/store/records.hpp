@@ -67,6 +67,12 @@ public:
     virtual base::Result<analytics::DataRange> data_range(const RecordQuery& query) = 0;
 };
 
+// The error for a report period that holds no records: it names the period and the span the
+// whole store covers for `scope` (its periods are ignored), so the reader can pick a period
+// that has data. Field "from".
+base::Error empty_period_error(RecordStore& records, RecordQuery scope,
+                               const analytics::Period& period);
+
 // Opens (creating and migrating if needed) the database at `path` with the pragmas of
 // SqliteStore (WAL, synchronous=FULL).
 base::Result<std::unique_ptr<RecordStore>> open_sqlite_records(const std::string& path);
