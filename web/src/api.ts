@@ -247,3 +247,84 @@ export interface StreamEvent {
   payload?: any;
   items?: Array<{ id: number; lat: number; lon: number; heading?: number | null; speed?: number | null; at?: string }>;
 }
+
+// ---- analytics (analyst, supervisor, admin; src/server/api_analytics.cpp) ----
+export interface DataRange {
+  count: number;
+  first_received_at: string | null;
+  last_received_at: string | null;
+}
+
+export interface CompStatRow {
+  category: string;
+  group: string;
+  jurisdiction: string;
+  current: number;
+  previous: number;
+  change: number;
+  change_pct: number | null; // already in percent
+  with_disposition: number;
+  cleared: number;
+  clearance_share: number | null;
+}
+
+export interface CallShares {
+  total: number;
+  valid: number;
+  diverted: number;
+  void: number;
+  valid_share: number | null; // 0…1
+  diverted_share: number | null;
+}
+
+export interface SegmentStats {
+  id: string; // RT-CALL-PROCESSING, RT-TURNOUT, …
+  segment: string;
+  measured: number;
+  missing: number;
+  coarse: number;
+  inconsistent: number;
+  p50_s: number | null;
+  p90_s: number | null;
+  mean_s: number | null;
+}
+
+export interface CompStatReport {
+  report: 'compstat';
+  period: { from: string; to: string };
+  compare: 'previous-year' | 'previous-period' | 'none';
+  comparison: { from: string; to: string } | null;
+  data: DataRange;
+  cleared_dispositions: string[];
+  total: CompStatRow;
+  calls: CallShares;
+  calls_previous: CallShares;
+  response_times: SegmentStats[];
+  response_times_previous: SegmentStats[];
+  by_group: CompStatRow[];
+  by_category: CompStatRow[];
+  by_jurisdiction: CompStatRow[];
+  cells: CompStatRow[];
+  ranking: Array<{ rank: number; jurisdiction: string; valid_calls: number; valid_calls_previous: number; change_pct: number | null; p90_total_s: number | null }>;
+}
+
+// The "pingan" member of the hotspot GeoJSON: what was run, on which data, with which parameters.
+export interface HotspotRun {
+  report: 'hotspots';
+  period: { from: string; to: string };
+  categories: string[];
+  data: DataRange;
+  located: number;
+  outside_grid: number;
+  grid: { cell_m: number; nx: number; ny: number; bbox: [number, number, number, number] };
+  kde?: { params: { kernel: string; bandwidth_m: number }; unit: string; max_density: number };
+  gi_star?: {
+    params: { permutations: number; seed: number; fdr_q: number; fdr_method: string; neighbor_radius_cells: number; inference: string };
+    hot: number;
+    cold: number;
+    p_cutoff: number;
+  };
+  knox?: { params: { permutations: number; seed: number } };
+}
+
+export type HotspotCollection = GeoJSON.FeatureCollection & { pingan: HotspotRun };

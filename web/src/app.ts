@@ -30,4 +30,6 @@ export const can = {
   caller: (r: Role) => ['call_taker', 'dispatcher', 'supervisor'].includes(r),
   unitStatus: (r: Role) => ['admin', 'dispatcher', 'supervisor'].includes(r),
   stats: (r: Role) => ['admin', 'supervisor', 'analyst', 'auditor'].includes(r),
+  // CompStat and hotspots (GET /api/v1/analytics/*; the server answers 403 to other roles).
+  analysis: (r: Role) => ['admin', 'supervisor', 'analyst'].includes(r),
 };

@@ -13,6 +13,7 @@ import { startUnitPage } from './unit';
 import { CallView } from './views/call';
 import { DetailView } from './views/detail';
 import { QueueView } from './views/queue';
+import { AnalysisView } from './views/analysis';
 import { AlertsView, StatsView, UnitsView } from './views/units';
 
 const root = document.getElementById('app')!;
@@ -175,12 +176,13 @@ async function startConsole(me: Me): Promise<void> {
   views.units = new UnitsView(app);
   views.alerts = new AlertsView(app);
   if (can.stats(me.role)) views.stats = new StatsView(app);
+  if (can.analysis(me.role)) views.analysis = new AnalysisView(app);
   const detail = new DetailView(app);
   detailHost.append(detail.el);
 
   function renderTabs(): void {
     clear(tabs);
-    const keys: Record<string, string> = { call: 'N', queue: 'Q', units: 'U', alerts: 'A', stats: 'T' };
+    const keys: Record<string, string> = { call: 'N', queue: 'Q', units: 'U', alerts: 'A', stats: 'T', analysis: 'Y' };
     for (const tab of Object.keys(views)) {
       tabs.append(h('button', { 'data-tab': tab, id: `tab-${tab}`, class: tab === currentTab ? 'on' : '', title: `Alt+${keys[tab]}`, onclick: () => app.setTab(tab) }, t(`tab.${tab}`)));
     }
@@ -317,7 +319,8 @@ async function startConsole(me: Me): Promise<void> {
     setTimeout(() => {
       renderPending = false;
       const v = views[currentTab];
-      if (v && currentTab !== 'call' && currentTab !== 'stats') void v.render();
+      // Call taking keeps what is typed; statistics and analysis redraw when asked.
+      if (v && currentTab !== 'call' && currentTab !== 'stats' && currentTab !== 'analysis') void v.render();
       if (currentTab === 'call') call?.renderDuplicates();
     }, 250);
   });
@@ -378,6 +381,7 @@ async function startConsole(me: Me): Promise<void> {
       u: () => app.setTab('units'),
       a: () => app.setTab('alerts'),
       t: () => app.setTab('stats'),
+      y: () => app.setTab('analysis'),
       g: () => setLang(getLang() === 'zh-CN' ? 'en' : 'zh-CN'),
       d: () => detail.dispatchTop(),
       s: () => call?.acceptSuggestion(),

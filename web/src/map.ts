@@ -3,7 +3,7 @@
 // most once per animation frame, so thousands of units moving every second stay smooth.
 import maplibregl, { GeoJSONSource, Map as MlMap, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { get, getToken } from './api';
+import { HotspotCollection, get, getToken } from './api';
 import { registerGlyphProtocol } from './glyphs';
 import { OPEN_STATUSES, state } from './state';
 
@@ -253,9 +253,53 @@ export class ConsoleMap {
     this.map.setLayoutProperty('coverage', 'visibility', data ? 'visible' : 'none');
   }
 
+  // The hotspot overlay (place-based: grid cells, never persons): cells filled by kernel
+  // density, Gi* hot cells (significant after FDR) outlined. null removes both layers.
+  async setHotspots(data: HotspotCollection | null): Promise<void> {
+    await this.ready;
+    const m = this.map;
+    for (const id of HOTSPOT_LAYERS) if (m.getLayer(id)) m.removeLayer(id);
+    if (m.getSource('hotspots')) m.removeSource('hotspots');
+    if (!data) return;
+    m.addSource('hotspots', { type: 'geojson', data });
+    // Below the coverage lines, incidents and units: the live picture stays on top.
+    const below = m.getLayer('coverage') ? 'coverage' : undefined;
+    const peak = data.pingan.kde?.max_density ?? 0;
+    const counts = data.features.map((f) => Number(f.properties?.count ?? 0));
+    const top = peak > 0 ? peak : Math.max(1, ...counts);
+    const value: any = peak > 0 ? ['get', 'density'] : ['get', 'count'];
+    m.addLayer({
+      id: 'hotspots-fill', type: 'fill', source: 'hotspots',
+      paint: {
+        'fill-color': ['interpolate', ['linear'], value, ...HOTSPOT_RAMP.flatMap(([share, colour]) => [share * top, colour])] as any,
+        'fill-opacity': 0.6,
+      },
+    }, below);
+    m.addLayer({
+      id: 'hotspots-hot', type: 'line', source: 'hotspots', filter: ['==', ['get', 'hotspot'], 'hot'],
+      paint: { 'line-color': '#7a0010', 'line-width': 1.6 },
+    }, below);
+    // Bring the cells into view when the map shows somewhere else (e.g. no base map).
+    const [w, s, e, n] = data.pingan.grid.bbox;
+    const b = m.getBounds();
+    if (b.getEast() < w || b.getWest() > e || b.getNorth() < s || b.getSouth() > n) {
+      m.fitBounds([[w, s], [e, n]], { padding: 20, duration: 0 });
+    }
+  }
+
   resize(): void {
     this.map.resize();
   }
 }
+
+export const HOTSPOT_LAYERS = ['hotspots-hot', 'hotspots-fill'];
+// Share of the peak density -> colour (transparent yellow to dark red).
+export const HOTSPOT_RAMP: Array<[number, string]> = [
+  [0, 'rgba(255,255,178,0)'],
+  [0.05, 'rgba(255,237,160,0.55)'],
+  [0.25, 'rgba(254,178,76,0.8)'],
+  [0.5, 'rgba(240,59,32,0.9)'],
+  [1, 'rgba(128,0,38,0.95)'],
+];
 
 export { OPEN_STATUSES };

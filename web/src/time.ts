@@ -36,3 +36,8 @@ export function duration(seconds: number): string {
   const m = Math.floor((s % 3600) / 60);
   return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
 }
+// 2026-11-21: the calendar day of an instant in the centre's time zone.
+export function centreDay(iso: string | number | Date): string {
+  const d = shifted(iso);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}

@@ -13,6 +13,8 @@ export const shots = path.join(repo, 'build/e2e');
 export const data = path.resolve(process.env.DATA ?? path.join(repo, '../shared/data'));
 export const dcOsm = path.join(data, 'roads/dc-nw.osm.pbf');
 export const dcPsa = path.join(data, 'boundaries/dc_psa_2018.geojson');
+// DC open-data crime records, 2024-01-01 … 2024-03-17 (analysis tests).
+export const dcIncidents = path.join(data, 'incidents/dc_crime_2024-01-01_2024-03-17.csv');
 export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 // Why the suite cannot run here, in plain words; null when it can.
@@ -53,6 +55,7 @@ export const ADMIN = { username: 'admin', password: 'Admin-Pass-2026' };
 export const DISPATCHER = { username: 'disp', password: 'Disp-Pass-2026' };
 export const CALLTAKER = { username: 'taker', password: 'Taker-Pass-2026' };
 export const UNIT = { username: 'car1', password: 'Car1-Pass-2026' };
+export const ANALYST = { username: 'ana', password: 'Analyst-Pass-2026' };
 
 export class Server {
   constructor() {
@@ -93,6 +96,11 @@ export class Server {
     run(['user', 'add', u.username, '--role', role, '--db', this.db], `${u.password}\n`);
   }
 
+  // `pingan import incidents FILE --format F --db DB`, before the server starts.
+  importIncidents(file, format) {
+    return run(['import', 'incidents', file, '--format', format, '--db', this.db]);
+  }
+
   async api(method, p, body, token) {
     const res = await fetch(this.url + p, {
       method,
@@ -110,10 +118,12 @@ export class Server {
 }
 
 // A fresh server with an admin, a dispatcher, a call-taker, a small DC fleet and a unit account.
-// extra: more `pingan serve` options (e.g. --manual-clock for timer tests).
-export async function cityServer(extra = []) {
+// extra: more `pingan serve` options (e.g. --manual-clock for timer tests); incidents: CSV
+// records imported into the database before it starts ({ file, format }).
+export async function cityServer(extra = [], { incidents } = {}) {
   const s = new Server();
   s.addUser(ADMIN, 'admin');
+  if (incidents) s.importIncidents(incidents.file, incidents.format);
   await s.start(extra);
   s.admin = await s.login(ADMIN);
   const fleet = [
