@@ -71,6 +71,7 @@ struct Histogram {
 class QuantilePlan {
 public:
     QuantilePlan(const Histogram& h, const std::vector<double>& qs) : qs_(qs), n_(h.n()) {
+        slot_.assign(kSlots, -1);
         if (n_ == 0) return;
         for (double q : qs) {
             const double pos = q * static_cast<double>(n_ - 1);
@@ -100,16 +101,23 @@ public:
                 wanted_.push_back(bk);
         }
         values_.resize(wanted_.size());
-        slot_.assign(kSlots, -1);
         for (std::size_t w = 0; w < wanted_.size(); ++w)
             slot_[wanted_[w]] = static_cast<std::int8_t>(w);
     }
-    // Offers a value of the gathering pass with its slot (slot_of); kept when its bucket holds
-    // a wanted rank.
-    void offer(std::int32_t v, std::size_t bucket) {
-        if (n_ == 0) return;
-        const std::int8_t w = slot_[bucket];
-        if (w >= 0) values_[static_cast<std::size_t>(w)].push_back(v);
+    // The gathering pass over one column: keeps the values whose bucket holds a wanted rank.
+    void offer_all(const std::int32_t* values, std::size_t n) {
+        const std::int8_t* slot = slot_.data();
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::int32_t v = values[i];
+            const std::int8_t w = slot[slot_of(v)];
+            if (w >= 0) keep(w, v);
+        }
+    }
+    // For callers that look the slot up themselves: bucket slot -> wanted index, or -1
+    // (all -1 when the histogram is empty).
+    const std::int8_t* slots() const { return slot_.data(); }
+    void keep(std::int8_t wanted, std::int32_t v) {
+        values_[static_cast<std::size_t>(wanted)].push_back(v);
     }
     std::vector<std::optional<double>> result() {
         std::vector<std::optional<double>> out(qs_.size());
@@ -144,8 +152,7 @@ std::vector<std::optional<double>> quantiles(const std::vector<std::int32_t>& va
     for (std::int32_t v : values)
         h.add(v);
     QuantilePlan plan(h, qs);
-    for (std::int32_t v : values)
-        plan.offer(v, bucket_of(v));
+    plan.offer_all(values.data(), values.size());
     return plan.result();
 }
 
@@ -206,7 +213,8 @@ PeriodTally tally(const IncidentFacts& f, const Period& p, const std::vector<std
         for (std::size_t k = 0; k < 4; ++k)
             seg_ms[k] = recomputed[k].data();
     }
-    // Pass 1: counts, shares, histograms.
+    // Pass 1: counts and shares, then one histogram per segment. Separate loops, each with
+    // few live values: the fused loop spilled its pointers to the stack on every fact.
     for (std::size_t i = begin; i < end; ++i) {
         const std::size_t c = f.category[i];
         const std::size_t j = f.jurisdiction[i];
@@ -223,19 +231,31 @@ PeriodTally tally(const IncidentFacts& f, const Period& p, const std::vector<std
         diverted_n += diverted;
         void_n += void_call;
         t.valid_by_jurisdiction[j] += !diverted && !void_call;
-
-        // RT-CALL-PROCESSING, RT-TURNOUT, RT-TRAVEL, RT-TOTAL (precomputed in the cache).
-        const std::size_t at = i - begin;
-        for (std::size_t k = 0; k < 3; ++k) {
-            const std::int32_t ms = seg_ms[k][at];
-            ++hist[k][slot_of(ms)];
-            sum[k] += std::max(ms, 0);
+    }
+    // RT-CALL-PROCESSING, RT-TURNOUT, RT-TRAVEL, RT-TOTAL (precomputed in the cache).
+    const std::size_t n = end - begin;
+    for (std::size_t k = 0; k < 3; ++k) {
+        std::uint32_t* h = hist[k];
+        const std::int32_t* ms = seg_ms[k];
+        std::int64_t s = 0;
+        for (std::size_t at = 0; at < n; ++at) {
+            ++h[slot_of(ms[at])];
+            s += std::max(ms[at], 0);
         }
-        const std::int32_t total = seg_ms[3][at];
-        const std::size_t slot = slot_of(total);
-        ++hist[3][slot];
-        sum[3] += std::max(total, 0);
-        ++jhist[j][slot];
+        sum[k] = s;
+    }
+    {
+        std::uint32_t* h = hist[3];
+        const std::int32_t* ms = seg_ms[3];
+        const std::uint16_t* jur = f.jurisdiction.data() + begin;
+        std::int64_t s = 0;
+        for (std::size_t at = 0; at < n; ++at) {
+            const std::size_t slot = slot_of(ms[at]);
+            ++h[slot];
+            ++jhist[jur[at]][slot];
+            s += std::max(ms[at], 0);
+        }
+        sum[3] = s;
     }
     for (std::size_t k = 0; k < 4; ++k) {
         seg.stats[k].missing = hist[k][kBuckets + 1];
@@ -257,16 +277,22 @@ PeriodTally tally(const IncidentFacts& f, const Period& p, const std::vector<std
     std::vector<QuantilePlan> by_j;
     for (std::size_t j = 0; j < nj; ++j)
         by_j.emplace_back(total_by_j[j], std::vector<double>{0.9});
-    for (std::size_t i = begin; i < end; ++i) {
-        const std::size_t at = i - begin;
-        for (std::size_t k = 0; k < 3; ++k) {
-            const std::int32_t d = seg_ms[k][at];
-            plans[k].offer(d, slot_of(d));
+    for (std::size_t k = 0; k < 3; ++k)
+        plans[k].offer_all(seg_ms[k], n);
+    {
+        const std::int32_t* ms = seg_ms[3];
+        const std::uint16_t* jur = f.jurisdiction.data() + begin;
+        const std::int8_t* total_slots = plans[3].slots();
+        std::vector<const std::int8_t*> j_slots(nj);
+        for (std::size_t j = 0; j < nj; ++j)
+            j_slots[j] = by_j[j].slots();
+        for (std::size_t at = 0; at < n; ++at) {
+            const std::int32_t v = ms[at];
+            const std::size_t slot = slot_of(v);
+            const std::size_t j = jur[at];
+            if (const std::int8_t w = total_slots[slot]; w >= 0) plans[3].keep(w, v);
+            if (const std::int8_t w = j_slots[j][slot]; w >= 0) by_j[j].keep(w, v);
         }
-        const std::int32_t total = seg_ms[3][at];
-        const std::size_t slot = slot_of(total);
-        plans[3].offer(total, slot);
-        by_j[f.jurisdiction[i]].offer(total, slot);
     }
     for (std::size_t k = 0; k < 4; ++k) {
         SegmentStats& st = seg.stats[k];
