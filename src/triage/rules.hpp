@@ -50,6 +50,9 @@ private:
         };
         std::vector<Keyword> keywords;
         std::optional<std::regex> regex;
+        // Texts of which one must occur (lower-cased) for the regex to match at all, when the
+        // pattern shows them (regex_required_texts); empty: always run the regex.
+        std::vector<std::string> regex_needs;
         std::vector<std::string> location_kinds;
         int from_minute = -1; // active hours, [from, to) wrapping midnight; -1: always
         int to_minute = -1;
@@ -59,5 +62,11 @@ private:
     std::vector<Rule> rules_;
     const Taxonomy* taxonomy_ = nullptr;
 };
+
+// For a pattern whose every top-level alternative begins with a group of plain texts, such as
+// "(crash|collision).*(injur|bleeding)|(车祸|撞).*受伤", those texts (ASCII lower-cased): a text
+// can only match when it contains one of them. Empty when the pattern does not have this shape
+// (then the regex must always run). Exposed for tests.
+std::vector<std::string> regex_required_texts(std::string_view pattern);
 
 } // namespace pingan::triage

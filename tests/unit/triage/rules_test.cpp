@@ -116,3 +116,18 @@ TEST(Triage, BadRulesAreRefusedByName) {
     ASSERT_FALSE(bad_hours.ok());
     EXPECT_NE(bad_hours.error().detail.find("hours"), std::string::npos);
 }
+
+TEST(Triage, RegexPrefilterKnowsTheTextsAPatternNeeds) {
+    EXPECT_EQ(regex_required_texts("(车祸|撞|追尾).*(有人受伤|流血)|(Injur|bleeding).*(crash)"),
+              (std::vector<std::string>{"车祸", "撞", "追尾", "injur", "bleeding"}));
+    EXPECT_EQ(regex_required_texts("(?:老公|丈夫).{0,12}打"),
+              (std::vector<std::string>{"老公", "丈夫"}));
+    // Shapes where no text is required: the regex must always run.
+    for (const char* p : {"crash.*injur", "(crash|)x", "(crash)?x", "(cr.sh|wreck)x",
+                          "(crash)x|injur", "([ab]|c)x", "(crash|wreck", "(a)*b"}) {
+        EXPECT_TRUE(regex_required_texts(p).empty()) << p;
+    }
+    // Groups and classes later in an alternative do not end it.
+    EXPECT_EQ(regex_required_texts("(fire)(\\|[|]|x)|(smoke)"),
+              (std::vector<std::string>{"fire", "smoke"}));
+}
