@@ -1,6 +1,7 @@
 #include "dispatch/recommender.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace pingan::dispatch {
 
@@ -49,8 +50,32 @@ void Recommender::mark_dirty(ops::Agency agency) {
     if (it != coverage_.end()) it->second.dirty = true;
 }
 
+namespace {
+
+std::array<double, 3> on_unit_sphere(geo::LatLon p) {
+    const double lat = p.lat * geo::kDegToRad, lon = p.lon * geo::kDegToRad;
+    return {std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat)};
+}
+
+double chord_squared(const std::array<double, 3>& a, const std::array<double, 3>& b) {
+    const double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
+    return dx * dx + dy * dy + dz * dz;
+}
+
+} // namespace
+
+Recommender::Tracked* Recommender::find(ops::Id id) {
+    auto it = slot_of_.find(id);
+    return it == slot_of_.end() ? nullptr : &units_[it->second];
+}
+
 void Recommender::upsert(const ops::Unit& unit, base::TimeMs /*now*/) {
-    Tracked& t = units_[unit.id];
+    Tracked* found = find(unit.id);
+    if (found == nullptr) {
+        slot_of_.emplace(unit.id, units_.size());
+        found = &units_.emplace_back();
+    }
+    Tracked& t = *found;
     const bool moved = !unit.position || !t.position || unit.position->at != *t.position;
     t.id = unit.id;
     t.callsign = unit.callsign;
@@ -58,7 +83,10 @@ void Recommender::upsert(const ops::Unit& unit, base::TimeMs /*now*/) {
     t.status = unit.status;
     t.capabilities = unit.capabilities;
     t.home_jurisdiction = unit.home_jurisdiction;
-    if (unit.position) t.position = unit.position->at;
+    if (unit.position) {
+        t.position = unit.position->at;
+        if (moved) t.on_sphere = on_unit_sphere(*t.position);
+    }
     if (graph_ != nullptr && t.position && (moved || !t.road_position)) {
         auto snapped = graph_->snap(*t.position);
         t.road_position.reset();
@@ -77,11 +105,17 @@ void Recommender::upsert(const ops::Unit& unit, base::TimeMs /*now*/) {
 }
 
 void Recommender::remove(ops::Id unit_id, base::TimeMs /*now*/) {
-    auto it = units_.find(unit_id);
-    if (it == units_.end()) return;
+    auto it = slot_of_.find(unit_id);
+    if (it == slot_of_.end()) return;
+    const std::size_t slot = it->second;
     if (index_) index_->remove(static_cast<road::UnitKey>(unit_id));
-    mark_dirty(it->second.agency);
-    units_.erase(it);
+    mark_dirty(units_[slot].agency);
+    slot_of_.erase(it);
+    if (slot + 1 != units_.size()) {
+        units_[slot] = std::move(units_.back());
+        slot_of_[units_[slot].id] = slot;
+    }
+    units_.pop_back();
 }
 
 road::Coverage& Recommender::coverage_of(ops::Agency agency, base::TimeMs now) {
@@ -89,9 +123,9 @@ road::Coverage& Recommender::coverage_of(ops::Agency agency, base::TimeMs now) {
     if (!c.coverage) c.coverage = std::make_unique<road::Coverage>(*graph_, coverage_within_ms_);
     if (c.dirty && (c.computed_at == 0 || now - c.computed_at >= coverage_refresh_ms)) {
         std::vector<std::pair<road::UnitKey, road::RoadPosition>> available;
-        for (const auto& [id, t] : units_) {
+        for (const Tracked& t : units_) {
             if (t.agency == agency && t.status == ops::UnitStatus::available && t.road_position) {
-                available.emplace_back(static_cast<road::UnitKey>(id), *t.road_position);
+                available.emplace_back(static_cast<road::UnitKey>(t.id), *t.road_position);
             }
         }
         c.coverage->assign(available);
@@ -138,7 +172,7 @@ std::vector<Recommendation> Recommender::recommend(const Need& need, Policy poli
     if (policy == Policy::eta && target && routes_) {
         const std::size_t few_limit = 8 + 4 * need.k;
         use_few = true;
-        for (const auto& [id, t] : units_) {
+        for (const Tracked& t : units_) {
             if (!t.road_position || !eligible(t)) continue;
             if (few.size() == few_limit) {
                 use_few = false;
@@ -163,20 +197,22 @@ std::vector<Recommendation> Recommender::recommend(const Need& need, Policy poli
         req.only_available = true;
         req.required_capabilities = capability_bits(need.capabilities, false);
         req.accept = [&](const road::UnitState& s) {
-            auto it = units_.find(static_cast<ops::Id>(s.key));
-            return it != units_.end() && eligible(it->second);
+            const Tracked* t = find(static_cast<ops::Id>(s.key));
+            return t != nullptr && eligible(*t);
         };
         for (const road::NearestUnit& n : nearest_->nearest(*index_, *target, req)) {
-            ranked.push_back(&units_.at(static_cast<ops::Id>(n.key)));
+            ranked.push_back(find(static_cast<ops::Id>(n.key)));
         }
     } else {
         // Straight-line ranking (the comparison policy, or no road graph / location off-road).
-        // Each distance once, then only the best k sorted: a comparator computing distances
-        // made this most of intake's time with 1,000 units.
+        // Chord lengths through the sphere order exactly as great-circle distances and need
+        // no trigonometry (the units' points are kept with their positions); then only the
+        // best k are sorted. Haversine per unit was a fifth of intake's time with 1,000 units.
+        const std::array<double, 3> here = on_unit_sphere(need.location);
         std::vector<std::pair<double, const Tracked*>> by_distance;
-        for (const auto& [id, t] : units_) {
-            if (eligible(t))
-                by_distance.emplace_back(geo::distance_m(*t.position, need.location), &t);
+        by_distance.reserve(units_.size());
+        for (const Tracked& t : units_) {
+            if (eligible(t)) by_distance.emplace_back(chord_squared(t.on_sphere, here), &t);
         }
         const auto k = std::min(need.k, by_distance.size());
         std::partial_sort(by_distance.begin(), by_distance.begin() + static_cast<std::ptrdiff_t>(k),
@@ -210,7 +246,7 @@ std::vector<Recommendation> Recommender::recommend(const Need& need, Policy poli
     }
     if (graph_ != nullptr && !out.empty()) {
         for (Recommendation& r : out) {
-            const Tracked& t = units_.at(r.unit_id);
+            const Tracked& t = *find(r.unit_id);
             road::Coverage& cov = coverage_of(t.agency, now);
             if (cov.total_m() <= 0) continue;
             const double without = cov.covered_m_without(static_cast<road::UnitKey>(t.id));

@@ -3,6 +3,7 @@
 // caller feeds unit changes and asks; it serialises calls (the server holds its Board lock).
 #pragma once
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -84,6 +85,9 @@ private:
         std::vector<std::string> capabilities;
         std::string home_jurisdiction;
         std::optional<geo::LatLon> position;
+        // The position as a point on the unit sphere, set with it: the straight-line ranking
+        // compares chord lengths, which order exactly as great-circle distances, without trig.
+        std::array<double, 3> on_sphere{};
         std::optional<road::RoadPosition> road_position; // when snapped to the graph
     };
     struct AgencyCoverage {
@@ -101,7 +105,10 @@ private:
     std::unique_ptr<road::UnitIndex> index_;
     std::unique_ptr<road::NearestQuery> nearest_;
     std::unique_ptr<road::RouteQuery> routes_;
-    std::unordered_map<ops::Id, Tracked> units_;
+    // Contiguous, so the ranking scans 1,000 units without chasing hash-map nodes.
+    std::vector<Tracked> units_;
+    std::unordered_map<ops::Id, std::size_t> slot_of_; // unit id -> index in units_
+    Tracked* find(ops::Id id);
     std::map<std::string, int> capability_bit_; // capability name -> bit (up to 64)
     std::map<ops::Agency, AgencyCoverage> coverage_;
 };
