@@ -24,10 +24,16 @@ Coverage::Coverage(const Graph& graph, TimeMs within_ms)
                        f == kNoTime ? 0.0f : len / static_cast<float>(f),
                        b == kNoTime ? 0.0f : len / static_cast<float>(b), len};
     }
+    sweep_arcs_.reserve(d_->down_arcs.size());
+    for (std::size_t r = n; r-- > 0;) {
+        for (std::uint32_t i = d_->down_first[r]; i < d_->down_first[r + 1]; ++i) {
+            sweep_arcs_.push_back(
+                {static_cast<std::uint32_t>(r), d_->down_arcs[i].other, d_->down_arcs[i].weight});
+        }
+    }
     active_.assign((n + 63) / 64, 0);
     seg_covered_m_.assign(s, 0.0f);
     seg_first_unit_.assign(s, kInvalid);
-    heap_.resize(n);
     mark_.resize(n, 0);
     seg_mark_.resize(s, 0);
 }
@@ -73,18 +79,39 @@ void Coverage::segment_pieces(SegmentId s, std::vector<std::pair<double, double>
     out.resize(w + 1);
 }
 
+namespace {
+
+// Written so that they compile to minss / maxss (std::min and std::max may become branches,
+// which mispredict on coverage boundaries).
+inline float min_of(float a, float b) {
+    return a < b ? a : b;
+}
+inline float pos_of(float x) {
+    return x > 0.0f ? x : 0.0f;
+}
+
+} // namespace
+
+float Coverage::free_covered_m(const SegmentHot& h) const {
+    // Slack at each end times metres per ms of that direction; kNone has a time far beyond T,
+    // so its slack is negative and clamps to 0. The full pass and incremental updates both
+    // measure here, so they agree to the bit.
+    // Times are below 2^31 (kNone's is 2^31 - 1): converting them as signed is exact and
+    // cheaper than an unsigned conversion.
+    const float t_limit = static_cast<float>(within_ms_);
+    const auto time_f = [](Label l) {
+        return static_cast<float>(static_cast<std::int32_t>(l >> 32));
+    };
+    const float from_tail = (t_limit - time_f(label_[h.tail_rank])) * h.fwd_m_per_ms;
+    const float from_head = (t_limit - time_f(label_[h.head_rank])) * h.bwd_m_per_ms;
+    return min_of(h.length_m,
+                  min_of(h.length_m, pos_of(from_tail)) + min_of(h.length_m, pos_of(from_head)));
+}
+
 double Coverage::segment_covered_m(SegmentId s) const {
+    // No unit on the segment: a prefix from the tail and a suffix from the head.
+    if (seg_first_unit_[s] == kInvalid) return free_covered_m(seg_hot_[s]);
     const double len = d_->seg_length_m[s];
-    if (seg_first_unit_[s] == kInvalid) {
-        // No unit on the segment: a prefix from the tail and a suffix from the head.
-        const double T = within_ms_;
-        const Label lt = label_[seg_tail_rank_[s]], lh = label_[seg_head_rank_[s]];
-        const TimeMs fwd = d_->seg_fwd_ms[s], bwd = d_->seg_bwd_ms[s];
-        double c = 0;
-        if (lt != kNone && fwd != kNoTime) c += std::min(1.0, (T - time_of(lt)) / fwd);
-        if (lh != kNone && bwd != kNoTime) c += std::min(1.0, (T - time_of(lh)) / bwd);
-        return len * std::min(1.0, c);
-    }
     std::vector<std::pair<double, double>> pieces;
     segment_pieces(s, pieces);
     double c = 0;
@@ -99,17 +126,11 @@ void Coverage::refresh_segment(SegmentId s) {
 
 void Coverage::refresh_segments_around(std::span<const NodeId> nodes) {
     seg_mark_.reset();
-    const GraphData& d = *d_;
+    const Graph::ReverseNode* at = graph_->reverse_nodes();
+    const PackedArc* items = graph_->reverse_items();
     for (NodeId x : nodes) {
-        for (ArcId a = d.first_out[x]; a < d.first_out[x + 1]; ++a) {
-            const SegmentId s = d.arc_seg[a] >> 1;
-            if (!seg_mark_.has(s)) {
-                seg_mark_.set(s, 1);
-                refresh_segment(s);
-            }
-        }
-        for (std::uint32_t i = d.first_in[x]; i < d.first_in[x + 1]; ++i) {
-            const SegmentId s = d.arc_seg[d.in_arc[i]] >> 1;
+        for (std::uint32_t i = at[x].mid; i < at[x + 1].first; ++i) {
+            const SegmentId s = items[i].other; // the segments with an end at x
             if (!seg_mark_.has(s)) {
                 seg_mark_.set(s, 1);
                 refresh_segment(s);
@@ -152,51 +173,20 @@ void Coverage::unplace(std::uint32_t slot) {
     u.seg_next = kInvalid;
 }
 
-void Coverage::insert_labels(std::uint32_t slot) {
+void Coverage::relabel(std::uint32_t slot, std::span<const Seed> old_seeds, bool present) {
     const GraphData& d = *d_;
     const std::uint32_t* rank = d.rank.data();
+    const PackedArc* out = graph_->forward_arcs();
+    const Graph::ReverseNode* in_at = graph_->reverse_nodes();
+    const PackedArc* in = graph_->reverse_items();
     const TimeMs T = within_ms_;
-    heap_.clear();
-    region_.clear();
-    const Unit& unit = units_[slot];
-    for (int i = 0; i < unit.seed_count; ++i) {
-        const Label l = (Label{unit.seeds[i].time_ms} << 32) | slot;
-        const NodeId x = unit.seeds[i].node;
-        if (unit.seeds[i].time_ms <= T && l < label_[rank[x]]) {
-            set_label(rank[x], l);
-            heap_.set(x, l);
-        }
-    }
-    // Pruned Dijkstra: continue only where this unit strictly wins.
-    while (!heap_.empty()) {
-        const NodeId x = heap_.pop();
-        const Label l = label_[rank[x]];
-        region_.push_back(x);
-        for (ArcId a = d.first_out[x]; a < d.first_out[x + 1]; ++a) {
-            const Label c = l + (Label{d.arc_time_ms[a]} << 32);
-            const NodeId y = d.arc_head[a];
-            if (time_of(c) <= T && c < label_[rank[y]]) {
-                set_label(rank[y], c);
-                heap_.set(y, c);
-            }
-        }
-    }
-    refresh_segments_around(region_);
-    refresh_segment(unit.position.segment);
-}
-
-void Coverage::remove_labels(std::uint32_t slot) {
-    const GraphData& d = *d_;
-    const std::uint32_t* rank = d.rank.data();
-    const TimeMs T = within_ms_;
-    const Unit& unit = units_[slot];
-    // 1. The unit's region: nodes it owns, found from its seeds along owned nodes (the region
-    //    is closed under shortest-path prefixes thanks to the (time, slot) tie-break).
+    // 1. The unit's old region: nodes it owns, found from its old seeds along owned nodes (the
+    //    region is closed under shortest-path prefixes thanks to the (time, slot) tie-break).
     mark_.reset();
     region_.clear();
     stack_.clear();
-    for (int i = 0; i < unit.seed_count; ++i) {
-        const NodeId x = unit.seeds[i].node;
+    for (const Seed& seed : old_seeds) {
+        const NodeId x = seed.node;
         const Label l = label_[rank[x]];
         if (l != kNone && slot_of(l) == slot && !mark_.has(x)) {
             mark_.set(x, 1);
@@ -207,8 +197,8 @@ void Coverage::remove_labels(std::uint32_t slot) {
         const NodeId x = stack_.back();
         stack_.pop_back();
         region_.push_back(x);
-        for (ArcId a = d.first_out[x]; a < d.first_out[x + 1]; ++a) {
-            const NodeId y = d.arc_head[a];
+        for (const PackedArc* a = out + d.first_out[x]; a != out + d.first_out[x + 1]; ++a) {
+            const NodeId y = a->other;
             const Label l = label_[rank[y]];
             if (l != kNone && slot_of(l) == slot && !mark_.has(y)) {
                 mark_.set(y, 1);
@@ -218,42 +208,46 @@ void Coverage::remove_labels(std::uint32_t slot) {
     }
     for (NodeId x : region_)
         set_label(rank[x], kNone);
-    // 2. Repair from the border of the region and from other units starting inside it.
+    // 2. One Dijkstra repairs the region and adds the unit's new region: seeded from the
+    //    region's border (labels outside it are exact for the other units), from other units
+    //    starting inside it, and from the unit's new seeds wherever they strictly win.
     heap_.clear();
+    auto offer = [&](NodeId x, Label l) {
+        if (time_of(l) <= T && l < label_[rank[x]]) {
+            set_label(rank[x], l);
+            heap_.push(l, x);
+        }
+    };
     for (NodeId x : region_) {
         Label best = kNone;
-        for (std::uint32_t i = d.first_in[x]; i < d.first_in[x + 1]; ++i) {
-            best = std::min(best, label_[rank[d.in_tail[i]]] + (Label{d.in_time_ms[i]} << 32));
-        }
-        if (time_of(best) <= T) {
-            set_label(rank[x], best);
-            heap_.set(x, best);
-        }
+        for (std::uint32_t i = in_at[x].first; i < in_at[x].mid; ++i)
+            best = std::min(best, label_[rank[in[i].other]] + (Label{in[i].time_ms} << 32));
+        offer(x, best);
     }
-    for (std::uint32_t v = 0; v < units_.size(); ++v) {
-        const Unit& other = units_[v];
-        if (!other.alive || v == slot) continue;
-        for (int i = 0; i < other.seed_count; ++i) {
-            const NodeId x = other.seeds[i].node;
-            if (!mark_.has(x) || other.seeds[i].time_ms > T) continue;
-            const Label l = (Label{other.seeds[i].time_ms} << 32) | v;
-            if (l < label_[rank[x]]) {
-                set_label(rank[x], l);
-                heap_.set(x, l);
+    if (!region_.empty()) {
+        for (std::uint32_t v = 0; v < units_.size(); ++v) {
+            const Unit& other = units_[v];
+            if (!other.alive || v == slot) continue;
+            for (int i = 0; i < other.seed_count; ++i) {
+                if (!mark_.has(other.seeds[i].node)) continue;
+                offer(other.seeds[i].node, (Label{other.seeds[i].time_ms} << 32) | v);
             }
         }
+    }
+    if (present) {
+        const Unit& unit = units_[slot];
+        for (int i = 0; i < unit.seed_count; ++i)
+            offer(unit.seeds[i].node, (Label{unit.seeds[i].time_ms} << 32) | slot);
     }
     while (!heap_.empty()) {
-        const NodeId x = heap_.pop();
-        const Label l = label_[rank[x]];
-        for (ArcId a = d.first_out[x]; a < d.first_out[x + 1]; ++a) {
-            const Label c = l + (Label{d.arc_time_ms[a]} << 32);
-            const NodeId y = d.arc_head[a];
-            if (time_of(c) <= T && c < label_[rank[y]]) {
-                set_label(rank[y], c);
-                heap_.set(y, c);
-            }
+        const auto [l, x] = heap_.pop();
+        if (l != label_[rank[x]]) continue; // stale: x got a better label since
+        if (!mark_.has(x)) {                // changed outside the old region
+            mark_.set(x, 1);
+            region_.push_back(x);
         }
+        for (const PackedArc* a = out + d.first_out[x]; a != out + d.first_out[x + 1]; ++a)
+            offer(a->other, l + (Label{a->time_ms} << 32));
     }
     refresh_segments_around(region_);
 }
@@ -262,26 +256,28 @@ void Coverage::set_unit(UnitKey key, const RoadPosition& position) {
     auto it = slot_of_.find(key);
     if (it == slot_of_.end()) {
         const std::uint32_t slot = new_slot(key, position);
-        insert_labels(slot);
+        relabel(slot, {}, true);
+        refresh_segment(position.segment);
         return;
     }
     const std::uint32_t slot = it->second;
-    const SegmentId old_segment = units_[slot].position.segment;
+    const Unit old = units_[slot];
     unplace(slot);
-    remove_labels(slot);
-    refresh_segment(old_segment);
     place(slot, position);
-    insert_labels(slot);
+    relabel(slot, std::span<const Seed>(old.seeds, static_cast<std::size_t>(old.seed_count)), true);
+    refresh_segment(old.position.segment);
+    refresh_segment(position.segment);
 }
 
 bool Coverage::remove_unit(UnitKey key) {
     auto it = slot_of_.find(key);
     if (it == slot_of_.end()) return false;
     const std::uint32_t slot = it->second;
-    const SegmentId old_segment = units_[slot].position.segment;
+    const Unit& unit = units_[slot];
     unplace(slot);
-    remove_labels(slot);
-    refresh_segment(old_segment);
+    relabel(slot, std::span<const Seed>(unit.seeds, static_cast<std::size_t>(unit.seed_count)),
+            false);
+    refresh_segment(unit.position.segment);
     free_slots_.push_back(slot);
     slot_of_.erase(it);
     return true;
@@ -295,10 +291,11 @@ double Coverage::covered_m_without(UnitKey key) {
     label_journal_.clear();
     seg_journal_.clear();
     journal_on_ = true;
-    const SegmentId segment = units_[slot].position.segment;
+    const Unit& unit = units_[slot];
     unplace(slot);
-    remove_labels(slot);
-    refresh_segment(segment);
+    relabel(slot, std::span<const Seed>(unit.seeds, static_cast<std::size_t>(unit.seed_count)),
+            false);
+    refresh_segment(unit.position.segment);
     const double without = covered_m_;
     journal_on_ = false;
     for (auto j = label_journal_.rbegin(); j != label_journal_.rend(); ++j)
@@ -306,13 +303,12 @@ double Coverage::covered_m_without(UnitKey key) {
     for (auto j = seg_journal_.rbegin(); j != seg_journal_.rend(); ++j)
         seg_covered_m_[j->first] = j->second;
     covered_m_ = before;
-    place(slot, units_[slot].position);
+    place(slot, unit.position);
     return without;
 }
 
 void Coverage::phast() {
     const GraphData& d = *d_;
-    const std::uint32_t n = static_cast<std::uint32_t>(label_.size());
     const TimeMs T = within_ms_;
     std::fill(label_.begin(), label_.end(), kNone);
     Label* label = label_.data();
@@ -350,43 +346,51 @@ void Coverage::phast() {
             }
         }
     }
-    // Downward sweep: every arc into r comes from a higher rank, already final.
-    const std::uint32_t* down_first = d.down_first.data();
-    const ChArc* down = d.down_arcs.data();
-    for (std::uint32_t r = n; r-- > 0;) {
-        Label best = label[r];
-        for (std::uint32_t i = down_first[r]; i < down_first[r + 1]; ++i) {
-            best = std::min(best, label[down[i].other] + (Label{down[i].weight} << 32));
-        }
-        label[r] = time_of(best) <= T ? best : kNone;
+    // Downward sweep: every arc into a rank comes from a higher rank, final by the time the
+    // descending sweep reaches it. Labels beyond T are cut to kNone afterwards: they only grow
+    // along arcs, so they never make a label within T, and they cannot overflow (a label is at
+    // most kNone, whose time is 2^31 - 1, and arc weights are below 2^31).
+    for (const SweepArc& a : sweep_arcs_) {
+        const Label c = label[a.from] + (Label{a.weight} << 32);
+        Label& to = label[a.to];
+        to = c < to ? c : to;
     }
-}
+    for (Label& l : label_)
+        l = time_of(l) <= T ? l : kNone;
 
-void Coverage::full_segment_pass() {
-    const Label* label = label_.data();
+    // Segments: slack at each end times metres per ms of that direction; kNone has a time far
+    // beyond T, so its slack is negative and clamps to 0.
     const SegmentHot* hot = seg_hot_.data();
+    float* covered = seg_covered_m_.data();
     const auto s_count = static_cast<SegmentId>(seg_hot_.size());
-    const float T = static_cast<float>(within_ms_);
-    double total = 0;
-    for (SegmentId s = 0; s < s_count; ++s) {
-        float c;
-        if (seg_first_unit_[s] == kInvalid) {
-            // Slack at each end times metres per ms of that direction; kNone has a time far
-            // beyond T, so its slack is negative and clamps to 0.
-            const SegmentHot& h = hot[s];
-            const float from_tail = std::max(
-                0.0f, (T - static_cast<float>(time_of(label[h.tail_rank]))) * h.fwd_m_per_ms);
-            const float from_head = std::max(
-                0.0f, (T - static_cast<float>(time_of(label[h.head_rank]))) * h.bwd_m_per_ms);
-            c = std::min(h.length_m,
-                         std::min(h.length_m, from_tail) + std::min(h.length_m, from_head));
-        } else {
-            c = static_cast<float>(segment_covered_m(s));
-        }
-        seg_covered_m_[s] = c;
-        total += c;
+    auto measure = [&](SegmentId s) {
+        const float c = free_covered_m(hot[s]);
+        covered[s] = c;
+        return static_cast<double>(c);
+    };
+    // Four sums, so that the additions do not wait for each other.
+    double sum[4] = {0, 0, 0, 0};
+    SegmentId s = 0;
+    for (; s + 4 <= s_count; s += 4) {
+        sum[0] += measure(s);
+        sum[1] += measure(s + 1);
+        sum[2] += measure(s + 2);
+        sum[3] += measure(s + 3);
     }
+    for (; s < s_count; ++s)
+        sum[0] += measure(s);
+    const double total = (sum[0] + sum[1]) + (sum[2] + sum[3]);
     covered_m_ = total;
+    // Segments with units on them: the stretches around the units, too.
+    seg_mark_.reset();
+    for (const Unit& u : units_) {
+        const SegmentId on = u.position.segment;
+        if (!u.alive || seg_mark_.has(on)) continue;
+        seg_mark_.set(on, 1);
+        const float c = static_cast<float>(segment_covered_m(on));
+        covered_m_ += static_cast<double>(c) - covered[on];
+        covered[on] = c;
+    }
 }
 
 void Coverage::assign(std::span<const std::pair<UnitKey, RoadPosition>> units) {
@@ -405,7 +409,6 @@ void Coverage::assign(std::span<const std::pair<UnitKey, RoadPosition>> units) {
         }
     }
     phast();
-    full_segment_pass();
 }
 
 TimeMs Coverage::time_ms(NodeId node) const {

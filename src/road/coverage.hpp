@@ -4,10 +4,11 @@
 //
 // Labels: for every node the lexicographic minimum of (time from unit u, u) over all units,
 // or "none" beyond T. With that tie-break the nodes owned by one unit are closed under shortest
-// path prefixes, so removing a unit only disturbs its own region, which is repaired from its
-// border; adding a unit runs a Dijkstra pruned wherever it does not strictly win.
+// path prefixes, so removing or moving a unit only disturbs its own region: one Dijkstra
+// repairs it from its border (and adds the unit's new region, pruned wherever the unit does not
+// strictly win).
 // Full recomputation uses PHAST (Delling et al. 2011): an upward search from all units in the
-// contraction hierarchy, then one sweep over all nodes in descending rank.
+// contraction hierarchy, then one sweep over all down arcs in descending rank of their head.
 #pragma once
 
 #include <span>
@@ -76,23 +77,32 @@ private:
     std::uint32_t new_slot(UnitKey key, const RoadPosition& position);
     void place(std::uint32_t slot, const RoadPosition& position);
     void unplace(std::uint32_t slot);
-    void insert_labels(std::uint32_t slot);
-    void remove_labels(std::uint32_t slot);
+    // Recomputes the labels after unit `slot` moved, appeared or left: resets the region it
+    // owned (found from its old seeds) and runs one Dijkstra from that region's border, from the
+    // other units inside it and, when `present`, from the unit's current seeds.
+    void relabel(std::uint32_t slot, std::span<const Seed> old_seeds, bool present);
     void refresh_segments_around(std::span<const NodeId> nodes);
     void refresh_segment(SegmentId s);
     double segment_covered_m(SegmentId s) const;
     void segment_pieces(SegmentId s, std::vector<std::pair<double, double>>& out) const;
     void set_label(std::uint32_t r, Label l);
     void set_segment(SegmentId s, float covered);
-    void phast();
-    void full_segment_pass();
+    void phast(); // labels and every segment's covered length, from scratch
 
     const Graph* graph_;
     const GraphData* d_;
     TimeMs within_ms_;
     std::vector<Label> label_; // by rank
     std::vector<std::uint32_t> seg_tail_rank_, seg_head_rank_;
-    // What the full segment pass reads, packed and in segment order: per direction the length
+    // The downward sweep as one flat loop over the down arcs of all ranks, in descending order
+    // of their head: no inner loop per node whose exit would mispredict.
+    struct SweepArc {
+        std::uint32_t to;   // rank whose label the arc may lower (descending along the array)
+        std::uint32_t from; // higher rank at the arc's tail
+        TimeMs weight;
+    };
+    std::vector<SweepArc> sweep_arcs_;
+    // What the segment pass reads, packed and in segment order: per direction the length
     // reached per ms of slack (0 when the direction is closed).
     struct SegmentHot {
         std::uint32_t tail_rank, head_rank;
@@ -100,6 +110,7 @@ private:
         float length_m;
     };
     std::vector<SegmentHot> seg_hot_;
+    float free_covered_m(const SegmentHot& h) const; // a segment without units on it
     std::vector<std::uint64_t> active_; // PHAST upward pass: ranks still to relax, one bit each
     std::vector<float> seg_covered_m_;  // by segment
     double covered_m_ = 0;
@@ -109,7 +120,7 @@ private:
     std::unordered_map<UnitKey, std::uint32_t> slot_of_;
 
     // Scratch.
-    detail::IndexedHeap<Label> heap_;
+    detail::LazyHeap<Label> heap_;
     detail::StampedArray<std::uint8_t> mark_;
     std::vector<NodeId> region_, stack_;
     detail::StampedArray<std::uint8_t> seg_mark_;

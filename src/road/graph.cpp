@@ -50,20 +50,53 @@ void Graph::init_derived() {
     const std::size_t ranks = d_.up_first.empty() ? 0 : d_.up_first.size() - 1;
     ch_arcs_.clear();
     ch_arcs_.reserve(d_.up_arcs.size() + d_.down_arcs.size());
-    ch_first_.assign(ranks + 1, 0);
-    ch_mid_.assign(ranks, 0);
+    ch_nodes_.assign(ranks + 1, ChNode{0, 0});
     for (std::size_t r = 0; r < ranks; ++r) {
-        ch_first_[r] = static_cast<std::uint32_t>(ch_arcs_.size());
+        ch_nodes_[r].first = static_cast<std::uint32_t>(ch_arcs_.size());
         ch_arcs_.insert(ch_arcs_.end(), d_.down_arcs.begin() + d_.down_first[r],
                         d_.down_arcs.begin() + d_.down_first[r + 1]);
-        ch_mid_[r] = static_cast<std::uint32_t>(ch_arcs_.size());
+        ch_nodes_[r].mid = static_cast<std::uint32_t>(ch_arcs_.size());
         ch_arcs_.insert(ch_arcs_.end(), d_.up_arcs.begin() + d_.up_first[r],
                         d_.up_arcs.begin() + d_.up_first[r + 1]);
     }
-    ch_first_[ranks] = static_cast<std::uint32_t>(ch_arcs_.size());
-    packed_in_.resize(d_.in_tail.size());
-    for (std::size_t i = 0; i < packed_in_.size(); ++i)
-        packed_in_[i] = {d_.in_tail[i], d_.in_time_ms[i]};
+    ch_nodes_[ranks].first = ch_nodes_[ranks].mid = static_cast<std::uint32_t>(ch_arcs_.size());
+    seg_ends_.resize(d_.seg_tail.size());
+    for (std::size_t s = 0; s < seg_ends_.size(); ++s) {
+        seg_ends_[s] = {d_.seg_tail[s], d_.seg_head[s], d_.seg_fwd_ms[s], d_.seg_bwd_ms[s],
+                        d_.seg_length_m[s]};
+    }
+    {
+        const std::size_t n = d_.node_coord.size();
+        std::vector<std::uint32_t> seg_count(n, 0);
+        for (std::size_t s = 0; s < d_.seg_tail.size(); ++s) {
+            ++seg_count[d_.seg_tail[s]];
+            ++seg_count[d_.seg_head[s]];
+        }
+        reverse_nodes_.assign(n + 1, ReverseNode{0, 0});
+        std::uint32_t at = 0;
+        for (std::size_t v = 0; v < n; ++v) {
+            reverse_nodes_[v].first = at;
+            at += d_.first_in[v + 1] - d_.first_in[v];
+            reverse_nodes_[v].mid = at;
+            at += seg_count[v];
+        }
+        reverse_nodes_[n] = {at, at};
+        reverse_items_.resize(at);
+        std::vector<std::uint32_t> next(n);
+        for (std::size_t v = 0; v < n; ++v) {
+            std::uint32_t i = reverse_nodes_[v].first;
+            for (std::uint32_t j = d_.first_in[v]; j < d_.first_in[v + 1]; ++j)
+                reverse_items_[i++] = {d_.in_tail[j], d_.in_time_ms[j]};
+            next[v] = reverse_nodes_[v].mid;
+        }
+        for (SegmentId s = 0; s < d_.seg_tail.size(); ++s) {
+            reverse_items_[next[d_.seg_tail[s]]++] = {s, 0};
+            reverse_items_[next[d_.seg_head[s]]++] = {s, 0};
+        }
+    }
+    forward_arcs_.resize(d_.arc_head.size());
+    for (std::size_t a = 0; a < forward_arcs_.size(); ++a)
+        forward_arcs_[a] = {d_.arc_head[a], d_.arc_time_ms[a]};
     // The projection's origin is the middle of the graph's bounding box: errors of the
     // equirectangular projection stay far below snapping tolerances over a city.
     if (!d_.node_coord.empty()) {
@@ -159,45 +192,53 @@ std::vector<geo::LatLon> Graph::shape_between(SegmentId segment, double from_m, 
     return out;
 }
 
-TimeMs Graph::part_time_ms(TimeMs whole, SegmentId s, double span_m) const {
+namespace {
+
+// The share of `whole` for span_m of a segment of length len (see Graph::part_time_ms).
+TimeMs part_of(TimeMs whole, double len, double span_m) {
     if (span_m <= 0) return 0; // standing on a node: no direction needed
     if (whole == kNoTime) return kNoTime;
-    const double len = d_.seg_length_m[s];
     const double frac = len > 0 ? std::min(1.0, span_m / len) : 1.0;
     return static_cast<TimeMs>(std::llround(whole * frac));
 }
 
+} // namespace
+
+TimeMs Graph::part_time_ms(TimeMs whole, SegmentId s, double span_m) const {
+    return part_of(whole, d_.seg_length_m[s], span_m);
+}
+
 int Graph::source_seeds(const RoadPosition& p, Seed out[2]) const {
-    const SegmentId s = p.segment;
-    const double len = d_.seg_length_m[s];
+    const SegmentEnds& e = seg_ends_[p.segment];
+    const double len = e.length_m;
     int n = 0;
-    const TimeMs to_head = part_time_ms(d_.seg_fwd_ms[s], s, len - p.offset_m);
-    const TimeMs to_tail = part_time_ms(d_.seg_bwd_ms[s], s, p.offset_m);
-    if (to_head != kNoTime) out[n++] = {d_.seg_head[s], to_head};
-    if (to_tail != kNoTime) out[n++] = {d_.seg_tail[s], to_tail};
+    const TimeMs to_head = part_of(e.fwd_ms, len, len - p.offset_m);
+    const TimeMs to_tail = part_of(e.bwd_ms, len, p.offset_m);
+    if (to_head != kNoTime) out[n++] = {e.head, to_head};
+    if (to_tail != kNoTime) out[n++] = {e.tail, to_tail};
     return n;
 }
 
 int Graph::target_seeds(const RoadPosition& p, Seed out[2]) const {
-    const SegmentId s = p.segment;
-    const double len = d_.seg_length_m[s];
+    const SegmentEnds& e = seg_ends_[p.segment];
+    const double len = e.length_m;
     int n = 0;
-    const TimeMs from_tail = part_time_ms(d_.seg_fwd_ms[s], s, p.offset_m);
-    const TimeMs from_head = part_time_ms(d_.seg_bwd_ms[s], s, len - p.offset_m);
-    if (from_tail != kNoTime) out[n++] = {d_.seg_tail[s], from_tail};
-    if (from_head != kNoTime) out[n++] = {d_.seg_head[s], from_head};
+    const TimeMs from_tail = part_of(e.fwd_ms, len, p.offset_m);
+    const TimeMs from_head = part_of(e.bwd_ms, len, len - p.offset_m);
+    if (from_tail != kNoTime) out[n++] = {e.tail, from_tail};
+    if (from_head != kNoTime) out[n++] = {e.head, from_head};
     return n;
 }
 
 TimeMs Graph::same_segment_time_ms(const RoadPosition& a, const RoadPosition& b) const {
     if (a.segment != b.segment) return kNoTime;
-    const SegmentId s = a.segment;
+    const SegmentEnds& e = seg_ends_[a.segment];
     TimeMs best = kNoTime;
     if (b.offset_m >= a.offset_m) {
-        best = std::min(best, part_time_ms(d_.seg_fwd_ms[s], s, b.offset_m - a.offset_m));
+        best = std::min(best, part_of(e.fwd_ms, e.length_m, b.offset_m - a.offset_m));
     }
     if (b.offset_m <= a.offset_m) {
-        best = std::min(best, part_time_ms(d_.seg_bwd_ms[s], s, a.offset_m - b.offset_m));
+        best = std::min(best, part_of(e.bwd_ms, e.length_m, a.offset_m - b.offset_m));
     }
     return best;
 }

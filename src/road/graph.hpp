@@ -211,23 +211,48 @@ public:
     const geo::LocalProjection& projection() const { return projection_; }
 
     // Hierarchy arcs of rank r in one run, for searches that read both lists of a node:
-    // ch_arcs()[ch_first(r) .. ch_mid(r)) = down arcs, [ch_mid(r) .. ch_first(r + 1)) = up arcs.
+    // with c = ch_nodes(), ch_arcs()[c[r].first .. c[r].mid) are its down arcs and
+    // [c[r].mid .. c[r + 1].first) its up arcs (one cache line gives a search both bounds).
+    struct ChNode {
+        std::uint32_t first; // first arc of rank r (its down arcs)
+        std::uint32_t mid;   // first up arc of rank r
+    };
     const ChArc* ch_arcs() const { return ch_arcs_.data(); }
-    const std::uint32_t* ch_first() const { return ch_first_.data(); }
-    const std::uint32_t* ch_mid() const { return ch_mid_.data(); }
+    const ChNode* ch_nodes() const { return ch_nodes_.data(); } // node_count() + 1 entries
 
-    // Arcs entering v as (tail, time), packed for reverse searches; built at load.
-    const PackedArc* in_arcs_begin(NodeId v) const { return packed_in_.data() + d_.first_in[v]; }
-    const PackedArc* in_arcs_end(NodeId v) const { return packed_in_.data() + d_.first_in[v + 1]; }
+    // Reverse searches that also look at the segments around every node they settle (nearest
+    // units) read one block per node: the arcs entering it as (tail, time), then the segments
+    // with an end at it (either direction, open or closed) as (segment, 0). With
+    // n = reverse_nodes(), node v's arcs are reverse_items()[n[v].first .. n[v].mid) and its
+    // segments [n[v].mid .. n[v + 1].first). Built at load; neighbouring nodes' blocks are
+    // neighbours in memory (Hilbert order), so a search touches few cache lines.
+    struct ReverseNode {
+        std::uint32_t first; // first item of node v (its entering arcs)
+        std::uint32_t mid;   // first segment item of node v
+    };
+    const ReverseNode* reverse_nodes() const { return reverse_nodes_.data(); } // node_count()+1
+    // The forward arcs as (head, time), indexed like arc_head (first_out gives the ranges).
+    const PackedArc* forward_arcs() const { return forward_arcs_.data(); }
+    const PackedArc* reverse_items() const { return reverse_items_.data(); }
 
 private:
     void init_derived();
+    // What seeding a search reads of a segment, in one place (one cache miss, not five): every
+    // route and every unit a nearest-units search meets turns a position into seeds.
+    struct SegmentEnds {
+        NodeId tail, head;
+        TimeMs fwd_ms, bwd_ms;
+        float length_m;
+    };
 
     GraphData d_;
     double total_length_m_ = 0;
-    std::vector<PackedArc> packed_in_;
+    std::vector<SegmentEnds> seg_ends_;
+    std::vector<ReverseNode> reverse_nodes_;
+    std::vector<PackedArc> reverse_items_;
+    std::vector<PackedArc> forward_arcs_;
     std::vector<ChArc> ch_arcs_;
-    std::vector<std::uint32_t> ch_first_, ch_mid_;
+    std::vector<ChNode> ch_nodes_;
     geo::LocalProjection projection_{geo::LatLon{}};
     std::unique_ptr<detail::SnapIndex> snap_;
 };

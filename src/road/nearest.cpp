@@ -5,8 +5,7 @@
 namespace pingan::road {
 
 NearestQuery::NearestQuery(const Graph& graph) : graph_(&graph) {
-    dist_.resize(graph.node_count(), kNoTime);
-    heap_.resize(graph.node_count());
+    dist_.assign(graph.node_count(), kNoTime);
 }
 
 void NearestQuery::offer(const UnitIndex& units, std::uint32_t slot, TimeMs eta, std::size_t k) {
@@ -35,7 +34,9 @@ std::vector<NearestUnit> NearestQuery::nearest(const UnitIndex& units, const Roa
         unit_best_.resize(units.slots_.size() + 64, kNoTime);
     }
     unit_best_.reset();
-    dist_.reset();
+    for (const NodeId x : touched_)
+        dist_[x] = kNoTime;
+    touched_.clear();
     heap_.clear();
     const std::size_t k = request.k;
     const TimeMs max_eta = request.max_eta_ms;
@@ -49,43 +50,60 @@ std::vector<NearestUnit> NearestQuery::nearest(const UnitIndex& units, const Roa
     };
 
     // Units on the incident's own segment may drive straight there.
-    for (std::uint32_t e = units.segment_head_[incident.segment]; e != kInvalid;
-         e = units.entries_[e].next) {
-        const std::uint32_t slot = e / 3;
+    for (std::uint32_t slot = units.first_on_segment(incident.segment); slot != kInvalid;
+         slot = units.entries_[slot].next) {
+        if (units.entries_[slot].segment != incident.segment) continue; // shares the bucket
         if (!eligible(slot)) continue;
         const TimeMs t = graph_->same_segment_time_ms(units.slots_[slot].state.position, incident);
         if (t <= max_eta) offer(units, slot, t, k);
     }
+    TimeMs* dist = dist_.data();
     Seed seeds[2];
     const int n = graph_->target_seeds(incident, seeds);
     for (int i = 0; i < n; ++i) {
-        if (seeds[i].time_ms < dist_.get(seeds[i].node)) {
-            dist_.set(seeds[i].node, seeds[i].time_ms);
-            heap_.set(seeds[i].node, seeds[i].time_ms);
+        if (seeds[i].time_ms < dist[seeds[i].node]) {
+            if (dist[seeds[i].node] == kNoTime) touched_.push_back(seeds[i].node);
+            dist[seeds[i].node] = seeds[i].time_ms;
+            heap_.push(seeds[i].time_ms, seeds[i].node);
         }
     }
+    const Graph::ReverseNode* nodes = graph_->reverse_nodes();
+    const PackedArc* items = graph_->reverse_items();
     while (!heap_.empty()) {
         const TimeMs dx = heap_.min_key();
         // Strictly greater: units tied with the k-th are still found, so that ties are broken
         // by key exactly as a full scan would.
         if (dx > max_eta || (top_.size() >= k && dx > top_.back().eta_ms)) break;
-        const NodeId x = heap_.pop();
+        const NodeId x = heap_.pop().id;
+        if (dx != dist[x]) continue; // a stale entry: x was settled earlier with a lower time
         ++settled_;
-        for (std::uint32_t e = units.node_head_[x]; e != kInvalid; e = units.entries_[e].next) {
-            const std::uint32_t slot = e / 3;
-            const TimeMs eta = dx + units.entries_[e].time_ms;
-            if (eta <= max_eta && eligible(slot)) offer(units, slot, eta, k);
+        const std::uint32_t lo = nodes[x].first, mid = nodes[x].mid, hi = nodes[x + 1].first;
+        // Units on the segments around x: their exit towards x, if they have one, is a seed
+        // exactly as a search from the unit would start (Graph::source_seeds).
+        for (std::uint32_t j = mid; j < hi; ++j) {
+            const SegmentId s = items[j].other;
+            for (std::uint32_t slot = units.first_on_segment(s); slot != kInvalid;
+                 slot = units.entries_[slot].next) {
+                if (units.entries_[slot].segment != s || !eligible(slot)) continue;
+                Seed exits[2];
+                const int m = graph_->source_seeds(units.slots_[slot].state.position, exits);
+                for (int i = 0; i < m; ++i) {
+                    const TimeMs eta = dx + exits[i].time_ms;
+                    if (exits[i].node == x && eta <= max_eta) offer(units, slot, eta, k);
+                }
+            }
         }
-        for (const PackedArc *a = graph_->in_arcs_begin(x), *end = graph_->in_arcs_end(x); a != end;
-             ++a) {
-            const TimeMs dy = dx + a->time_ms;
-            if (dy < dist_.get(a->other)) {
-                dist_.set(a->other, dy);
-                heap_.set(a->other, dy);
+        for (std::uint32_t j = lo; j < mid; ++j) {
+            const NodeId y = items[j].other;
+            const TimeMs dy = dx + items[j].time_ms;
+            if (dy < dist[y]) {
+                if (dist[y] == kNoTime) touched_.push_back(y);
+                dist[y] = dy;
+                heap_.push(dy, y);
+                __builtin_prefetch(&nodes[y]); // read when y is settled
             }
         }
     }
-    heap_.clear();
     return top_;
 }
 

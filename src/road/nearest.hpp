@@ -1,8 +1,9 @@
 // k nearest units by travel time towards an incident (unit -> incident direction).
 //
-// Algorithm: Dijkstra on the reversed graph from the incident, reading the units parked at each
-// settled node from the UnitIndex's per-node lists; it stops once the k-th best unit found is
-// strictly better than every node still queued. Unit updates are O(1), so the answer is exact
+// Algorithm: Dijkstra on the reversed graph from the incident (radix heap), reading at each
+// settled node the units on the segments around it from the UnitIndex's per-segment lists and
+// their exits towards that node; it stops once the k-th best unit found is strictly better than
+// every node still queued. Unit updates are O(1), so the answer is exact
 // for positions that changed a moment ago, and no per-unit preprocessing has to be redone
 // (bucket-based hierarchy queries would cost a search per position report). See docs/road.md.
 #pragma once
@@ -45,8 +46,9 @@ private:
     void offer(const UnitIndex& units, std::uint32_t slot, TimeMs eta, std::size_t k);
 
     const Graph* graph_;
-    detail::StampedArray<TimeMs> dist_;
-    detail::IndexedHeap<TimeMs> heap_;
+    std::vector<TimeMs> dist_;    // by node; kNoTime = unreached
+    std::vector<NodeId> touched_; // nodes whose dist_ the last query set
+    detail::RadixHeap heap_;
     detail::StampedArray<TimeMs> unit_best_; // per unit slot
     std::vector<NearestUnit> top_;           // sorted by (eta, key), size <= k
     std::size_t settled_ = 0;

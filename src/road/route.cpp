@@ -43,31 +43,50 @@ geo::LatLon Route::point_at(TimeMs elapsed_ms) const {
 
 RouteQuery::RouteQuery(const Graph& graph) : graph_(&graph), d_(&graph.data()) {
     const std::size_t n = graph.node_count();
-    labels_.assign(n, Label{kNoTime, kNoTime, 0});
+    labels_.assign(n, Label{kNoTime, kNoTime});
     fwd_pred_.assign(n, kNone);
     bwd_pred_.assign(n, kNone);
     fwd_heap_.resize(n);
     bwd_heap_.resize(n);
 }
 
+namespace {
+
+// Stall-on-demand (Geisberger et al. 2008): a node settled at time d is not on a shortest
+// up-down path when some higher neighbour x already offers d(x) + w(x, node) < d through one of
+// its arcs towards the node. `time` picks the direction's label. Unreached labels are kNoTime;
+// the sum is taken in 64 bits so that they never wrap into a false stall.
+template <class Labels, class Time>
+bool stalled(const ChArc* arcs, std::uint32_t lo, std::uint32_t hi, TimeMs d, const Labels* labels,
+             Time time) {
+    for (std::uint32_t i = lo; i < hi; ++i) {
+        if (std::uint64_t{time(labels[arcs[i].other])} + arcs[i].weight < d) return true;
+    }
+    return false;
+}
+
+} // namespace
+
 template <bool kPath>
 TimeMs RouteQuery::search(const Seed* sources, int source_count, const Seed* targets,
                           int target_count) {
-    if (++stamp_ == 0) { // wrapped: clear for real once every 4 billion searches
-        for (Label& l : labels_)
-            l.stamp = 0;
-        stamp_ = 1;
-    }
+    Label* labels = labels_.data();
+    for (const std::uint32_t r : touched_)
+        labels[r] = {kNoTime, kNoTime};
+    touched_.clear();
     fwd_heap_.clear();
     bwd_heap_.clear();
     meet_ = kNone;
     settled_ = 0;
+    // A label is recorded in touched_ when it first leaves {kNoTime, kNoTime}.
+    auto touch = [&](std::uint32_t r) {
+        if ((labels[r].fwd & labels[r].bwd) == kNoTime) touched_.push_back(r);
+    };
     const std::uint32_t* rank = d_->rank.data();
-    Label* labels = labels_.data();
     for (int i = 0; i < source_count; ++i) {
         const std::uint32_t r = rank[sources[i].node];
-        touch(r);
         if (sources[i].time_ms < labels[r].fwd) {
+            touch(r);
             labels[r].fwd = sources[i].time_ms;
             fwd_pred_[r] = kNone;
             fwd_heap_.set(r, sources[i].time_ms);
@@ -75,79 +94,58 @@ TimeMs RouteQuery::search(const Seed* sources, int source_count, const Seed* tar
     }
     for (int i = 0; i < target_count; ++i) {
         const std::uint32_t r = rank[targets[i].node];
-        touch(r);
         if (targets[i].time_ms < labels[r].bwd) {
+            touch(r);
             labels[r].bwd = targets[i].time_ms;
             bwd_pred_[r] = kNone;
             bwd_heap_.set(r, targets[i].time_ms);
         }
     }
     const ChArc* arcs = graph_->ch_arcs();
-    const std::uint32_t* first = graph_->ch_first();
-    const std::uint32_t* mid = graph_->ch_mid();
-    const std::uint32_t stamp = stamp_;
+    const Graph::ChNode* nodes = graph_->ch_nodes();
+    auto fwd_of = [](const Label& l) { return l.fwd; };
+    auto bwd_of = [](const Label& l) { return l.bwd; };
     TimeMs best = kNoTime;
     for (;;) {
-        const bool f_ok = !fwd_heap_.empty() && fwd_heap_.min_key() < best;
-        const bool b_ok = !bwd_heap_.empty() && bwd_heap_.min_key() < best;
-        if (!f_ok && !b_ok) break;
+        // Each direction stops once its queue's minimum cannot improve the best meeting.
+        const TimeMs f_min = fwd_heap_.empty() ? kNoTime : fwd_heap_.min_key();
+        const TimeMs b_min = bwd_heap_.empty() ? kNoTime : bwd_heap_.min_key();
+        if (std::min(f_min, b_min) >= best) break;
         ++settled_;
-        if (f_ok && (!b_ok || fwd_heap_.min_key() <= bwd_heap_.min_key())) {
+        if (f_min <= b_min) {
             const std::uint32_t r = fwd_heap_.pop();
-            const TimeMs d = labels[r].fwd;
-            const TimeMs other = labels[r].bwd;
-            if (other != kNoTime && d + other < best) {
-                best = d + other;
+            const TimeMs d = f_min;
+            if (labels[r].bwd != kNoTime && d + labels[r].bwd < best) {
+                best = d + labels[r].bwd;
                 meet_ = r;
             }
-            // Stall-on-demand: a higher node already offers a shorter way here (through one
-            // of r's down arcs), so no shortest up-down path continues from r.
-            const std::uint32_t lo = first[r], m = mid[r], hi = first[r + 1];
-            bool stalled = false;
-            for (std::uint32_t i = lo; i < m; ++i) {
-                const Label& y = labels[arcs[i].other];
-                if (y.stamp == stamp && y.fwd != kNoTime && y.fwd + arcs[i].weight < d) {
-                    stalled = true;
-                    break;
-                }
-            }
-            if (stalled) continue;
+            const std::uint32_t lo = nodes[r].first, m = nodes[r].mid, hi = nodes[r + 1].first;
+            if (stalled(arcs, lo, m, d, labels, fwd_of)) continue;
             for (std::uint32_t i = m; i < hi; ++i) {
                 const std::uint32_t y = arcs[i].other;
                 const TimeMs nd = d + arcs[i].weight;
-                Label& ly = labels[y];
-                if (ly.stamp != stamp) ly = {kNoTime, kNoTime, stamp};
-                if (nd < ly.fwd) {
-                    ly.fwd = nd;
+                if (nd < labels[y].fwd) {
+                    touch(y);
+                    labels[y].fwd = nd;
                     if constexpr (kPath) fwd_pred_[y] = d_->up_first[r] + (i - m);
                     fwd_heap_.set(y, nd);
                 }
             }
         } else {
             const std::uint32_t r = bwd_heap_.pop();
-            const TimeMs d = labels[r].bwd;
-            const TimeMs other = labels[r].fwd;
-            if (other != kNoTime && d + other < best) {
-                best = d + other;
+            const TimeMs d = b_min;
+            if (labels[r].fwd != kNoTime && d + labels[r].fwd < best) {
+                best = d + labels[r].fwd;
                 meet_ = r;
             }
-            const std::uint32_t lo = first[r], m = mid[r], hi = first[r + 1];
-            bool stalled = false;
-            for (std::uint32_t i = m; i < hi; ++i) {
-                const Label& y = labels[arcs[i].other];
-                if (y.stamp == stamp && y.bwd != kNoTime && y.bwd + arcs[i].weight < d) {
-                    stalled = true;
-                    break;
-                }
-            }
-            if (stalled) continue;
+            const std::uint32_t lo = nodes[r].first, m = nodes[r].mid, hi = nodes[r + 1].first;
+            if (stalled(arcs, m, hi, d, labels, bwd_of)) continue;
             for (std::uint32_t i = lo; i < m; ++i) {
                 const std::uint32_t y = arcs[i].other;
                 const TimeMs nd = d + arcs[i].weight;
-                Label& ly = labels[y];
-                if (ly.stamp != stamp) ly = {kNoTime, kNoTime, stamp};
-                if (nd < ly.bwd) {
-                    ly.bwd = nd;
+                if (nd < labels[y].bwd) {
+                    touch(y);
+                    labels[y].bwd = nd;
                     if constexpr (kPath) bwd_pred_[y] = d_->down_first[r] + (i - lo);
                     bwd_heap_.set(y, nd);
                 }

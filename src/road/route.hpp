@@ -55,21 +55,15 @@ public:
 
 private:
     // Both directions' tentative times of a node side by side: settling a node reads the other
-    // direction's time, so one cache line serves both. Stamped: reset is O(1).
+    // direction's time, so one cache line serves both. Unreached is kNoTime, so searches read
+    // labels without a stamp test (fewer branches); the next search resets only the labels the
+    // last one touched, which leaves them readable after a search for route().
     struct Label {
         TimeMs fwd;
         TimeMs bwd;
-        std::uint32_t stamp;
     };
-    TimeMs fwd_time(std::uint32_t r) const {
-        return labels_[r].stamp == stamp_ ? labels_[r].fwd : kNoTime;
-    }
-    TimeMs bwd_time(std::uint32_t r) const {
-        return labels_[r].stamp == stamp_ ? labels_[r].bwd : kNoTime;
-    }
-    void touch(std::uint32_t r) {
-        if (labels_[r].stamp != stamp_) labels_[r] = {kNoTime, kNoTime, stamp_};
-    }
+    TimeMs fwd_time(std::uint32_t r) const { return labels_[r].fwd; }
+    TimeMs bwd_time(std::uint32_t r) const { return labels_[r].bwd; }
     // kPath: also record predecessors for unpacking (ETA-only searches skip those writes).
     template <bool kPath>
     TimeMs search(const Seed* sources, int source_count, const Seed* targets, int target_count);
@@ -81,8 +75,8 @@ private:
 
     const Graph* graph_;
     const GraphData* d_;
-    std::vector<Label> labels_; // by rank
-    std::uint32_t stamp_ = 0;
+    std::vector<Label> labels_;                      // by rank
+    std::vector<std::uint32_t> touched_;             // ranks whose label the last search set
     std::vector<std::uint32_t> fwd_pred_, bwd_pred_; // CH arc that reached a rank; valid only
                                                      // where that direction's time is set
     detail::IndexedHeap<TimeMs> fwd_heap_, bwd_heap_;

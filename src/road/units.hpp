@@ -1,12 +1,15 @@
 // The live set of units (vehicles) on the road graph: position, availability and capabilities.
-// Positions change every second, so an update is O(1): it relinks the unit's entries in
-// per-node and per-segment lists that NearestQuery reads; nothing is precomputed per unit.
+// Positions change every second, so an update is O(1) and reads nothing of the graph: it moves
+// the unit's entry to the list of its new segment. NearestQuery finds the units on the segments
+// around each junction it settles and works out their exits then, for the few it meets. The
+// lists hang off a small bucket table (two buckets per unit, not one head per segment of the
+// graph), so updates touch a few kilobytes that stay in cache.
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
+#include "road/detail/slot_map.hpp"
 #include "road/graph.hpp"
 
 namespace pingan::road {
@@ -46,11 +49,11 @@ public:
 private:
     friend class NearestQuery;
 
-    // Entry k of slot i is entries_[3 * i + k]: k = 0, 1 are the unit's exits to the nodes it
-    // can drive to (with the time to get there), k = 2 its membership of its segment's list.
+    // Entry i belongs to slot i: its place in the list of the bucket its segment hashes to. A list
+    // holds the entries of every segment that hashes to its bucket: readers skip the entries of
+    // other segments.
     struct Entry {
-        std::uint32_t list = kInvalid; // node (k < 2) or segment (k = 2); kInvalid = unlinked
-        TimeMs time_ms = 0;
+        SegmentId segment = kInvalid; // kInvalid = unlinked
         std::uint32_t prev = kInvalid;
         std::uint32_t next = kInvalid;
     };
@@ -59,18 +62,29 @@ private:
         bool alive = false;
     };
 
-    void link(std::uint32_t entry, std::vector<std::uint32_t>& heads, std::uint32_t list,
-              TimeMs time_ms);
-    void unlink(std::uint32_t entry, std::vector<std::uint32_t>& heads);
-    void unlink_all(std::uint32_t slot);
+    std::uint32_t& bucket(SegmentId s) {
+        return heads_[static_cast<std::uint32_t>(s * 0x9E37'79B1u) >> shift_];
+    }
+    void link(std::uint32_t slot, SegmentId s);
+    void unlink(std::uint32_t slot);
+    void grow_buckets(); // keeps at least two buckets per unit
+
+    // First entry of the list that segment s's units are on (filter by Entry::segment), or
+    // kInvalid at once when no unit is on s (one bit per segment: a search asks this for every
+    // segment around every node it settles, nearly always of an empty segment).
+    std::uint32_t first_on_segment(SegmentId s) const {
+        if (!((occupied_[s >> 6] >> (s & 63)) & 1)) return kInvalid;
+        return heads_[static_cast<std::uint32_t>(s * 0x9E37'79B1u) >> shift_];
+    }
 
     const Graph* graph_;
     std::vector<Slot> slots_;
-    std::vector<Entry> entries_;
-    std::vector<std::uint32_t> node_head_;    // first entry at each node
-    std::vector<std::uint32_t> segment_head_; // first entry on each segment
+    std::vector<Entry> entries_;          // by slot
+    std::vector<std::uint32_t> heads_;    // first entry per bucket; size a power of two
+    std::uint32_t shift_ = 32;            // bucket of s = hash(s) >> shift_
+    std::vector<std::uint64_t> occupied_; // by segment: some unit is on it
     std::vector<std::uint32_t> free_slots_;
-    std::unordered_map<UnitKey, std::uint32_t> slot_of_;
+    detail::SlotMap slot_of_; // key -> slot
 };
 
 } // namespace pingan::road

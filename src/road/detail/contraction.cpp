@@ -80,6 +80,31 @@ public:
             }
         }
 
+        // Renumber for the queries (PHAST, Delling et al. 2011, section 4.2): by level (longest
+        // chain of lower neighbours), then by node id (a Hilbert curve) within a level. Every
+        // hierarchy arc still goes from a lower to a strictly higher level, so the new order is
+        // as good a "rank" as the contraction order, but the top of the hierarchy, where every
+        // search ends, is one small contiguous block, a downward sweep reads its labels nearly
+        // in order, and nodes near each other on the map are near each other in memory.
+        {
+            std::vector<NodeId> by_contraction(n_);
+            for (NodeId v = 0; v < n_; ++v)
+                by_contraction[rank[v]] = v;
+            std::vector<std::uint32_t> level(n_, 0);
+            for (const NodeId v : by_contraction) {
+                for (const DynArc& a : up[v])
+                    level[a.other] = std::max(level[a.other], level[v] + 1);
+                for (const DynArc& a : down[v])
+                    level[a.other] = std::max(level[a.other], level[v] + 1);
+            }
+            std::vector<NodeId> order(n_);
+            for (NodeId v = 0; v < n_; ++v)
+                order[v] = v;
+            std::stable_sort(order.begin(), order.end(),
+                             [&](NodeId x, NodeId y) { return level[x] < level[y]; });
+            for (std::uint32_t r = 0; r < n_; ++r)
+                rank[order[r]] = r;
+        }
         d.rank = rank;
         d.node_at_rank.assign(n_, 0);
         for (NodeId v = 0; v < n_; ++v)

@@ -108,6 +108,127 @@ private:
     std::vector<std::uint32_t> pos_;
 };
 
+// Min-heap of (key, id) without a position per id: lowering an id's key pushes a second entry,
+// and the search skips entries whose key is no longer the id's tentative key when it pops them
+// (lazy deletion). No id-indexed array to touch on every push, which makes it the cheaper queue
+// for searches that settle a few thousand nodes of a big graph.
+template <class Key>
+class LazyHeap {
+public:
+    struct Entry {
+        Key key;
+        std::uint32_t id;
+    };
+
+    bool empty() const { return heap_.empty(); }
+    std::size_t size() const { return heap_.size(); }
+    Key min_key() const { return heap_.front().key; }
+    void clear() { heap_.clear(); }
+
+    void push(Key key, std::uint32_t id) {
+        std::size_t p = heap_.size();
+        heap_.push_back({key, id});
+        while (p > 0) {
+            const std::size_t parent = (p - 1) / kArity;
+            if (!(key < heap_[parent].key)) break;
+            heap_[p] = heap_[parent];
+            p = parent;
+        }
+        heap_[p] = {key, id};
+    }
+
+    // Removes and returns the entry with the smallest key.
+    Entry pop() {
+        const Entry top = heap_.front();
+        const Entry last = heap_.back();
+        heap_.pop_back();
+        const std::size_t n = heap_.size();
+        if (n == 0) return top;
+        std::size_t p = 0;
+        for (;;) {
+            const std::size_t first = p * kArity + 1;
+            if (first >= n) break;
+            const std::size_t end = first + kArity < n ? first + kArity : n;
+            std::size_t best = first;
+            for (std::size_t c = first + 1; c < end; ++c) {
+                if (heap_[c].key < heap_[best].key) best = c;
+            }
+            if (!(heap_[best].key < last.key)) break;
+            heap_[p] = heap_[best];
+            p = best;
+        }
+        heap_[p] = last;
+        return top;
+    }
+
+private:
+    static constexpr std::size_t kArity = 4;
+    std::vector<Entry> heap_;
+};
+
+// Monotone queue for Dijkstra with 32-bit keys (radix heap, Ahuja et al. 1990). Popped keys
+// never decrease, so an entry can live in the bucket of the highest bit in which its key differs
+// from the last key popped: a push is one push_back, and a pop now and then spreads the lowest
+// non-empty bucket over lower ones (each entry moves down at most 32 times, far fewer in
+// practice). Like LazyHeap it has no id-indexed array; the caller skips stale entries.
+class RadixHeap {
+public:
+    struct Entry {
+        std::uint32_t key;
+        std::uint32_t id;
+    };
+
+    bool empty() const { return size_ == 0; }
+    void clear() {
+        for (std::vector<Entry>& b : buckets_)
+            b.clear();
+        size_ = 0;
+        last_ = 0;
+    }
+    // key must not be below the last key popped (or read by min_key()).
+    void push(std::uint32_t key, std::uint32_t id) {
+        buckets_[bucket_of(key)].push_back({key, id});
+        ++size_;
+    }
+    // The smallest key; the queue must not be empty.
+    std::uint32_t min_key() {
+        refill();
+        return last_;
+    }
+    // Removes an entry with the smallest key; the queue must not be empty.
+    Entry pop() {
+        refill();
+        const Entry e = buckets_[0].back();
+        buckets_[0].pop_back();
+        --size_;
+        return e;
+    }
+
+private:
+    std::size_t bucket_of(std::uint32_t key) const {
+        return key == last_ ? 0 : 32 - static_cast<std::size_t>(__builtin_clz(key ^ last_));
+    }
+    // Makes bucket 0 (the entries whose key is last_) non-empty.
+    void refill() {
+        if (!buckets_[0].empty()) return;
+        std::size_t i = 1;
+        while (buckets_[i].empty())
+            ++i;
+        std::vector<Entry>& b = buckets_[i];
+        std::uint32_t m = b.front().key;
+        for (const Entry& e : b)
+            m = e.key < m ? e.key : m;
+        last_ = m;
+        for (const Entry& e : b)
+            buckets_[bucket_of(e.key)].push_back(e); // into a lower bucket: they share bit i-1
+        b.clear();
+    }
+
+    std::vector<Entry> buckets_[33];
+    std::uint32_t last_ = 0;
+    std::size_t size_ = 0;
+};
+
 // An array of values that all read as `absent` after reset(), in O(1).
 template <class T>
 class StampedArray {
