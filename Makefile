@@ -4,7 +4,7 @@ JOBS  ?= $(shell nproc)
 DATA  ?= $(abspath ../shared/data)
 CITY  ?= dc
 
-.PHONY: all deps build release asan test test-unit test-asan web e2e e2e-run bench demo format fuzz fuzz-smoke clean
+.PHONY: all deps build release asan test test-unit test-asan web e2e e2e-run bench demo format fuzz fuzz-build fuzz-smoke clean
 
 all: build
 
@@ -24,11 +24,13 @@ asan:
 	cmake --build --preset asan -j $(JOBS)
 
 # Everything CI checks: dependencies, the dev build with all tests (unit, API, crash, real data),
-# the console's browser tests, then the unit tests again under ASan+UBSan.
+# the console's browser tests, the unit tests again under ASan+UBSan, then 30 s of fuzzing per
+# parser of outside input.
 test: deps build
 	ctest --preset dev -j $(JOBS)
 	$(MAKE) e2e-run
 	$(MAKE) test-asan
+	$(MAKE) fuzz-smoke
 
 test-unit: build
 	ctest --preset dev -j $(JOBS) -L unit
@@ -56,6 +58,21 @@ bench: deps release
 
 demo: deps release web
 	scripts/demo.sh $(CITY)
+
+# libFuzzer targets (clang-14, ASan + UBSan) of every parser of outside input: fuzz/README.md.
+FUZZ_TARGETS   = incident_csv geojson eido config_toml osm
+FUZZ_SECONDS  ?= 30
+fuzz-build:
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+
+# Each target for FUZZ_SECONDS from its corpus (tests/fuzz-corpus/NAME: seeds and inputs that
+# once failed); new inputs go to build/fuzz/corpus/NAME, crashes to build/fuzz/crashes/.
+fuzz-smoke: fuzz-build
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz: FUZZ_SECONDS = 600
+fuzz: fuzz-smoke
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

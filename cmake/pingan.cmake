@@ -1,7 +1,10 @@
 # Build conventions shared by every module: one folder = one module = one namespace = one target.
 
 add_library(pingan_options INTERFACE)
-target_compile_options(pingan_options INTERFACE -Wall -Wextra -Wshadow=local -Wnon-virtual-dtor)
+# -Wshadow=local is GCC's spelling (clang, for the fuzz build, has no such option).
+target_compile_options(pingan_options INTERFACE -Wall -Wextra
+                                                $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
+                                                -Wnon-virtual-dtor)
 # GCC 12 reports -Wmaybe-uninitialized false positives inside std::variant and std::optional
 # at -O2 (GCC bugs 105562, 107138); with -Werror they would fail correct code. -Wuninitialized
 # (definite cases) stays on, and the clang fuzz build keeps its own uninitialised checks.
