@@ -1,6 +1,8 @@
 #include "ops/board.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <map>
 
@@ -108,8 +110,11 @@ void Board::load(BoardSnapshot s) {
     for (const auto& [year, seq] : s.last_number_by_year)
         last_number_by_year_[year] = seq;
     alerts_.clear();
-    for (auto& a : s.open_alerts)
+    timer_alerts_.clear();
+    for (auto& a : s.open_alerts) {
+        index_timer_alert(a);
         alerts_.emplace(a.key, std::move(a));
+    }
     max_alert_id_ = s.max_alert_id;
 }
 
@@ -141,37 +146,71 @@ bool Board::resolve_alert(const std::string& key, TimeMs at, std::vector<Event>&
     return true;
 }
 
+namespace {
+
+// Timer alert kinds; the code of an alert is its kind in the top bits and its subject's id.
+constexpr std::array<std::string_view, 4> kTimerKinds = {"not_dispatched", "not_on_scene",
+                                                         "not_en_route", "on_scene_long"};
+std::uint64_t timer_code(std::size_t kind, Id subject) {
+    return (static_cast<std::uint64_t>(kind) << 60) | static_cast<std::uint64_t>(subject);
+}
+
+} // namespace
+
+void Board::index_timer_alert(const Alert& a) {
+    for (std::size_t k = 0; k < kTimerKinds.size(); ++k) {
+        if (a.kind != kTimerKinds[k]) continue;
+        // Keys end with the subject's id: "not_en_route/assignment/17".
+        const std::size_t slash = a.key.rfind('/');
+        Id id = 0;
+        const char* first = a.key.data() + (slash == std::string::npos ? 0 : slash + 1);
+        const char* last = a.key.data() + a.key.size();
+        if (std::from_chars(first, last, id).ec == std::errc() && id > 0) {
+            timer_alerts_[timer_code(k, id)] = TimerAlert{a.key, false};
+        }
+        return;
+    }
+}
+
 void Board::check_timers(TimeMs now, const TargetsByPriority& targets, std::vector<Event>& out) {
-    // Every condition that holds now, by key. NFPA 1221 segments: call processing (received ->
-    // dispatched), turnout (dispatched -> en route), response (received -> on scene).
-    std::map<std::string, Alert> holding;
+    // Every condition that holds now. NFPA 1221 segments: call processing (received ->
+    // dispatched), turnout (dispatched -> en route), response (received -> on scene). A
+    // condition already alerted is only marked; new ones are collected by key so they are
+    // raised in key order, after the resolutions, as before.
+    std::map<std::string, Alert> raised;
     auto target = [&](const Incident& i) -> const TimerTargets& {
         return targets[static_cast<std::size_t>(std::clamp(i.priority, 1, 4) - 1)];
     };
-    auto add = [&](std::string kind, std::string key, Id incident, std::optional<Id> unit,
-                   std::string message) {
+    auto holds = [&](std::size_t kind, Id subject, std::string_view subject_kind, Id incident,
+                     std::optional<Id> unit, const auto& message) {
+        auto [it, inserted] = timer_alerts_.try_emplace(timer_code(kind, subject));
+        it->second.holds = true;
+        if (!inserted) return;
         Alert a;
-        a.kind = std::move(kind);
-        a.key = std::move(key);
+        a.kind = std::string(kTimerKinds[kind]);
+        a.key = fmt::format("{}/{}/{}", a.kind, subject_kind, subject);
         a.incident_id = incident;
         a.unit_id = unit;
-        a.message = std::move(message);
+        a.message = message();
         a.raised_at = now;
-        holding.emplace(a.key, std::move(a));
+        it->second.key = a.key;
+        raised.emplace(a.key, std::move(a));
     };
     for (const auto& [id, inc] : open_) {
         const TimerTargets& t = target(inc);
         const TimeMs waited = now - inc.received_at;
         if (inc.status == IncidentStatus::received && waited > t.dispatch_ms) {
-            add("not_dispatched", fmt::format("not_dispatched/incident/{}", id), id, std::nullopt,
-                fmt::format("incident {} (P{}) not dispatched after {} s", inc.number, inc.priority,
-                            waited / 1000));
+            holds(0, id, "incident", id, std::nullopt, [&] {
+                return fmt::format("incident {} (P{}) not dispatched after {} s", inc.number,
+                                   inc.priority, waited / 1000);
+            });
         }
         if ((inc.status == IncidentStatus::received || inc.status == IncidentStatus::dispatched) &&
             !inc.on_scene_at && waited > t.on_scene_ms) {
-            add("not_on_scene", fmt::format("not_on_scene/incident/{}", id), id, std::nullopt,
-                fmt::format("incident {} (P{}): no unit on scene after {} s", inc.number,
-                            inc.priority, waited / 1000));
+            holds(1, id, "incident", id, std::nullopt, [&] {
+                return fmt::format("incident {} (P{}): no unit on scene after {} s", inc.number,
+                                   inc.priority, waited / 1000);
+            });
         }
     }
     for (const auto& [aid, a] : active_) {
@@ -180,28 +219,33 @@ void Board::check_timers(TimeMs now, const TargetsByPriority& targets, std::vect
         const TimerTargets& t = target(inc->second);
         const Unit& u = units_.at(a.unit_id);
         if (!a.en_route_at && !a.on_scene_at && now - a.dispatched_at > t.en_route_ms) {
-            add("not_en_route", fmt::format("not_en_route/assignment/{}", aid), a.incident_id,
-                a.unit_id,
-                fmt::format("unit {} not en route to {} after {} s", u.callsign, inc->second.number,
-                            (now - a.dispatched_at) / 1000));
+            holds(2, aid, "assignment", a.incident_id, a.unit_id, [&] {
+                return fmt::format("unit {} not en route to {} after {} s", u.callsign,
+                                   inc->second.number, (now - a.dispatched_at) / 1000);
+            });
         }
         if (a.on_scene_at && now - *a.on_scene_at > t.on_scene_max_ms) {
-            add("on_scene_long", fmt::format("on_scene_long/assignment/{}", aid), a.incident_id,
-                a.unit_id,
-                fmt::format("unit {} on scene at {} for {} min; check on it", u.callsign,
-                            inc->second.number, (now - *a.on_scene_at) / 60'000));
+            holds(3, aid, "assignment", a.incident_id, a.unit_id, [&] {
+                return fmt::format("unit {} on scene at {} for {} min; check on it", u.callsign,
+                                   inc->second.number, (now - *a.on_scene_at) / 60'000);
+            });
         }
     }
-    // Timer alerts whose condition has passed are resolved (other sources resolve their own).
+    // Timer alerts whose condition has passed are resolved, in key order.
     std::vector<std::string> passed;
-    for (const auto& [key, a] : alerts_) {
-        const bool timer = a.kind == "not_dispatched" || a.kind == "not_on_scene" ||
-                           a.kind == "not_en_route" || a.kind == "on_scene_long";
-        if (timer && holding.count(key) == 0) passed.push_back(key);
+    for (auto it = timer_alerts_.begin(); it != timer_alerts_.end();) {
+        if (it->second.holds) {
+            it->second.holds = false;
+            ++it;
+        } else {
+            passed.push_back(std::move(it->second.key));
+            it = timer_alerts_.erase(it);
+        }
     }
+    std::sort(passed.begin(), passed.end());
     for (const std::string& key : passed)
         resolve_alert(key, now, out);
-    for (auto& [key, a] : holding)
+    for (auto& [key, a] : raised)
         raise_alert(std::move(a), out);
 }
 

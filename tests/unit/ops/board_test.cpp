@@ -468,3 +468,55 @@ TEST_F(BoardTest, OpenNearFindsOpenIncidentsAroundAPointAndForgetsClosedOnes) {
     // A radius too large for the grid returns every open incident.
     EXPECT_EQ(board.open_near({38.9, -77.03}, 100'000).size(), 3u);
 }
+
+TEST_F(BoardTest, TimerAlertsAreRaisedOnceAndResolvedWhenTheyPass) {
+    TargetsByPriority targets{};
+    for (TimerTargets& t : targets)
+        t = TimerTargets{60'000, 30'000, 600'000, 3'600'000};
+    const Id late = add_incident(now);
+    const Id fresh = add_incident(now + 50'000);
+    const Id u = add_unit("PA-1");
+    events.clear();
+    board.check_timers(now + 61'000, targets, events);
+    ASSERT_EQ(kinds(events), std::vector<std::string>{"alert.raised"});
+    EXPECT_EQ(board.open_alerts().begin()->first,
+              "not_dispatched/incident/" + std::to_string(late));
+    // Still holding a second later: nothing new.
+    events.clear();
+    board.check_timers(now + 62'000, targets, events);
+    EXPECT_TRUE(events.empty());
+    // Both late now, in key order; then the first is dispatched: its alert passes, and the
+    // unit that does not go en route raises its own.
+    events.clear();
+    board.check_timers(now + 111'000, targets, events);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(payload(events[0])["key"], "not_dispatched/incident/" + std::to_string(fresh));
+    ASSERT_TRUE(board.dispatch(late, u, "disp", now + 112'000, events).ok());
+    events.clear();
+    board.check_timers(now + 143'000, targets, events);
+    ASSERT_EQ(kinds(events), (std::vector<std::string>{"alert.resolved", "alert.raised"}));
+    EXPECT_EQ(payload(events[0])["key"], "not_dispatched/incident/" + std::to_string(late));
+    EXPECT_EQ(payload(events[1])["kind"], "not_en_route");
+
+    // After a restart the open alerts come back from the store; one whose condition passed
+    // while the server was down is resolved by the first check, the others are not raised again.
+    BoardSnapshot s;
+    for (const auto& [id, i] : board.open_incidents())
+        s.open_incidents.push_back(i);
+    for (const auto& [id, x] : board.units())
+        s.units.push_back(x);
+    for (const auto& [key, a] : board.open_alerts())
+        s.open_alerts.push_back(a);
+    for (Id i : {late, fresh})
+        s.statuses.emplace_back(i, *board.incident_status(i));
+    s.max_incident_id = fresh;
+    s.max_unit_id = u;
+    s.max_alert_id = 9;
+    Board restarted;
+    restarted.load(s); // the assignment is not in the snapshot: its alert has passed
+    events.clear();
+    restarted.check_timers(now + 144'000, targets, events);
+    ASSERT_EQ(kinds(events), std::vector<std::string>{"alert.resolved"});
+    EXPECT_EQ(payload(events[0])["kind"], "not_en_route");
+    EXPECT_EQ(restarted.open_alerts().size(), 1u);
+}
