@@ -196,7 +196,11 @@ void Board::check_timers(TimeMs now, const TargetsByPriority& targets, std::vect
         it->second.key = a.key;
         raised.emplace(a.key, std::move(a));
     };
-    for (const auto& [id, inc] : open_) {
+    // Plain references, not structured bindings: the lambdas below use them, which clang 14
+    // (the fuzz build) does not allow for bindings.
+    for (const auto& open_entry : open_) {
+        const Id id = open_entry.first;
+        const Incident& inc = open_entry.second;
         const TimerTargets& t = target(inc);
         const TimeMs waited = now - inc.received_at;
         if (inc.status == IncidentStatus::received && waited > t.dispatch_ms) {
@@ -213,7 +217,9 @@ void Board::check_timers(TimeMs now, const TargetsByPriority& targets, std::vect
             });
         }
     }
-    for (const auto& [aid, a] : active_) {
+    for (const auto& active_entry : active_) {
+        const Id aid = active_entry.first;
+        const Assignment& a = active_entry.second;
         auto inc = open_.find(a.incident_id);
         if (inc == open_.end()) continue;
         const TimerTargets& t = target(inc->second);
