@@ -47,11 +47,6 @@ std::string sha256_hex(std::string_view bytes) {
     return out;
 }
 
-std::string offset_text(int offset_s) {
-    const int a = std::abs(offset_s);
-    return fmt::format("{}{:02d}:{:02d}", offset_s < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
-}
-
 // A time column resolved against the header, with its zone.
 struct TimeSlot {
     const TimeColumn* spec = nullptr;

@@ -295,4 +295,9 @@ base::TimeMs TimeZone::to_utc(base::TimeMs local) const {
     return best ? *best : local - static_cast<base::TimeMs>(before) * 1000;
 }
 
+std::string offset_text(int offset_s) {
+    const int a = std::abs(offset_s);
+    return fmt::format("{}{:02d}:{:02d}", offset_s < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+}
+
 } // namespace pingan::io

@@ -52,4 +52,7 @@ private:
     std::optional<Rule> rule_;                // after the last transition
 };
 
+// A UTC offset as ISO 8601 writes it ("+08:00", "-05:00"); TimeZone::load reads it back.
+std::string offset_text(int offset_s);
+
 } // namespace pingan::io

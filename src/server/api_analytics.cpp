@@ -54,12 +54,6 @@ base::Result<bool> query_flag(const Request& req, const std::string& name, bool 
     return base::error(Code::bad_argument, name, fmt::format("{}: must be true or false", name));
 }
 
-// The centre's offset as a zone name ("+08:00"): the default time zone of report periods.
-std::string centre_zone(int utc_offset_minutes) {
-    const int m = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
-    return fmt::format("{}{:02}:{:02}", utc_offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
-}
-
 // The period and which records to read: from, to, tz, source (comma list), live.
 struct Scope {
     io::ReportPeriod period;
@@ -70,7 +64,8 @@ base::Result<Scope> read_scope(const ApiContext& ctx, const Request& req) {
     io::PeriodText text;
     text.from = query_text(req, "from");
     text.to = query_text(req, "to");
-    text.tz = query_text(req, "tz", centre_zone(ctx.utc_offset_minutes));
+    // Default: the centre's offset as a zone name ("+08:00").
+    text.tz = query_text(req, "tz", io::offset_text(ctx.utc_offset_minutes * 60));
     if (text.from.empty()) {
         return base::error(Code::bad_argument, "from",
                            "from: give the first day of the period (YYYY-MM-DD or ISO-8601)");

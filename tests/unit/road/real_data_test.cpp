@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "io/osm_import.hpp"
+#include "reference_coverage.hpp"
 #include "road/coverage.hpp"
 #include "road/nearest.hpp"
 #include "road/route.hpp"
@@ -149,59 +150,6 @@ TEST_P(RealData, NearestUnitsEqualAFullScan) {
     }
 }
 
-// Reference coverage: multi-source Dijkstra, then the covered share of every segment.
-double reference_covered_m(const Graph& g,
-                           const std::vector<std::pair<UnitKey, RoadPosition>>& units,
-                           TimeMs within, DijkstraQuery& dq, std::vector<TimeMs>& node_time) {
-    std::vector<Seed> seeds;
-    for (const auto& [k, p] : units) {
-        Seed s[2];
-        const int n = g.source_seeds(p, s);
-        seeds.insert(seeds.end(), s, s + n);
-    }
-    dq.run(seeds, within);
-    node_time.assign(g.node_count(), kNoTime);
-    for (NodeId x : dq.settled())
-        node_time[x] = dq.time_ms(x);
-    double total = 0;
-    for (SegmentId s = 0; s < g.segment_count(); ++s) {
-        const double len = g.length_m(s);
-        std::vector<std::pair<double, double>> iv;
-        const TimeMs ft = g.forward_time_ms(s), bt = g.backward_time_ms(s);
-        if (node_time[g.tail(s)] != kNoTime && ft != kNoTime) {
-            iv.emplace_back(0, len * std::min(1.0, double(within - node_time[g.tail(s)]) / ft));
-        }
-        if (node_time[g.head(s)] != kNoTime && bt != kNoTime) {
-            iv.emplace_back(len - len * std::min(1.0, double(within - node_time[g.head(s)]) / bt),
-                            len);
-        }
-        for (const auto& [k, p] : units) {
-            if (p.segment != s) continue;
-            if (ft != kNoTime)
-                iv.emplace_back(
-                    p.offset_m,
-                    std::min(len, p.offset_m + len * std::min(1.0, double(within) / ft)));
-            if (bt != kNoTime)
-                iv.emplace_back(
-                    std::max(0.0, p.offset_m - len * std::min(1.0, double(within) / bt)),
-                    p.offset_m);
-        }
-        std::sort(iv.begin(), iv.end());
-        double covered = 0, end = -1;
-        for (auto [a, b] : iv) {
-            if (a > end) {
-                covered += b - a;
-                end = b;
-            } else if (b > end) {
-                covered += b - end;
-                end = b;
-            }
-        }
-        total += std::min(len, covered);
-    }
-    return total;
-}
-
 TEST_P(RealData, CoverageFullAndIncrementalEqualMultiSourceDijkstra) {
     NEED_CITY(g, GetParam());
     std::mt19937 rng(11);
@@ -211,11 +159,10 @@ TEST_P(RealData, CoverageFullAndIncrementalEqualMultiSourceDijkstra) {
         units.emplace_back(k, random_position(*g, rng));
     Coverage cov(*g, within);
     cov.assign(units);
-    DijkstraQuery dq(*g);
     std::vector<TimeMs> node_time;
     int step_now = -1;
     auto check = [&](const char* when) {
-        const double expected = reference_covered_m(*g, units, within, dq, node_time);
+        const double expected = testing::reference_covered_m(*g, units, within, node_time);
         for (NodeId x = 0; x < g->node_count(); ++x) {
             ASSERT_EQ(cov.time_ms(x), node_time[x])
                 << when << " (step " << step_now << "): node " << x;
