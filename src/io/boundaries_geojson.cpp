@@ -127,8 +127,12 @@ read_boundaries(std::string_view text, std::string_view name_field, bool strict)
         }
         b.properties = props.dump(-1, ' ', false, json::error_handler_t::replace);
         const json& g = f["geometry"];
-        const std::string type = g.value("type", "");
-        const json coords = g.value("coordinates", json());
+        // Members of the wrong JSON type read as absent (json::value would throw).
+        const json* type_member = g.is_object() && g.contains("type") ? &g["type"] : nullptr;
+        const std::string type = type_member != nullptr && type_member->is_string()
+                                     ? type_member->get<std::string>()
+                                     : std::string();
+        const json coords = g.is_object() ? g.value("coordinates", json()) : json();
         if (type == "Polygon") {
             auto p = read_polygon(coords, where);
             if (!p) return std::move(p).error();
