@@ -35,6 +35,10 @@ constexpr std::array kErrorTable = {
     ErrorInfo{Code::corrupt_file, 422, "corrupt_file", "File is corrupt or of the wrong format"},
     ErrorInfo{Code::off_road, 422, "off_road", "Location is too far from any road"},
     ErrorInfo{Code::unreachable, 422, "unreachable", "No route between the two places"},
+    ErrorInfo{Code::unknown_item, 404, "unknown_item", "No such evidence item"},
+    ErrorInfo{Code::duplicate_item, 409, "duplicate_item", "Evidence item code already in use"},
+    ErrorInfo{Code::not_in_custody, 409, "not_in_custody", "Item is not in this person's custody"},
+    ErrorInfo{Code::backdated_event, 409, "backdated_event", "Event is earlier than the last one"},
 };
 
 constexpr bool table_matches_enum() {
@@ -43,7 +47,7 @@ constexpr bool table_matches_enum() {
     }
     return true;
 }
-static_assert(kErrorTable.size() == static_cast<std::size_t>(Code::unreachable) + 1,
+static_assert(kErrorTable.size() == static_cast<std::size_t>(Code::backdated_event) + 1,
               "every Code needs exactly one row in kErrorTable");
 static_assert(table_matches_enum(), "kErrorTable rows must be in enum order");
 

@@ -43,6 +43,11 @@ enum class Code : std::uint16_t {
     // Road network.
     off_road,    // a coordinate is farther than the snapping radius from any road
     unreachable, // no route between two road positions
+    // Cases and evidence custody.
+    unknown_item,    // no evidence item with this code
+    duplicate_item,  // an evidence item with this code already exists
+    not_in_custody,  // the giver (or disposer) does not hold the item
+    backdated_event, // an event earlier than the item's last event
     // Appended codes go here, and in kErrorTable.
 };
 
