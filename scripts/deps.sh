@@ -13,7 +13,7 @@ packages=(
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
   libpq-dev libproj-dev proj-data
   # tests and benchmarks
-  libgtest-dev libgmock-dev googletest libbenchmark-dev wrk
+  libgtest-dev libgmock-dev googletest libbenchmark-dev wrk openssl
   postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
   # console (web/) browser tests; a CJK font so Chinese labels render in headless Chromium
   chromium fonts-wqy-microhei

@@ -20,6 +20,12 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
     serve->add_option("--static-dir", opts->static_dir, "serve the console's built files from here")
         ->check(CLI::ExistingDirectory);
     serve
+        ->add_option("--tls-cert", opts->tls_cert,
+                     "PEM certificate chain: serve HTTPS and WSS (needs --tls-key)")
+        ->check(CLI::ExistingFile);
+    serve->add_option("--tls-key", opts->tls_key, "PEM private key of --tls-cert")
+        ->check(CLI::ExistingFile);
+    serve
         ->add_option("--graph", opts->graph_path,
                      "road graph from `pingan import osm` (base map, address search)")
         ->check(CLI::ExistingFile);

@@ -8,11 +8,13 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
@@ -26,6 +28,12 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
+
+// A connection is plain TCP, or TLS over TCP when the server has a certificate.
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+template <class Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr std::size_t kMaxOutbox = 50'000; // frames queued for one slow stream client
@@ -97,11 +105,13 @@ struct HttpServer::Impl {
     tcp::acceptor acceptor{ioc};
     net::signal_set signals{ioc, SIGINT, SIGTERM};
     net::steady_timer position_timer{ioc};
+    std::optional<net::ssl::context> tls; // set when serving HTTPS
     std::vector<std::thread> threads;
 
     Impl(Options o, Router& r, Operations& op, Metrics& m)
         : options(std::move(o)), router(r), ops(op), metrics(m) {}
 
+    base::Status load_tls();
     void accept();
     void flush_positions();
     std::optional<Response> static_file(const Request& req) const;
@@ -111,11 +121,12 @@ struct HttpServer::Impl {
 // WebSocket stream: catch up from the store after `after`, then forward live events; a seq
 // filter makes the hand-over gap-free and duplicate-free.
 
+template <class Stream>
 class StreamSession final : public StreamSubscriber,
-                            public std::enable_shared_from_this<StreamSession> {
+                            public std::enable_shared_from_this<StreamSession<Stream>> {
 public:
-    StreamSession(tcp::socket socket, HttpServer::Impl& server, std::int64_t after)
-        : ws_(std::move(socket)), server_(server), last_sent_(after) {}
+    StreamSession(Stream&& stream, HttpServer::Impl& server, std::int64_t after)
+        : ws_(std::move(stream)), server_(server), last_sent_(after) {}
     ~StreamSession() override { server_.metrics.stream_clients(-1); }
 
     void start(http::request<http::string_body> req) {
@@ -225,7 +236,9 @@ private:
         ws_.async_close(code, [self = shared_from_this()](beast::error_code) {});
     }
 
-    websocket::stream<beast::tcp_stream> ws_;
+    using std::enable_shared_from_this<StreamSession<Stream>>::shared_from_this;
+
+    websocket::stream<Stream> ws_;
     HttpServer::Impl& server_;
     beast::flat_buffer in_;
     std::int64_t last_sent_;
@@ -239,26 +252,43 @@ private:
 // ---------------------------------------------------------------------------------------------
 // HTTP/1.1 session: one request at a time, keep-alive.
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 public:
-    HttpSession(tcp::socket socket, HttpServer::Impl& server)
-        : stream_(std::move(socket)), server_(server) {
+    template <class... TlsContext>
+    HttpSession(tcp::socket socket, HttpServer::Impl& server, TlsContext&... tls)
+        : stream_(std::move(socket), tls...), server_(server) {
         beast::error_code ec;
-        auto ep = stream_.socket().remote_endpoint(ec);
+        auto ep = tcp_socket().remote_endpoint(ec);
         client_ = ec ? "unknown" : ep.address().to_string();
-        stream_.socket().set_option(tcp::no_delay(true), ec);
+        tcp_socket().set_option(tcp::no_delay(true), ec);
     }
 
     void start() {
-        net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            if constexpr (kIsTls<Stream>) {
+                beast::get_lowest_layer(self->stream_).expires_after(kIdleTimeout);
+                self->stream_.async_handshake(net::ssl::stream_base::server,
+                                              [self](beast::error_code ec) {
+                                                  if (ec) return self->close();
+                                                  self->read();
+                                              });
+            } else {
+                self->read();
+            }
+        });
     }
 
 private:
+    using std::enable_shared_from_this<HttpSession<Stream>>::shared_from_this;
+
+    tcp::socket& tcp_socket() { return beast::get_lowest_layer(stream_).socket(); }
+
     void read() {
         parser_.emplace();
         parser_->body_limit(server_.options.body_limit);
         parser_->header_limit(16 * 1024);
-        stream_.expires_after(kIdleTimeout);
+        beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
         http::async_read(
             stream_, buffer_, *parser_,
             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -320,8 +350,8 @@ private:
                 auto head = server_.ops.store().head_seq();
                 after = head ? *head : 0;
             }
-            stream_.expires_never();
-            auto ws = std::make_shared<StreamSession>(stream_.release_socket(), server_, after);
+            beast::get_lowest_layer(stream_).expires_never();
+            auto ws = std::make_shared<StreamSession<Stream>>(std::move(stream_), server_, after);
             ws->start(std::move(req));
             return;
         }
@@ -344,6 +374,7 @@ private:
         *wire += http::obsolete_reason(static_cast<http::status>(res.status));
         *wire +=
             "\r\nServer: pingan\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n";
+        if constexpr (kIsTls<Stream>) *wire += "Strict-Transport-Security: max-age=31536000\r\n";
         if (!res.content_type.empty()) *wire += "Content-Type: " + res.content_type + "\r\n";
         for (const auto& [name, value] : res.headers)
             *wire += name + ": " + value + "\r\n";
@@ -364,11 +395,19 @@ private:
     }
 
     void close() {
-        beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if constexpr (kIsTls<Stream>) {
+            beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+            stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+                beast::error_code ec;
+                self->tcp_socket().shutdown(tcp::socket::shutdown_send, ec);
+            });
+        } else {
+            beast::error_code ec;
+            tcp_socket().shutdown(tcp::socket::shutdown_send, ec);
+        }
     }
 
-    beast::tcp_stream stream_;
+    Stream stream_;
     HttpServer::Impl& server_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
@@ -413,7 +452,11 @@ std::optional<Response> HttpServer::Impl::static_file(const Request& req) const 
 void HttpServer::Impl::accept() {
     acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
         if (ec == net::error::operation_aborted) return;
-        if (!ec) std::make_shared<HttpSession>(std::move(socket), *this)->start();
+        if (!ec && tls) {
+            std::make_shared<HttpSession<TlsStream>>(std::move(socket), *this, *tls)->start();
+        } else if (!ec) {
+            std::make_shared<HttpSession<PlainStream>>(std::move(socket), *this)->start();
+        }
         accept();
     });
 }
@@ -443,7 +486,37 @@ HttpServer::~HttpServer() {
     stop();
 }
 
+// TLS 1.2 or newer with the certificate chain and key named in the options.
+base::Status HttpServer::Impl::load_tls() {
+    if (options.tls_cert.empty() && options.tls_key.empty()) return {};
+    if (options.tls_cert.empty() || options.tls_key.empty()) {
+        const char* missing = options.tls_cert.empty() ? "tls-cert" : "tls-key";
+        return base::error(base::Code::bad_argument, missing,
+                           fmt::format("--{}: needed with --tls-cert and --tls-key", missing));
+    }
+    net::ssl::context ctx(net::ssl::context::tls_server);
+    ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                    net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                    net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+    beast::error_code ec;
+    ctx.use_certificate_chain_file(options.tls_cert, ec);
+    if (ec) {
+        return base::error(
+            base::Code::bad_argument, "tls-cert",
+            fmt::format("--tls-cert: cannot use '{}': {}", options.tls_cert, ec.message()));
+    }
+    ctx.use_private_key_file(options.tls_key, net::ssl::context::pem, ec);
+    if (ec) {
+        return base::error(
+            base::Code::bad_argument, "tls-key",
+            fmt::format("--tls-key: cannot use '{}': {}", options.tls_key, ec.message()));
+    }
+    tls.emplace(std::move(ctx));
+    return {};
+}
+
 base::Result<unsigned short> HttpServer::listen() {
+    if (auto loaded = impl_->load_tls(); !loaded) return loaded.error();
     beast::error_code ec;
     const auto address = net::ip::make_address(impl_->options.bind, ec);
     if (ec) {

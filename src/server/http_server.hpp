@@ -21,6 +21,8 @@ public:
         unsigned threads = 0;       // 0: one per core
         std::size_t body_limit = 1 << 20;
         std::string static_dir; // the console's built files; empty: none
+        std::string tls_cert;   // PEM certificate chain: serve HTTPS/WSS when set with tls_key
+        std::string tls_key;    // PEM private key
     };
 
     HttpServer(Options options, Router& router, Operations& ops, Metrics& metrics);

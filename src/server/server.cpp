@@ -153,6 +153,8 @@ int serve(const ServeOptions& options) {
     http.port = options.port;
     http.threads = options.threads;
     http.static_dir = options.static_dir;
+    http.tls_cert = options.tls_cert;
+    http.tls_key = options.tls_key;
     HttpServer server(http, router, ops, metrics);
     HandoffWorker handoff(ops, centre.dispatch.handoff);
     handoff.start();
@@ -160,7 +162,7 @@ int serve(const ServeOptions& options) {
     auto port = server.listen();
     if (!port) {
         fmt::print(stderr, "pingan: error: {}\n", port.error().detail);
-        return 1;
+        return port.error().code == base::Code::bad_argument ? 2 : 1;
     }
     if (!options.port_file.empty()) {
         // Written then renamed, so a reader never sees a half-written number.
@@ -171,8 +173,8 @@ int serve(const ServeOptions& options) {
         }
         std::filesystem::rename(tmp, options.port_file);
     }
-    spdlog::info("pingan serving on http://{}:{} (database {})", options.bind, *port,
-                 options.db_path);
+    spdlog::info("pingan serving on {}://{}:{} (database {})",
+                 options.tls_cert.empty() ? "http" : "https", options.bind, *port, options.db_path);
     server.run();
     handoff.stop();
     ops.stop();

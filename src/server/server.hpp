@@ -12,6 +12,8 @@ struct ServeOptions {
     unsigned threads = 0;
     std::string port_file;  // written with the bound port once listening (for scripts/tests)
     std::string static_dir; // built console files
+    std::string tls_cert;   // PEM certificate chain and key: HTTPS and WSS when both are set
+    std::string tls_key;
     std::string graph_path; // road graph (pingan import osm); its .addresses file if present
     int utc_offset_minutes = 0;
     long long token_ttl_s = 12 * 3600;
