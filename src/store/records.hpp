@@ -1,7 +1,7 @@
 // Historical incident records for analytics and replay: imported from city open data (one
 // file per import), loaded into the analytics facts cache, read back in time order for replay.
 // SQLite implements it on the same database file as the event log (table incident_records,
-// migration 2); a PostgreSQL backend implements the same interface.
+// migration 2); PostgreSQL (pg_records.cpp) on the same tables of its own schema.
 //
 // Contract: import_records() writes the new records of one file and exactly one event
 // `records.imported` (file name, SHA-256 of the file, counts) in ONE transaction, chained like
@@ -76,5 +76,9 @@ base::Error empty_period_error(RecordStore& records, RecordQuery scope,
 // Opens (creating and migrating if needed) the database at `path` with the pragmas of
 // SqliteStore (WAL, synchronous=FULL).
 base::Result<std::unique_ptr<RecordStore>> open_sqlite_records(const std::string& path);
+
+// Connects to the PostgreSQL database at `uri` (migrating it as PgStore::open does). Imports
+// take the commit lock, so they chain with the events of every server on that database.
+base::Result<std::unique_ptr<RecordStore>> open_pg_records(const std::string& uri);
 
 } // namespace pingan::store

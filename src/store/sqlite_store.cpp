@@ -293,11 +293,13 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes) 
                     sqlite::project_event(db, e);
                     result.records.push_back(std::move(r));
                 }
-                for (const SideWrite& w : change.side) {
+                for (const SideWrite& w : change.side)
                     sqlite::apply_side_write(db, w);
+                db.prepare("RELEASE change").run();
+                // Only positions of a change that stays move its unit.
+                for (const SideWrite& w : change.side) {
                     if (const auto* p = std::get_if<PositionRecord>(&w)) latest.add(*p);
                 }
-                db.prepare("RELEASE change").run();
             } catch (const SqliteError& e) {
                 if (e.code != SQLITE_CONSTRAINT) throw;
                 db.exec("ROLLBACK TO change");
