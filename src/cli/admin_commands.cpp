@@ -12,7 +12,7 @@
 #include "auth/role.hpp"
 #include "base/clock.hpp"
 #include "cli/commands.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/open_store.hpp"
 
 namespace pingan::cli {
 namespace {
@@ -72,7 +72,7 @@ int user_add(const UserAdd& o) {
     if (auto policy = auth::check_password_policy(o.name, password); !policy) {
         return fail_input(policy.error().detail);
     }
-    auto store = store::SqliteStore::open(o.db);
+    auto store = store::open_store(o.db);
     if (!store) return fail_input(store.error().detail);
     base::SystemClock clock;
     const base::TimeMs now = clock.now_ms();
@@ -100,8 +100,8 @@ int user_add(const UserAdd& o) {
 }
 
 int audit_verify(const std::string& db) {
-    if (!std::filesystem::exists(db)) return fail_input(fmt::format("--db: no file at {}", db));
-    auto store = store::SqliteStore::open(db);
+    if (auto missing = missing_db(db)) return fail_input(*missing);
+    auto store = store::open_store(db);
     if (!store) return fail_input(store.error().detail);
     auto report = (*store)->verify_chain();
     if (!report) return fail_input(report.error().detail);
@@ -129,7 +129,7 @@ void add_admin_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
                      "admin, call_taker, dispatcher, unit, "
                      "supervisor, analyst or auditor")
         ->required();
-    user_add_cmd->add_option("--db", add->db, "database file")->required();
+    user_add_cmd->add_option("--db", add->db, kDbHelp)->required();
     user_add_cmd->add_option("--unit-id", add->unit_id, "for role unit: the unit it reports for");
     user_add_cmd->callback([add, &state] { state.exit_code = user_add(*add); });
 
@@ -138,7 +138,7 @@ void add_admin_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
     auto db = std::make_shared<std::string>();
     CLI::App* verify = audit->add_subcommand(
         "verify", "Walk the hash chain; name the first broken link (exit 1) or print the head");
-    verify->add_option("--db", *db, "database file")->required();
+    verify->add_option("--db", *db, kDbHelp)->required();
     verify->callback([db, &state] { state.exit_code = audit_verify(*db); });
 }
 

@@ -32,7 +32,7 @@
 #include "road/graph.hpp"
 #include "sim/replay.hpp"
 #include "store/hash_chain.hpp"
-#include "store/records.hpp"
+#include "store/open_store.hpp"
 
 namespace pingan::cli {
 namespace {
@@ -305,7 +305,7 @@ int import_incidents(const ImportOptions& o) {
     for (const std::string& f : o.files) {
         if (!fs::exists(f)) return fail_input(fmt::format("{}: no such file", f));
     }
-    auto records = store::open_sqlite_records(o.db);
+    auto records = store::open_records(o.db);
     if (!records) return fail(records.error());
     for (const std::string& f : o.files) {
         const int code = import_one(o, *mapping, **records, f);
@@ -332,11 +332,11 @@ bool parse_period(const PeriodOptions& o, Period& out, io::TimeZone& zone, int& 
 }
 
 bool open_db(const std::string& db, std::unique_ptr<store::RecordStore>& out, int& code) {
-    if (!fs::exists(db)) {
-        code = fail_input(fmt::format("--db: no file at {}", db));
+    if (auto missing = missing_db(db)) {
+        code = fail_input(*missing);
         return false;
     }
-    auto r = store::open_sqlite_records(db);
+    auto r = store::open_records(db);
     if (!r) {
         code = fail(r.error());
         return false;
@@ -881,7 +881,7 @@ void add_analytics_commands(CLI::App& app, Parents& parents, RunState& state) {
         ->add_option("--format", imp->format,
                      "dc, baltimore, sacramento, or a mapping file MAPPING.toml")
         ->required();
-    incidents->add_option("--db", imp->db, "database file (created if missing)")->required();
+    incidents->add_option("--db", imp->db, kDbHelp)->required();
     incidents
         ->add_option("--max-rejected-share", imp->max_rejected_share,
                      "refuse a file when more of its rows are rejected")
@@ -893,7 +893,7 @@ void add_analytics_commands(CLI::App& app, Parents& parents, RunState& state) {
     auto cs = std::make_shared<CompStatOptions>();
     CLI::App* compstat = report->add_subcommand(
         "compstat", "Counts by category × jurisdiction vs a comparison period, response times");
-    compstat->add_option("--db", cs->db, "database file")->required();
+    compstat->add_option("--db", cs->db, kDbHelp)->required();
     add_period_options(compstat, cs->period);
     compstat->add_option("--compare", cs->compare, "previous-year, previous-period or none")
         ->capture_default_str();
@@ -913,7 +913,7 @@ void add_analytics_commands(CLI::App& app, Parents& parents, RunState& state) {
     auto hs = std::make_shared<HotspotOptions>();
     CLI::App* hot = app.add_subcommand(
         "hotspots", "Kernel density, Getis-Ord Gi* and near-repeat (Knox) of incident places");
-    hot->add_option("--db", hs->db, "database file")->required();
+    hot->add_option("--db", hs->db, kDbHelp)->required();
     add_period_options(hot, hs->period);
     hot->add_option("--category", hs->categories, "comma-separated codes or groups");
     hot->add_option("--source", hs->sources, "only records of these sources");

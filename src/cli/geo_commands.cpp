@@ -11,7 +11,7 @@
 #include "cli/commands.hpp"
 #include "io/boundaries_geojson.hpp"
 #include "store/hash_chain.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/open_store.hpp"
 
 namespace pingan::cli {
 namespace {
@@ -43,7 +43,7 @@ int import_boundaries(const ImportBoundaries& o) {
                        o.file, w);
         }
     }
-    auto store = store::SqliteStore::open(o.db);
+    auto store = store::open_store(o.db);
     if (!store) return fail_input(store.error().detail);
 
     store::BoundaryLayerWrite layer{o.layer, {}};
@@ -85,7 +85,7 @@ void add_geo_commands(CLI::App& /*app*/, Parents& parents, RunState& state) {
     cmd->add_option("--layer", o->layer, "jurisdiction or patrol_area")->required();
     cmd->add_option("--name-field", o->name_field, "feature property that names each area")
         ->required();
-    cmd->add_option("--db", o->db, "database file")->required();
+    cmd->add_option("--db", o->db, kDbHelp)->required();
     cmd->add_flag("--strict", o->strict, "refuse polygons with crossing edges");
     cmd->callback([o, &state] { state.exit_code = import_boundaries(*o); });
 }

@@ -9,8 +9,7 @@ namespace pingan::cli {
 void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
     auto opts = std::make_shared<server::ServeOptions>();
     CLI::App* serve = app.add_subcommand("serve", "Run the HTTP API, WebSocket stream and console");
-    serve->add_option("--db", opts->db_path, "SQLite database file (created if missing)")
-        ->required();
+    serve->add_option("--db", opts->db_path, kDbHelp)->required();
     serve->add_option("--port", opts->port, "TCP port; 0 picks a free one")->capture_default_str();
     serve->add_option("--bind", opts->bind, "address to listen on")->capture_default_str();
     serve->add_option("--threads", opts->threads, "network threads (0: one per core)")

@@ -16,17 +16,17 @@
 #include "server/handoff_worker.hpp"
 #include "server/http_server.hpp"
 #include "store/records.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/open_store.hpp"
 
 namespace pingan::server {
 
 int serve(const ServeOptions& options) {
-    auto opened = store::SqliteStore::open(options.db_path);
+    auto opened = store::open_store(options.db_path);
     if (!opened) {
         fmt::print(stderr, "pingan: error: {}\n", opened.error().detail);
         return 2;
     }
-    std::unique_ptr<store::SqliteStore> store = std::move(opened).value();
+    std::unique_ptr<store::Store> store = std::move(opened).value();
     // The clock: real, or (tests only) one that moves when told to.
     base::SystemClock system_clock;
     std::unique_ptr<base::ManualClock> manual_clock;
@@ -138,7 +138,7 @@ int serve(const ServeOptions& options) {
     add_map_routes(router, ctx);
     // Analytics reads the records on its own connection to the same database file, on one
     // thread of its own: a long report never delays intake, dispatch or logins.
-    auto records = store::open_sqlite_records(options.db_path);
+    auto records = store::open_records(options.db_path);
     if (!records) {
         fmt::print(stderr, "pingan: error: {}\n", records.error().detail);
         return 1;

@@ -1,6 +1,7 @@
 // Crash test: clients create incidents while the server is killed with SIGKILL mid-burst.
 // After each restart every acknowledged incident is present exactly once and the hash chain
-// verifies. Five cycles on the same database.
+// verifies. Ten cycles on the same database, on each backend (SQLite file; PostgreSQL cluster
+// started for the test).
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -10,41 +11,35 @@
 #include <fmt/core.h>
 
 #include "fixture.hpp"
+#include "support/postgres.hpp"
 
 using namespace pingan::test;
 using nlohmann::json;
 
 namespace {
 
-struct Acked {
-    std::int64_t id;
-    std::string number;
+class CrashTest : public ServerTest, public ::testing::WithParamInterface<std::string> {
+protected:
+    std::string database() override {
+        if (GetParam() == "sqlite") return ServerTest::database();
+        pg = std::make_unique<PgTemp>(scratch.path("pg"));
+        EXPECT_FALSE(pg->uri().empty()) << "PostgreSQL did not start";
+        return pg->uri();
+    }
+    std::unique_ptr<PgTemp> pg;
 };
 
-// Every incident in the store, by description.
-std::multimap<std::string, Acked> all_incidents(HttpClient& http, const std::string& token) {
-    std::multimap<std::string, Acked> out;
-    std::string before;
-    for (;;) {
-        auto page = http.get("/api/v1/incidents?limit=1000" + before, token).json();
-        for (const auto& i : page["items"]) {
-            out.emplace(i["description"].get<std::string>(),
-                        Acked{i["id"].get<std::int64_t>(), i["number"].get<std::string>()});
-        }
-        if (page["next_before"].is_null()) break;
-        before = "&before=" + std::to_string(page["next_before"].get<std::int64_t>());
-    }
-    return out;
-}
+INSTANTIATE_TEST_SUITE_P(Backends, CrashTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 } // namespace
 
-TEST_F(ServerTest, AcknowledgedIncidentsSurviveSigkill) {
-    constexpr int kCycles = 5;
+TEST_P(CrashTest, AcknowledgedIncidentsSurviveSigkill) {
+    constexpr int kCycles = 10;
     constexpr int kPerCycle = 2000;
     constexpr int kClients = 8;
     std::mt19937 rng(20261121);
-    std::map<std::string, Acked> acked_all; // description -> what the server acknowledged
+    std::map<std::string, StoredIncident> acked_all; // description -> what the server acknowledged
 
     for (int cycle = 0; cycle < kCycles; ++cycle) {
         // Kill somewhere in the middle of the burst.
@@ -52,7 +47,7 @@ TEST_F(ServerTest, AcknowledgedIncidentsSurviveSigkill) {
         std::atomic<int> sent{0};
         std::atomic<int> acked{0};
         std::mutex mutex;
-        std::map<std::string, Acked> acked_now;
+        std::map<std::string, StoredIncident> acked_now;
         std::vector<std::thread> clients;
         for (int c = 0; c < kClients; ++c) {
             clients.emplace_back([&, c] {
@@ -72,8 +67,8 @@ TEST_F(ServerTest, AcknowledgedIncidentsSurviveSigkill) {
                         if (r.status != 201) continue; // refused: not acknowledged
                         auto j = r.json();
                         std::lock_guard lock(mutex);
-                        acked_now[description] =
-                            Acked{j["id"].get<std::int64_t>(), j["number"].get<std::string>()};
+                        acked_now[description] = StoredIncident{j["id"].get<std::int64_t>(),
+                                                                j["number"].get<std::string>()};
                         ++acked;
                     }
                 } catch (const std::exception&) {
@@ -94,10 +89,11 @@ TEST_F(ServerTest, AcknowledgedIncidentsSurviveSigkill) {
 
         server->start();
         http = std::make_unique<HttpClient>(server->port());
-        const auto stored = all_incidents(*http, admin); // the token survives the crash too
+        const auto stored =
+            incidents_by_description(*http, admin); // the token survives the crash too
         for (const auto& [description, ack] : acked_all) {
             ASSERT_EQ(stored.count(description), 1u) << "cycle " << cycle << ": " << description;
-            const Acked& s = stored.find(description)->second;
+            const StoredIncident& s = stored.find(description)->second;
             EXPECT_EQ(s.id, ack.id) << description;
             EXPECT_EQ(s.number, ack.number) << description;
         }

@@ -1,7 +1,9 @@
 // A running server with an admin account, shared by the API tests.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -12,10 +14,33 @@ namespace pingan::test {
 
 inline constexpr const char* kAdminPassword = "Admin-Pass-2026";
 
+struct StoredIncident {
+    std::int64_t id = 0;
+    std::string number;
+};
+
+// Every incident the server lists, by description (all pages).
+inline std::multimap<std::string, StoredIncident>
+incidents_by_description(HttpClient& http, const std::string& token) {
+    std::multimap<std::string, StoredIncident> out;
+    std::string before;
+    for (;;) {
+        auto page = http.get("/api/v1/incidents?limit=1000" + before, token).json();
+        for (const auto& i : page["items"]) {
+            out.emplace(
+                i["description"].get<std::string>(),
+                StoredIncident{i["id"].get<std::int64_t>(), i["number"].get<std::string>()});
+        }
+        if (page["next_before"].is_null()) break;
+        before = "&before=" + std::to_string(page["next_before"].get<std::int64_t>());
+    }
+    return out;
+}
+
 class ServerTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        db = scratch.path("pingan.db").string();
+        db = database();
         add_user(db, "admin", "admin", kAdminPassword);
         server = std::make_unique<ServerProcess>(db, scratch.dir(), extra_args());
         server->start();
@@ -26,6 +51,8 @@ protected:
         if (HasFailure() && server) std::cerr << "--- server log ---\n" << server->log();
     }
     virtual std::vector<std::string> extra_args() const { return {}; }
+    // Where the server keeps its data: a SQLite file in the scratch folder unless overridden.
+    virtual std::string database() { return scratch.path("pingan.db").string(); }
 
     void restart() {
         server->stop();

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -89,6 +90,11 @@ void ServerProcess::start() {
         const int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         dup2(fd, STDOUT_FILENO);
         dup2(fd, STDERR_FILENO);
+        if (file_size_limit_) {
+            signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{*file_size_limit_, RLIM_INFINITY};
+            setrlimit(RLIMIT_FSIZE, &limit);
+        }
         std::vector<std::string> args{PINGAN_BINARY, "serve",    "--db",        db_,
                                       "--port",      "0",        "--port-file", port_file.string(),
                                       "--bind",      "127.0.0.1"};

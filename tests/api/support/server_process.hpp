@@ -43,6 +43,10 @@ public:
     void stop();  // SIGTERM and wait
     void kill9(); // SIGKILL and wait: a crash
     bool running() const { return pid_ > 0; }
+    pid_t pid() const { return pid_; }
+    // From the next start(): the server may write files of at most this many bytes (soft
+    // RLIMIT_FSIZE; SIGXFSZ ignored, so a write past it fails like one on a full disk).
+    void limit_file_size(std::optional<unsigned long> bytes) { file_size_limit_ = bytes; }
     unsigned short port() const { return port_; }
     const std::filesystem::path& log_path() const { return log_; }
     std::string log() const;
@@ -54,6 +58,7 @@ private:
     std::vector<std::string> extra_;
     pid_t pid_ = -1;
     unsigned short port_ = 0;
+    std::optional<unsigned long> file_size_limit_;
 };
 
 // Adds a user with the CLI; fails the test if that does not work.
