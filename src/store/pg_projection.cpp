@@ -169,6 +169,9 @@ void apply_side_write(Conn& db, const SideWrite& w) {
                        .add(s->session.expires_at)
                        .add(s->session.unit_id));
         }
+    } else if (const auto* purge = std::get_if<CallerPurge>(&w)) {
+        for (Id id : purge->incident_ids)
+            db.run("DELETE FROM callers WHERE incident_id = $1", Params().add(id));
     } else if (const auto* c = std::get_if<CallerRecord>(&w)) {
         // Replaces the incident's caller, as SQLite's INSERT OR REPLACE.
         db.run("INSERT INTO callers(incident_id, name, phone, recorded_at) VALUES($1,$2,$3,$4) "

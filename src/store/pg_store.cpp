@@ -8,6 +8,7 @@
 #include "store/pg.hpp"
 #include "store/pg_projection.hpp"
 #include "store/pg_schema.hpp"
+#include "store/position_digest.hpp"
 
 namespace pingan::store {
 namespace {
@@ -241,35 +242,21 @@ struct LatestPositions {
     }
 };
 
-// SHA-256 over breadcrumb rows in id order, each row's fields as netstrings of their text
-// (PostgreSQL's text output: shortest exact floats), read a page at a time.
-std::optional<PositionDigest> digest_positions(Conn& db, Id first_id, Id last_id) {
-    Sha256 h;
-    PositionDigest d;
-    auto field = [&h](const std::string& v) {
-        h.update(std::to_string(v.size()));
-        h.update(":");
-        h.update(v);
-        h.update(",");
-    };
+// The digest of breadcrumb rows [first_id, last_id] in id order (position_digest.hpp), read a
+// page at a time.
+void digest_positions(Conn& db, Id first_id, Id last_id, PositionDigester& d) {
     Id from = first_id;
     while (true) {
         Rows rows = db.query("SELECT id, unit_id, at, lat, lon, heading, speed FROM positions "
                              "WHERE id >= $1 AND id <= $2 ORDER BY id LIMIT $3",
                              Params().add(from).add(last_id).add(kPage));
         for (int r = 0; r < rows.size(); ++r) {
-            if (d.count == 0) d.first_id = rows.int64(r, 0);
-            d.last_id = rows.int64(r, 0);
-            ++d.count;
-            for (int c = 0; c < 7; ++c)
-                field(rows.is_null(r, c) ? std::string("null") : rows.text(r, c));
+            d.add(PositionRow{rows.int64(r, 0), rows.int64(r, 1), rows.int64(r, 2), rows.real(r, 3),
+                              rows.real(r, 4), rows.opt_real(r, 5), rows.opt_real(r, 6)});
+            from = rows.int64(r, 0) + 1;
         }
         if (rows.size() < kPage) break;
-        from = d.last_id + 1;
     }
-    if (d.count == 0) return std::nullopt;
-    d.sha256 = h.hex();
-    return d;
 }
 
 void setup_writer(Conn& c) {
@@ -612,9 +599,11 @@ bool check_event(Conn& db, const EventRecord& r, std::int64_t expected_seq, cons
         auto p = nlohmann::json::parse(r.payload, nullptr, false);
         const Id first = p.is_object() ? p.value("first_id", Id{0}) : 0;
         const Id last = p.is_object() ? p.value("last_id", Id{0}) : 0;
-        auto again = digest_positions(db, first, last);
-        if (!again || !p.is_object() || again->count != p.value("count", std::int64_t{0}) ||
-            again->sha256 != p.value("sha256", std::string())) {
+        PositionDigester again;
+        digest_positions(db, first, last, again);
+        auto digest = again.finish();
+        if (!digest || !p.is_object() || digest->count != p.value("count", std::int64_t{0}) ||
+            !again.accepts(p.value("sha256", std::string()))) {
             report.broken_seq = r.seq;
             report.reason = fmt::format("event {} (positions.digest): breadcrumbs {} to {} were "
                                         "changed or removed since they were digested",
@@ -669,7 +658,11 @@ base::Result<std::optional<PositionDigest>> PgStore::next_position_digest() {
         }
         const Id newest = db.query("SELECT COALESCE(MAX(id), 0) FROM positions").int64(0, 0);
         std::optional<PositionDigest> d;
-        if (newest > after) d = digest_positions(db, after + 1, newest);
+        if (newest > after) {
+            PositionDigester digester;
+            digest_positions(db, after + 1, newest, digester);
+            d = digester.finish();
+        }
         db.exec("COMMIT");
         return d;
     });
@@ -852,6 +845,18 @@ base::Result<std::vector<CallerRecord>> PgStore::callers_of(const std::vector<Id
             for (int r = 0; r < rows.size(); ++r)
                 out.push_back(read_caller(Row(rows, r)));
         }
+        return out;
+    });
+}
+
+base::Result<std::vector<Id>> PgStore::callers_recorded_before(base::TimeMs before, int limit) {
+    return read("reading caller details due for deletion", [&](Conn& db) {
+        Rows rows = db.query("SELECT incident_id FROM callers WHERE recorded_at < $1 "
+                             "ORDER BY recorded_at, incident_id LIMIT $2",
+                             Params().add(before).add(limit));
+        std::vector<Id> out;
+        for (int r = 0; r < rows.size(); ++r)
+            out.push_back(rows.int64(r, 0));
         return out;
     });
 }

@@ -63,6 +63,7 @@ public:
     base::Result<std::optional<RecommendationWrite>> recommendation_of(Id incident_id) override;
     base::Result<std::vector<CallerRecord>>
     callers_of(const std::vector<Id>& incident_ids) override;
+    base::Result<std::vector<Id>> callers_recorded_before(base::TimeMs before, int limit) override;
     base::Result<std::vector<Id>> merged_into(Id incident_id) override;
     base::Result<std::optional<Id>> incident_by_number(std::string_view number) override;
 

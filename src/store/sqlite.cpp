@@ -42,6 +42,14 @@ Stmt& Stmt::bind_null(int index) {
     return *this;
 }
 
+Stmt& Stmt::bind_blob(int index, std::string_view bytes) {
+    if (int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+        rc != SQLITE_OK) {
+        fail(db_, rc, "bind");
+    }
+    return *this;
+}
+
 bool Stmt::step() {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
@@ -67,6 +75,13 @@ double Stmt::real(int column) const {
 std::string Stmt::text(int column) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
     return p == nullptr ? std::string() : std::string(p, sqlite3_column_bytes(stmt_, column));
+}
+
+std::string Stmt::blob(int column) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    return p == nullptr
+               ? std::string()
+               : std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 std::optional<std::int64_t> Stmt::opt_int64(int column) const {

@@ -31,6 +31,7 @@ public:
     Stmt& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
     Stmt& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
     Stmt& bind_null(int index);
+    Stmt& bind_blob(int index, std::string_view bytes);
     template <class T>
     Stmt& bind(int index, const std::optional<T>& value) {
         return value ? bind(index, *value) : bind_null(index);
@@ -48,6 +49,7 @@ public:
     std::string text(int column) const;
     std::optional<std::int64_t> opt_int64(int column) const;
     std::optional<double> opt_real(int column) const;
+    std::string blob(int column) const; // the bytes of a BLOB
 
 private:
     sqlite3* db_;

@@ -172,6 +172,13 @@ void apply_side_write(Db& db, const SideWrite& w) {
                 .bind(6, s->session.unit_id)
                 .run();
         }
+    } else if (const auto* purge = std::get_if<CallerPurge>(&w)) {
+        Stmt& del = db.prepare("DELETE FROM callers WHERE incident_id = ?");
+        for (Id id : purge->incident_ids) {
+            del.reset();
+            del.bind(1, id);
+            del.run();
+        }
     } else if (const auto* c = std::get_if<CallerRecord>(&w)) {
         db.prepare("INSERT OR REPLACE INTO callers(incident_id, name, phone, recorded_at) "
                    "VALUES(?,?,?,?)")

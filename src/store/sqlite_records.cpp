@@ -303,6 +303,7 @@ bool SqliteRecords::load_blocks(const RecordQuery& q,
         }
         for (std::size_t i = 0; i < terms.size(); ++i)
             f.sql += (i == 0 ? " WHERE " : " AND ") + terms[i];
+        // sql-composed: filter_of() gives fixed text with ? placeholders
         Query blocks(*db_, "SELECT data FROM incident_fact_blocks" + f.sql +
                                " ORDER BY first_received_at, id");
         f.bind(blocks.get());
@@ -325,6 +326,7 @@ bool SqliteRecords::load_rows(const RecordQuery& q,
     std::int64_t expected = 0;
     for (const auto& period : periods) {
         const Filter fi = filter_of(q, period, true);
+        // sql-composed: filter_of() gives fixed text with ? placeholders
         Query count(*db_, "SELECT COUNT(*) FROM incident_records" + fi.sql);
         fi.bind(count.get());
         if (count.step()) expected += sqlite3_column_int64(count.get(), 0);
@@ -333,6 +335,7 @@ bool SqliteRecords::load_rows(const RecordQuery& q,
     for (const auto& period : periods) {
         // In received_at order through the index, so the builder need not sort.
         const Filter fi = filter_of(q, period, true);
+        // sql-composed: filter_of() gives fixed text with ? placeholders
         Query rows(*db_, "SELECT received_at, category, jurisdiction, disposition, lat, lon, "
                          "geocode_ok, dispatched_at, en_route_at, on_scene_at, "
                          "time_resolution_s FROM incident_records" +
@@ -415,6 +418,7 @@ base::Result<std::vector<analytics::IncidentRecord>> SqliteRecords::records(cons
     try {
         for (const auto& period : merged_periods(q)) {
             const Filter fi = filter_of(q, period, true);
+            // sql-composed: filter_of() gives fixed text with ? placeholders
             Query rows(
                 *db_,
                 "SELECT source, source_key, received_at, category, source_category, lat, lon, "
@@ -456,6 +460,7 @@ base::Result<std::vector<analytics::IncidentRecord>> SqliteRecords::records(cons
 base::Result<analytics::DataRange> SqliteRecords::data_range(const RecordQuery& q) {
     analytics::DataRange r;
     auto add = [&](const std::string& table, const Filter& f) {
+        // sql-composed: a fixed table name, and filter_of() text with ? placeholders
         Query query(*db_,
                     "SELECT COUNT(*), MIN(received_at), MAX(received_at) FROM " + table + f.sql);
         f.bind(query.get());

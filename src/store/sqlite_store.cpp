@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include "store/position_digest.hpp"
 #include "store/sqlite.hpp"
 #include "store/sqlite_projection.hpp"
 #include "store/sqlite_schema.hpp"
@@ -128,6 +129,7 @@ void migrate(Db& db) {
         for (std::size_t i = current; i < sqlite::kMigrations.size(); ++i) {
             db.exec(sqlite::kMigrations[i]);
         }
+        // sql-composed: the version is a compile-time count; PRAGMA takes no parameters
         db.exec(fmt::format("PRAGMA user_version = {}", sqlite::kMigrations.size()));
         db.exec("COMMIT");
     } catch (...) {
@@ -162,30 +164,15 @@ struct LatestPositions {
     }
 };
 
-// SHA-256 over breadcrumb rows in id order, each row's fields as netstrings.
-std::optional<PositionDigest> digest_positions(Db& db, Id first_id, Id last_id) {
+// The digest of breadcrumb rows [first_id, last_id] in id order (position_digest.hpp).
+void digest_positions(Db& db, Id first_id, Id last_id, PositionDigester& d) {
     Stmt& s = db.prepare("SELECT id, unit_id, at, lat, lon, heading, speed FROM positions "
                          "WHERE id BETWEEN ? AND ? ORDER BY id");
     s.bind(1, first_id).bind(2, last_id);
-    Sha256 h;
-    PositionDigest d;
-    auto field = [&h](const std::string& v) {
-        h.update(std::to_string(v.size()));
-        h.update(":");
-        h.update(v);
-        h.update(",");
-    };
-    while (s.step()) {
-        if (d.count == 0) d.first_id = s.int64(0);
-        d.last_id = s.int64(0);
-        ++d.count;
-        for (int c = 0; c < 7; ++c)
-            field(s.is_null(c) ? std::string("null") : s.text(c));
-    }
+    while (s.step())
+        d.add(PositionRow{s.int64(0), s.int64(1), s.int64(2), s.real(3), s.real(4), s.opt_real(5),
+                          s.opt_real(6)});
     s.reset();
-    if (d.count == 0) return std::nullopt;
-    d.sha256 = h.hex();
-    return d;
 }
 
 } // namespace
@@ -341,19 +328,23 @@ base::Result<ops::BoardSnapshot> SqliteStore::load_board() {
                 snap.statuses.emplace_back(statuses.int64(0), *s);
             }
         }
+        // sql-composed: the column list and the closed statuses are constants
         Stmt& open = db->prepare(fmt::format("SELECT {} FROM incidents WHERE status NOT IN "
                                              "('closed','diverted','merged','cancelled')",
                                              kIncidentColumns));
         while (open.step())
             snap.open_incidents.push_back(read_incident(open));
+        // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& units = db->prepare(fmt::format("SELECT {} FROM units", kUnitColumns));
         while (units.step())
             snap.units.push_back(read_unit(units));
+        // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& active = db->prepare(
             fmt::format("SELECT {} FROM assignments WHERE cleared_at IS NULL", kAssignmentColumns));
         while (active.step())
             snap.active_assignments.push_back(read_assignment(active));
         auto max_of = [&](const char* table) {
+            // sql-composed: table is one of the fixed names passed below
             Stmt& s = db->prepare(fmt::format("SELECT COALESCE(MAX(id), 0) FROM {}", table));
             s.step();
             return s.int64(0);
@@ -450,9 +441,11 @@ base::Result<VerifyReport> SqliteStore::verify_chain() {
                 auto p = nlohmann::json::parse(r.payload, nullptr, false);
                 const Id first = p.is_object() ? p.value("first_id", Id{0}) : 0;
                 const Id last = p.is_object() ? p.value("last_id", Id{0}) : 0;
-                auto again = digest_positions(*db, first, last);
-                if (!again || again->count != p.value("count", std::int64_t{0}) ||
-                    again->sha256 != p.value("sha256", std::string())) {
+                PositionDigester again;
+                digest_positions(*db, first, last, again);
+                auto digest = again.finish();
+                if (!digest || digest->count != p.value("count", std::int64_t{0}) ||
+                    !again.accepts(p.value("sha256", std::string()))) {
                     report.broken_seq = r.seq;
                     report.reason = fmt::format("event {} (positions.digest): breadcrumbs {} to {} "
                                                 "were changed or removed since they were digested",
@@ -486,7 +479,9 @@ base::Result<std::optional<PositionDigest>> SqliteStore::next_position_digest() 
         head.step();
         const Id newest = head.int64(0);
         if (newest <= after) return std::optional<PositionDigest>();
-        return digest_positions(*db, after + 1, newest);
+        PositionDigester d;
+        digest_positions(*db, after + 1, newest, d);
+        return d.finish();
     } catch (const SqliteError& e) {
         return sqlite::to_error(e, "digesting positions");
     }
@@ -495,6 +490,7 @@ base::Result<std::optional<PositionDigest>> SqliteStore::next_position_digest() 
 base::Result<std::optional<ops::Incident>> SqliteStore::incident(Id id) {
     try {
         auto db = reader();
+        // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& s =
             db->prepare(fmt::format("SELECT {} FROM incidents WHERE id = ?", kIncidentColumns));
         s.bind(1, id);
@@ -544,6 +540,7 @@ base::Result<std::vector<ops::Assignment>> SqliteStore::assignments_of(Id incide
 base::Result<std::optional<ops::Unit>> SqliteStore::unit(Id id) {
     try {
         auto db = reader();
+        // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& s = db->prepare(fmt::format("SELECT {} FROM units WHERE id = ?", kUnitColumns));
         s.bind(1, id);
         if (s.step()) return std::optional<ops::Unit>(read_unit(s));
@@ -557,6 +554,7 @@ base::Result<std::vector<ops::Unit>> SqliteStore::units() {
     std::vector<ops::Unit> out;
     try {
         auto db = reader();
+        // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& s = db->prepare(fmt::format("SELECT {} FROM units ORDER BY id", kUnitColumns));
         while (s.step())
             out.push_back(read_unit(s));
@@ -708,6 +706,7 @@ base::Result<std::vector<OutboxItem>> SqliteStore::due_outbox(base::TimeMs now, 
     std::vector<OutboxItem> out;
     try {
         auto db = reader();
+        // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& s = db->prepare(fmt::format("SELECT {} FROM outbox WHERE status = 'pending' AND "
                                           "next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
                                           kOutboxColumns));
@@ -723,6 +722,7 @@ base::Result<std::vector<OutboxItem>> SqliteStore::due_outbox(base::TimeMs now, 
 base::Result<std::optional<OutboxItem>> SqliteStore::outbox_of(Id incident_id) {
     try {
         auto db = reader();
+        // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& s = db->prepare(
             fmt::format("SELECT {} FROM outbox WHERE incident_id = ? ORDER BY id DESC LIMIT 1",
                         kOutboxColumns));
@@ -771,6 +771,22 @@ base::Result<std::vector<CallerRecord>> SqliteStore::callers_of(const std::vecto
 } // namespace pingan::store
 
 namespace pingan::store {
+
+base::Result<std::vector<Id>> SqliteStore::callers_recorded_before(base::TimeMs before, int limit) {
+    std::vector<Id> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT incident_id FROM callers WHERE recorded_at < ? "
+                              "ORDER BY recorded_at, incident_id LIMIT ?");
+        s.bind(1, before);
+        s.bind(2, static_cast<std::int64_t>(limit));
+        while (s.step())
+            out.push_back(s.int64(0));
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading caller details due for deletion");
+    }
+    return out;
+}
 
 base::Result<std::vector<Id>> SqliteStore::merged_into(Id incident_id) {
     std::vector<Id> out;

@@ -106,8 +106,13 @@ struct RecommendationWrite {
     base::TimeMs computed_at = 0;
     std::string items; // JSON array text
 };
+// Deletes the caller details of these incidents (retention). The event that goes with it names
+// the incidents, never the details.
+struct CallerPurge {
+    std::vector<Id> incident_ids;
+};
 using SideWrite = std::variant<UserWrite, SessionWrite, CallerRecord, PositionRecord,
-                               BoundaryLayerWrite, OutboxWrite, RecommendationWrite>;
+                               BoundaryLayerWrite, OutboxWrite, RecommendationWrite, CallerPurge>;
 
 // One command's worth of writes: all of it lands, or none of it.
 struct Change {
@@ -177,6 +182,10 @@ public:
     virtual base::Result<std::optional<RecommendationWrite>> recommendation_of(Id incident_id) = 0;
     virtual base::Result<std::vector<CallerRecord>>
     callers_of(const std::vector<Id>& incident_ids) = 0;
+    // Incidents whose caller details were recorded before `before` (oldest first): due for
+    // deletion under the retention period.
+    virtual base::Result<std::vector<Id>> callers_recorded_before(base::TimeMs before,
+                                                                  int limit) = 0;
     // Incidents merged into this one (their callers are this incident's callers too).
     virtual base::Result<std::vector<Id>> merged_into(Id incident_id) = 0;
     // The incident with this human number ("2026-000123"), if any.
