@@ -38,6 +38,11 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
         ->check(CLI::Range(1LL, 7LL * 24 * 3600))
         ->capture_default_str();
     serve
+        ->add_option("--caller-retention-days", opts->caller_retention_days,
+                     "days after which caller names and phone numbers are deleted (0: keep)")
+        ->check(CLI::Range(0, 3650))
+        ->capture_default_str();
+    serve
         ->add_option("--digest-interval", opts->digest_interval_s,
                      "seconds between digests of unit breadcrumbs into the event log")
         ->check(CLI::Range(1, 3600))

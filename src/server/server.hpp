@@ -14,6 +14,7 @@ struct ServeOptions {
     std::string static_dir; // built console files
     std::string tls_cert;   // PEM certificate chain and key: HTTPS and WSS when both are set
     std::string tls_key;
+    int caller_retention_days = 180; // caller details are deleted this long after; 0: never
     std::string graph_path; // road graph (pingan import osm); its .addresses file if present
     int utc_offset_minutes = 0;
     long long token_ttl_s = 12 * 3600;
