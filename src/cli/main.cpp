@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
     add_stream_command(app, state);
     add_geo_commands(app, parents, state);
     add_analytics_commands(app, parents, state);
+    add_custody_commands(app, state);
+    add_db_commands(app, state);
 
     try {
         app.parse(argc, argv);

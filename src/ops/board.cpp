@@ -121,8 +121,12 @@ void Board::load(BoardSnapshot s) {
 namespace {
 
 std::string alert_subject(const Alert& a) {
-    return a.incident_id ? fmt::format("incident/{}", *a.incident_id)
-                         : fmt::format("unit/{}", a.unit_id.value_or(0));
+    if (a.incident_id) return fmt::format("incident/{}", *a.incident_id);
+    if (a.unit_id) return fmt::format("unit/{}", *a.unit_id);
+    // Alerts about other things (a case deadline, a storage location) say what in their key:
+    // "case_deadline/case/3" is about "case/3".
+    const std::size_t slash = a.key.find('/');
+    return slash == std::string::npos ? std::string("unit/0") : a.key.substr(slash + 1);
 }
 
 } // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "ops/case_book.hpp"
 #include "ops/model.hpp"
 
 namespace pingan::ops {
@@ -120,6 +121,11 @@ public:
     std::vector<const Incident*> open_near(geo::LatLon p, double radius_m) const;
     std::vector<Assignment> active_assignments_of(Id incident_id) const;
 
+    // Cases, evidence custody and notices (issue 8). Not part of the snapshot: load() leaves
+    // it alone; server::Operations rebuilds it from the event log.
+    CaseBook& case_book() { return case_book_; }
+    const CaseBook& case_book() const { return case_book_; }
+
 private:
     base::Result<Incident*> find_open_incident(Id id, std::string_view field);
     base::Result<Unit*> find_unit(Id id, std::string_view field);
@@ -158,6 +164,7 @@ private:
     Id max_incident_id_ = 0;
     Id max_unit_id_ = 0;
     Id max_assignment_id_ = 0;
+    CaseBook case_book_; // rebuilt from the log by server::Operations, not by load()
 };
 
 } // namespace pingan::ops

@@ -58,6 +58,10 @@ void add_dispatch_routes(Router& router, ApiContext& ctx);
 void add_exchange_routes(Router& router, ApiContext& ctx);
 // CompStat, hotspots and the span of the incident records, for analysts
 void add_analytics_routes(Router& router, ApiContext& ctx);
+// Cases, evidence custody, notices, oversight and the read audit (issue 8). Load the rules
+// first: case_limits.toml and holidays.toml from `config_dir`, at ctx.utc_offset_minutes.
+base::Status load_case_rules(ApiContext& ctx, const std::string& config_dir);
+void add_case_routes(Router& router, ApiContext& ctx);
 
 // Shared by the handlers.
 namespace api {

@@ -1,8 +1,10 @@
 // /api/v1/units (fleet, status, AVL positions) and /api/v1/events (the log).
 #include <fmt/core.h>
 
+#include "ops/case_book.hpp"
 #include "server/api.hpp"
 #include "server/body_reader.hpp"
+#include "server/role_matrix.hpp"
 
 namespace pingan::server {
 namespace {
@@ -173,11 +175,14 @@ void list_events(ApiContext& ctx, Request& req, Reply reply) {
     if (!events) return reply(Response::problem(events.error()));
     auto head = ctx.ops.store().head_seq();
     if (!head) return reply(Response::problem(head.error()));
-    // Events are spliced as stored JSON text rather than parsed again.
+    // Events are spliced as stored JSON text rather than parsed again. Case, evidence and
+    // notice events keep their payload for the roles that handle cases.
+    const bool case_events = roles::kCaseEvents.contains(req.principal.role);
     std::string body = R"({"items":[)";
     for (std::size_t i = 0; i < events->size(); ++i) {
         if (i > 0) body += ',';
-        body += StreamHub::event_json((*events)[i]);
+        const store::EventRecord& r = (*events)[i];
+        body += StreamHub::event_json(r, !case_events && ops::CaseBook::is_book_event(r.kind));
     }
     body += fmt::format(R"(],"head":{}}})", *head);
     reply(Response{200, "application/json", std::move(body), {}});

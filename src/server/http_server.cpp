@@ -19,6 +19,8 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include "server/role_matrix.hpp"
+
 namespace pingan::server {
 
 namespace beast = boost::beast;
@@ -125,8 +127,8 @@ template <class Stream>
 class StreamSession final : public StreamSubscriber,
                             public std::enable_shared_from_this<StreamSession<Stream>> {
 public:
-    StreamSession(Stream&& stream, HttpServer::Impl& server, std::int64_t after)
-        : ws_(std::move(stream)), server_(server), last_sent_(after) {}
+    StreamSession(Stream&& stream, HttpServer::Impl& server, std::int64_t after, bool case_events)
+        : ws_(std::move(stream)), server_(server), last_sent_(after), case_events_(case_events) {}
     ~StreamSession() override { server_.metrics.stream_clients(-1); }
 
     void start(http::request<http::string_body> req) {
@@ -175,7 +177,7 @@ private:
         } else {
             auto frames = std::make_shared<std::vector<StreamFrame>>();
             for (const auto& r : *page)
-                frames->push_back(StreamFrame{r.seq, StreamHub::event_json(r)});
+                frames->push_back(StreamHub::event_frame(r));
             enqueue(frames);
         }
         write_next();
@@ -217,16 +219,18 @@ private:
         writing_ = true;
         const auto& [batch, index] = outbox_.front();
         ws_.text(true);
-        ws_.async_write(net::buffer((*batch)[index].text),
-                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                            self->writing_ = false;
-                            if (ec) {
-                                self->closed_ = true;
-                                return;
-                            }
-                            self->outbox_.pop_front();
-                            self->write_next();
-                        });
+        const StreamFrame& frame = (*batch)[index];
+        ws_.async_write(
+            net::buffer(frame.restricted && !case_events_ ? frame.withheld : frame.text),
+            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                self->writing_ = false;
+                if (ec) {
+                    self->closed_ = true;
+                    return;
+                }
+                self->outbox_.pop_front();
+                self->write_next();
+            });
     }
 
     void close(websocket::close_code code) {
@@ -242,6 +246,7 @@ private:
     HttpServer::Impl& server_;
     beast::flat_buffer in_;
     std::int64_t last_sent_;
+    bool case_events_; // the client's role sees case events whole (roles::kCaseEvents)
     bool catching_up_ = true;
     bool writing_ = false;
     bool closed_ = false;
@@ -351,7 +356,9 @@ private:
                 after = head ? *head : 0;
             }
             beast::get_lowest_layer(stream_).expires_never();
-            auto ws = std::make_shared<StreamSession<Stream>>(std::move(stream_), server_, after);
+            const bool case_events = roles::kCaseEvents.contains(request.principal.role);
+            auto ws = std::make_shared<StreamSession<Stream>>(std::move(stream_), server_, after,
+                                                              case_events);
             ws->start(std::move(req));
             return;
         }

@@ -40,6 +40,61 @@ void Operations::follow_units_locked(const store::Change& change, base::TimeMs n
     }
 }
 
+void Operations::set_case_rules(std::shared_ptr<const ops::CaseRules> rules) {
+    std::lock_guard lock(mutex_);
+    case_rules_ = std::move(rules);
+}
+
+base::Status Operations::rebuild_cases_locked() {
+    ops::CaseBook& book = board_.case_book();
+    book.clear();
+    std::int64_t after = 0;
+    std::size_t skipped = 0;
+    for (;;) {
+        auto page = store_.events_after(after, 1000);
+        if (!page) return page.error();
+        if (page->empty()) break;
+        for (const store::EventRecord& r : *page) {
+            after = r.seq;
+            if (!ops::CaseBook::is_book_event(r.kind)) continue;
+            const ops::Event e{r.at, r.actor, r.kind, r.subject, r.payload, std::monostate{}};
+            if (auto applied = book.apply(e); !applied) {
+                // The log was changed outside the server (audit verify names the link); the
+                // server still starts so that the rest of the centre keeps working.
+                spdlog::error("case book: event {} ({} {}) not applied: {}", r.seq, r.kind,
+                              r.subject, applied.error().detail);
+                ++skipped;
+            }
+        }
+    }
+    spdlog::info("case book rebuilt from the log: {} cases, {} evidence items, {} notices, {} "
+                 "events ({} skipped)",
+                 book.cases().size(), book.ledger().items().size(), book.notices().size(),
+                 book.events_applied(), skipped);
+    return {};
+}
+
+namespace {
+
+// Deadline alerts also open an alert on the console's alert list, one per case, replaced
+// as the level rises and resolved when the stage changes.
+void raise_case_alerts(ops::Board& board, const std::vector<ops::CaseAlert>& due, base::TimeMs now,
+                       std::vector<ops::Event>& out) {
+    for (const ops::CaseAlert& a : due) {
+        const std::string key = fmt::format("case_deadline/case/{}", a.case_id);
+        board.resolve_alert(key, now, out);
+        ops::Alert alert;
+        alert.key = key;
+        alert.kind = "case_deadline";
+        alert.message = fmt::format("case {} stage {}: {} (deadline {})", a.case_id, a.stage,
+                                    a.name, base::format_iso8601(a.ends_at));
+        alert.raised_at = now;
+        board.raise_alert(std::move(alert), out);
+    }
+}
+
+} // namespace
+
 void Operations::check_timers(Done done) {
     if (centre_ == nullptr) {
         if (done) done(std::string());
@@ -47,9 +102,15 @@ void Operations::check_timers(Done done) {
     }
     const ops::TargetsByPriority targets = centre_->targets();
     execute(
-        [&targets](ops::Board& board, base::TimeMs now,
-                   store::Change& change) -> base::Result<std::string> {
+        [this, &targets](ops::Board& board, base::TimeMs now,
+                         store::Change& change) -> base::Result<std::string> {
             board.check_timers(now, targets, change.events);
+            // case_rules_ is set under the same lock that runs this command.
+            if (case_rules_ != nullptr) {
+                auto due = board.case_book().check_deadlines(now, case_rules_->limits.alerts(),
+                                                             change.events);
+                raise_case_alerts(board, due, now, change.events);
+            }
             return std::string();
         },
         [done = std::move(done)](base::Result<std::string> r) {
@@ -65,6 +126,7 @@ base::Status Operations::start() {
         if (!snapshot) return snapshot.error();
         board_.load(std::move(snapshot).value());
         rebuild_recommender_locked();
+        if (auto rebuilt = rebuild_cases_locked(); !rebuilt) return rebuilt;
     }
     store::Committer::Hooks hooks;
     hooks.published = [this](const std::vector<store::EventRecord>& records) {
@@ -135,6 +197,12 @@ bool Operations::reload_locked() {
     }
     board_.load(std::move(snapshot).value());
     rebuild_recommender_locked();
+    if (auto rebuilt = rebuild_cases_locked(); !rebuilt) {
+        spdlog::error("cannot rebuild the case book from the store: {}", rebuilt.error().detail);
+        board_stale_ = true;
+        healthy_ = false;
+        return false;
+    }
     board_stale_ = false;
     healthy_ = true;
     return true;
@@ -166,7 +234,7 @@ void Operations::execute(const Command& command, Done done) {
     }
     // Submitted under the lock: commit order is command order.
     committer_->submit(std::move(change),
-                       [this, body = std::move(result).value(),
+                       [body = std::move(result).value(),
                         done = std::move(done)](store::Committer::Outcome outcome) mutable {
                            if (outcome.error) {
                                done(std::move(*outcome.error));

@@ -56,6 +56,12 @@ public:
     dispatch::Recommender& recommender() { return *recommender_; }
     const Centre* centre() const { return centre_; }
 
+    // The statutory limits, calendar and time zone of cases (issue 8). Without them case
+    // commands answer 503 and no deadline alerts are raised. May be set after start().
+    void set_case_rules(std::shared_ptr<const ops::CaseRules> rules);
+    // Only for use inside a Command (which holds the Board lock); null when not set.
+    const ops::CaseRules* case_rules() const { return case_rules_.get(); }
+
     void execute(const Command& command, Done done);
 
     // Runs `f(const Board&)` under the lock, for reads that need the live state.
@@ -74,6 +80,8 @@ public:
 private:
     void on_commit_failed(const base::Error& e);
     bool reload_locked();
+    // Rebuilds the Board's case book from the case.*, evidence.* and notice.* events of the log.
+    base::Status rebuild_cases_locked();
     void rebuild_recommender_locked();
     void follow_units_locked(const store::Change& change, base::TimeMs now);
 
@@ -88,6 +96,7 @@ private:
     std::unique_ptr<store::Committer> committer_;
     const Centre* centre_ = nullptr;
     std::unique_ptr<dispatch::Recommender> recommender_;
+    std::shared_ptr<const ops::CaseRules> case_rules_;
     std::thread housekeeping_;
     std::mutex housekeeping_mutex_;
     std::condition_variable housekeeping_wake_;

@@ -34,6 +34,16 @@ inline constexpr auth::RoleSet kAudit{Role::auditor, Role::supervisor, Role::adm
 inline constexpr auth::RoleSet kAdmin{Role::admin};
 inline constexpr auth::RoleSet kOps{Role::admin, Role::supervisor};
 inline constexpr auth::RoleSet kAnalysis{Role::analyst, Role::supervisor, Role::admin};
+// Cases and evidence (issue 8): unit accounts and supervisors handle them; a unit account
+// sees only the cases it handles (checked in api_cases.cpp); auditors read everything.
+inline constexpr auth::RoleSet kCaseWork{Role::unit, Role::supervisor};
+inline constexpr auth::RoleSet kCaseRead{Role::unit, Role::supervisor, Role::auditor};
+inline constexpr auth::RoleSet kSupervisor{Role::supervisor};
+inline constexpr auth::RoleSet kOversight{Role::supervisor, Role::auditor};
+// Who sees case, evidence and notice events whole on the stream and in GET /api/v1/events;
+// everyone else gets the event with its payload withheld (the chain stays gap-free).
+inline constexpr auth::RoleSet kCaseEvents{Role::supervisor, Role::auditor};
+inline constexpr auth::RoleSet kAuditor{Role::auditor};
 inline constexpr auth::RoleSet kWatch{Role::call_taker, Role::dispatcher, Role::supervisor,
                                       Role::auditor, Role::admin};
 } // namespace roles
@@ -103,6 +113,45 @@ inline constexpr std::array kRoleMatrix{
               "CompStat: counts by category and area vs a comparison period, response times"},
     RouteRule{"GET", "/api/v1/analytics/hotspots", false, roles::kAnalysis,
               "place-based hotspots: kernel density, Gi* with FDR, near-repeat (Knox)"},
+    RouteRule{"POST", "/api/v1/cases", false, roles::kCaseWork,
+              "open a case from an incident; the stage's statutory deadline is computed"},
+    RouteRule{"GET", "/api/v1/cases", false, roles::kCaseRead,
+              "cases by deadline (due_within=PT72H lists those due soon, overdue included)"},
+    RouteRule{"GET", "/api/v1/cases/{id}", false, roles::kCaseRead,
+              "one case with its stages, extensions and notices (every read is logged)"},
+    RouteRule{"POST", "/api/v1/cases/{id}/stage", false, roles::kCaseWork,
+              "move a case to another stage (new deadline) or close it"},
+    RouteRule{"POST", "/api/v1/cases/{id}/extensions", false, roles::kSupervisor,
+              "approve an extension of the current stage's deadline"},
+    RouteRule{"POST", "/api/v1/evidence", false, roles::kCaseWork,
+              "register a seized item on a case; the caller is its first holder"},
+    RouteRule{"GET", "/api/v1/evidence", false, roles::kCaseRead,
+              "items by case, location or holder (summaries)"},
+    RouteRule{"POST", "/api/v1/evidence/reconciliation", false, roles::kCaseWork,
+              "items recorded at a location vs codes scanned there: discrepancies"},
+    RouteRule{"GET", "/api/v1/evidence/{code}", false, roles::kCaseRead,
+              "one item: holder, location, pending hand-over (every read is logged)"},
+    RouteRule{"GET", "/api/v1/evidence/{code}/label.svg", false, roles::kCaseRead,
+              "the item's Code 128 label as SVG"},
+    RouteRule{"POST", "/api/v1/evidence/{code}/handover", false, roles::kCaseWork,
+              "the holder offers the item to a receiver (two-party hand-over)"},
+    RouteRule{"POST", "/api/v1/evidence/{code}/handover/confirm", false, roles::kCaseWork,
+              "the named receiver confirms: custody passes"},
+    RouteRule{"POST", "/api/v1/evidence/{code}/handover/cancel", false, roles::kCaseWork,
+              "the giver withdraws or the receiver declines a pending hand-over"},
+    RouteRule{"POST", "/api/v1/evidence/{code}/relocation", false, roles::kCaseWork,
+              "the holder puts the item in a storage location"},
+    RouteRule{"POST", "/api/v1/evidence/{code}/disposal", false, roles::kSupervisor,
+              "approve the holder's disposal: returned, confiscated or destroyed"},
+    RouteRule{"POST", "/api/v1/notices", false, roles::kSupervisor,
+              "issue a supervisor notice on a case or incident, with a response deadline"},
+    RouteRule{"GET", "/api/v1/notices", false, roles::kCaseRead, "supervisor notices"},
+    RouteRule{"POST", "/api/v1/notices/{id}/response", false, roles::kCaseWork,
+              "answer a supervisor notice"},
+    RouteRule{"GET", "/api/v1/oversight", false, roles::kOversight,
+              "overdue cases, unanswered notices, incidents closed without disposition"},
+    RouteRule{"GET", "/api/v1/audit/reads", false, roles::kAuditor,
+              "who read a case or evidence item, from the event log"},
     RouteRule{"GET", "/api/v1/users", false, roles::kAdmin, "list users"},
     RouteRule{"POST", "/api/v1/users", false, roles::kAdmin, "create a user"},
 };

@@ -15,6 +15,7 @@
 #include "server/api.hpp"
 #include "server/handoff_worker.hpp"
 #include "server/http_server.hpp"
+#include "server/retention_worker.hpp"
 #include "store/records.hpp"
 #include "store/open_store.hpp"
 
@@ -136,6 +137,11 @@ int serve(const ServeOptions& options) {
     ctx.utc_offset_minutes = options.utc_offset_minutes;
     ctx.addresses = addresses.get();
     add_map_routes(router, ctx);
+    if (auto rules = load_case_rules(ctx, options.config_dir); !rules) {
+        fmt::print(stderr, "pingan: error: {}\n", rules.error().detail);
+        return 2;
+    }
+    add_case_routes(router, ctx);
     // Analytics reads the records on its own connection to the same database file, on one
     // thread of its own: a long report never delays intake, dispatch or logins.
     auto records = store::open_records(options.db_path);
@@ -158,6 +164,8 @@ int serve(const ServeOptions& options) {
     HttpServer server(http, router, ops, metrics);
     HandoffWorker handoff(ops, centre.dispatch.handoff);
     handoff.start();
+    RetentionWorker retention(ops, options.caller_retention_days * 86'400'000LL);
+    retention.start();
     router.check_complete();
     auto port = server.listen();
     if (!port) {
@@ -176,6 +184,7 @@ int serve(const ServeOptions& options) {
     spdlog::info("pingan serving on {}://{}:{} (database {})",
                  options.tls_cert.empty() ? "http" : "https", options.bind, *port, options.db_path);
     server.run();
+    retention.stop();
     handoff.stop();
     ops.stop();
     spdlog::info("pingan stopped");

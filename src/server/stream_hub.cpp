@@ -3,10 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "base/json_writer.hpp"
+#include "ops/case_book.hpp"
 
 namespace pingan::server {
 
-std::string StreamHub::event_json(const store::EventRecord& r) {
+std::string StreamHub::event_json(const store::EventRecord& r, bool withhold_payload) {
     // The payload is stored as JSON text; it is spliced in rather than parsed and re-printed.
     std::string text;
     text.reserve(r.payload.size() + 256);
@@ -18,8 +19,17 @@ std::string StreamHub::event_json(const store::EventRecord& r) {
         .field("kind", r.kind)
         .field("subject", r.subject)
         .field("hash", r.hash);
-    w.key("payload").raw(r.payload).end_object();
+    w.key("payload").raw(withhold_payload ? R"({"withheld":true})" : r.payload).end_object();
     return text;
+}
+
+StreamFrame StreamHub::event_frame(const store::EventRecord& r) {
+    StreamFrame f{r.seq, event_json(r), false, {}};
+    if (ops::CaseBook::is_book_event(r.kind)) {
+        f.restricted = true;
+        f.withheld = event_json(r, true);
+    }
+    return f;
 }
 
 void StreamHub::subscribe(const std::shared_ptr<StreamSubscriber>& s) {
@@ -47,7 +57,7 @@ void StreamHub::publish(const std::vector<store::EventRecord>& records) {
     auto frames = std::make_shared<std::vector<StreamFrame>>();
     frames->reserve(records.size());
     for (const auto& r : records)
-        frames->push_back(StreamFrame{r.seq, event_json(r)});
+        frames->push_back(event_frame(r));
     deliver(frames);
 }
 
@@ -73,7 +83,7 @@ void StreamHub::flush_positions(base::TimeMs now) {
     nlohmann::json frame = {
         {"kind", "unit.positions"}, {"at", base::format_iso8601(now)}, {"items", std::move(items)}};
     auto frames = std::make_shared<std::vector<StreamFrame>>();
-    frames->push_back(StreamFrame{0, frame.dump()});
+    frames->push_back(StreamFrame{0, frame.dump(), false, {}});
     deliver(frames);
 }
 

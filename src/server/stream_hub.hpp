@@ -19,6 +19,10 @@ class Metrics;
 struct StreamFrame {
     std::int64_t seq = 0; // event sequence number; 0 for frames that are not events
     std::string text;     // the WebSocket text message
+    // A case, evidence or notice event: only roles::kCaseEvents get `text`; others get
+    // `withheld` (the same event without its payload).
+    bool restricted = false;
+    std::string withheld;
 };
 using FrameBatch = std::shared_ptr<const std::vector<StreamFrame>>;
 
@@ -39,7 +43,9 @@ public:
     void flush_positions(base::TimeMs now);
 
     // The JSON text of an event as the stream and GET /events show it.
-    static std::string event_json(const store::EventRecord& r);
+    static std::string event_json(const store::EventRecord& r, bool withhold_payload = false);
+    // The frame of one event, with its withheld form when the event is restricted.
+    static StreamFrame event_frame(const store::EventRecord& r);
 
 private:
     void deliver(const FrameBatch& batch);

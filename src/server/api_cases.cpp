@@ -1,0 +1,924 @@
+// /api/v1/cases, /api/v1/evidence, /api/v1/notices, /api/v1/oversight, /api/v1/audit/reads:
+// cases with statutory deadlines, evidence custody and oversight (issue 8, docs/cases.md "In
+// the server"). Every change is an event of the hash chain, made by the case book the Board
+// holds; every read of a case or an item is a log-only event (case.read, evidence.read).
+//
+// Who sees what (docs/roles.md): the role matrix admits unit accounts, supervisors and
+// auditors; here a unit account is further limited to the cases it handles (it is one of
+// the case's officers) and to items of those cases or in its hands.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/core.h>
+
+#include "cases/label_svg.hpp"
+#include "server/api.hpp"
+#include "server/body_reader.hpp"
+
+namespace pingan::server {
+namespace {
+
+using base::Code;
+using nlohmann::json;
+using ops::Id;
+
+constexpr std::size_t kMaxText = 2000;
+constexpr std::size_t kMaxName = 100;
+constexpr std::int64_t kFutureSlackMs = 60'000; // clocks of terminals differ a little
+
+base::Error no_rules() {
+    return base::error(Code::unavailable,
+                       "cases are not configured: case_limits.toml was not loaded");
+}
+
+bool sees_all(const auth::Principal& p) {
+    return p.role == auth::Role::supervisor || p.role == auth::Role::auditor;
+}
+
+bool sees_case(const auth::Principal& p, const ops::Case& c) {
+    return sees_all(p) || c.handled_by(p.username);
+}
+
+bool sees_item(const auth::Principal& p, const ops::CaseBook& book,
+               const cases::EvidenceItem& item) {
+    if (sees_all(p)) return true;
+    if (item.holder == p.username) return true;
+    if (item.pending && item.pending->receiver == p.username) return true;
+    Id case_id = 0;
+    std::from_chars(item.case_id.data(), item.case_id.data() + item.case_id.size(), case_id);
+    const ops::Case* c = book.find(case_id);
+    return c != nullptr && c->handled_by(p.username);
+}
+
+base::Error not_yours(std::string_view field, std::string_view what, std::string_view user) {
+    return base::error(Code::forbidden, std::string(field),
+                       fmt::format("{}: {} is not handled by {}", field, what, user));
+}
+
+// "PT72H", "P3D", "P1DT12H", "3d", "72h", "90m", "1d12h" -> milliseconds.
+std::optional<std::int64_t> parse_duration_ms(std::string_view s) {
+    if (s.empty() || s.size() > 32) return std::nullopt;
+    bool iso = false;
+    bool in_time = false;
+    if (s[0] == 'P' || s[0] == 'p') {
+        iso = true;
+        s.remove_prefix(1);
+    }
+    std::int64_t total = 0;
+    bool any = false;
+    while (!s.empty()) {
+        if (iso && (s[0] == 'T' || s[0] == 't')) {
+            if (in_time) return std::nullopt;
+            in_time = true;
+            s.remove_prefix(1);
+            continue;
+        }
+        std::int64_t n = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+        if (ec != std::errc() || end == s.data() + s.size() || n < 0 || n > 100'000)
+            return std::nullopt;
+        const char unit = static_cast<char>(std::tolower(static_cast<unsigned char>(*end)));
+        std::int64_t ms = 0;
+        if (unit == 'w' && (!iso || !in_time)) {
+            ms = 7 * 86'400'000LL;
+        } else if (unit == 'd' && (!iso || !in_time)) {
+            ms = 86'400'000LL;
+        } else if (unit == 'h' && (!iso || in_time)) {
+            ms = 3'600'000LL;
+        } else if (unit == 'm' && (!iso || in_time)) {
+            ms = 60'000LL;
+        } else if (unit == 's' && (!iso || in_time)) {
+            ms = 1'000LL;
+        } else {
+            return std::nullopt;
+        }
+        total += n * ms;
+        any = true;
+        s.remove_prefix(static_cast<std::size_t>(end - s.data()) + 1);
+    }
+    if (!any) return std::nullopt;
+    return total;
+}
+
+// An optional "at" of a custody step: when it happened, not after now.
+std::optional<base::TimeMs> step_time(BodyReader& r, base::TimeMs now, const char* key = "at") {
+    auto at = r.time(key, Need::optional);
+    if (r.ok() && at && *at > now + kFutureSlackMs) {
+        r.fail(Code::field_invalid, key, fmt::format("{}: lies in the future", key));
+    }
+    return at;
+}
+
+// Item code from the path: the form of a code first, so a bad one is a 422, not a 404.
+base::Result<std::string> path_code(const Request& req) {
+    const std::string& code = req.params.at(0);
+    if (!cases::valid_item_code(code)) {
+        return base::error(Code::field_invalid, "code",
+                           fmt::format("code: '{}' is not an item code (1..40 of A-Z a-z 0-9 "
+                                       "- . _ /)",
+                                       code.substr(0, 40)));
+    }
+    return code;
+}
+
+base::Error unknown_item(std::string_view code) {
+    return base::error(Code::unknown_item, "code",
+                       fmt::format("code: no evidence item with code {}", code));
+}
+
+// Users named in a body (officers, receivers) must exist and be able to handle cases.
+base::Status check_people(ApiContext& ctx, std::string_view field,
+                          const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+        auto user = ctx.ops.store().user(name);
+        if (!user) return user.error();
+        if (!user->has_value() || (*user)->disabled) {
+            return base::error(Code::unknown_user, std::string(field),
+                               fmt::format("{}: no active user {}", field, name.substr(0, 64)));
+        }
+        auto role = auth::parse_role((*user)->role);
+        if (!role || (*role != auth::Role::unit && *role != auth::Role::supervisor)) {
+            return base::error(Code::field_invalid, std::string(field),
+                               fmt::format("{}: {} is a {} account; cases are handled by unit "
+                                           "and supervisor accounts",
+                                           field, name, (*user)->role));
+        }
+    }
+    return {};
+}
+
+std::string dump(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// ----------------------------------------------------------------------------- cases ---
+
+void create_case(ApiContext& ctx, Request& req, Reply reply) {
+    BodyReader r(req.body);
+    auto incident_id = r.integer("incident_id", Need::required, 1, INT64_MAX);
+    auto kind = r.one_of("kind", Need::required, {"criminal", "administrative"});
+    auto type = r.string("type", Need::required, kMaxName);
+    auto title = r.string("title", Need::optional, 500, true);
+    auto stage = r.string("stage", Need::required, 64);
+    auto officers = r.string_list("officers", Need::optional, 20, 64);
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto started_at = step_time(r, now, "started_at");
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    // Linked incidents are integers; read them here (BodyReader lists hold strings).
+    std::vector<Id> incidents{*incident_id};
+    {
+        const json doc = json::parse(req.body, nullptr, false);
+        if (doc.contains("incidents")) {
+            const json& l = doc["incidents"];
+            if (!l.is_array() || l.size() > 50) {
+                return reply(Response::problem(base::error(Code::field_type, "incidents",
+                                                           "incidents: an array of up to 50 ids")));
+            }
+            for (const auto& v : l) {
+                if (!v.is_number_integer() || v.get<Id>() <= 0) {
+                    return reply(Response::problem(base::error(Code::field_type, "incidents",
+                                                               "incidents: holds a non-id value")));
+                }
+                if (std::find(incidents.begin(), incidents.end(), v.get<Id>()) == incidents.end()) {
+                    incidents.push_back(v.get<Id>());
+                }
+            }
+        }
+    }
+    ops::NewCase in;
+    in.kind = *kind == "criminal" ? cases::CaseKind::criminal : cases::CaseKind::administrative;
+    in.type = *type;
+    in.title = title.value_or("");
+    in.stage = *stage;
+    in.officers = officers.value_or(std::vector<std::string>{});
+    // A unit account opens cases it handles.
+    if (req.principal.role == auth::Role::unit &&
+        std::find(in.officers.begin(), in.officers.end(), req.principal.username) ==
+            in.officers.end()) {
+        in.officers.push_back(req.principal.username);
+    }
+    if (auto people = check_people(ctx, "officers", in.officers); !people) {
+        return reply(Response::problem(people.error()));
+    }
+    in.incidents = std::move(incidents);
+    const std::string actor = req.principal.username;
+    ctx.ops.execute(
+        [&ctx, &in, &started_at, &actor](ops::Board& board, base::TimeMs at,
+                                         store::Change& change) -> base::Result<std::string> {
+            const ops::CaseRules* rules = ctx.ops.case_rules();
+            if (rules == nullptr) return no_rules();
+            for (std::size_t i = 0; i < in.incidents.size(); ++i) {
+                const Id id = in.incidents[i];
+                if (board.open_incident(id) == nullptr && !board.incident_status(id)) {
+                    return base::error(Code::unknown_incident, i == 0 ? "incident_id" : "incidents",
+                                       fmt::format("{}: no incident with id {}",
+                                                   i == 0 ? "incident_id" : "incidents", id));
+                }
+            }
+            in.started_at = started_at.value_or(at);
+            auto c = board.case_book().open_case(in, *rules, actor, at, change.events);
+            if (!c) return c.error();
+            return dump(ops::to_json(**c, at, &rules->limits.alerts()));
+        },
+        api::respond(std::move(reply), 201));
+}
+
+json case_summary(const ops::Case& c, base::TimeMs now, const cases::AlertPolicy* policy) {
+    json j = ops::to_json(c, now, policy);
+    j.erase("stages");
+    j.erase("items");
+    return j;
+}
+
+void list_cases(ApiContext& ctx, Request& req, Reply reply) {
+    std::optional<std::int64_t> within_ms;
+    if (const std::string* s = req.query_param("due_within")) {
+        within_ms = parse_duration_ms(*s);
+        if (!within_ms) {
+            return reply(Response::problem(base::error(
+                Code::bad_argument, "due_within",
+                fmt::format("due_within: '{}' is not a duration such as PT72H, P3D, 3d or 72h",
+                            s->substr(0, 40)))));
+        }
+    }
+    std::string status = "open";
+    if (const std::string* s = req.query_param("status")) status = *s;
+    if (status != "open" && status != "closed" && status != "all") {
+        return reply(Response::problem(
+            base::error(Code::bad_argument, "status", "status: must be open, closed or all")));
+    }
+    if (within_ms && status != "open") {
+        return reply(Response::problem(
+            base::error(Code::bad_argument, "status", "status: due_within lists open cases only")));
+    }
+    const auth::Principal who = req.principal;
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto body = ctx.ops.with_board([&](const ops::Board& board) -> base::Result<std::string> {
+        const ops::CaseRules* rules = ctx.ops.case_rules();
+        if (rules == nullptr) return no_rules();
+        std::vector<const ops::Case*> shown;
+        for (const auto& entry : board.case_book().cases()) {
+            const ops::Case& c = entry.second;
+            if (!sees_case(who, c)) continue;
+            if (status == "open" && !c.open()) continue;
+            if (status == "closed" && c.open()) continue;
+            shown.push_back(&c);
+        }
+        if (within_ms) {
+            std::vector<cases::Deadline> deadlines;
+            for (const ops::Case* c : shown)
+                deadlines.push_back(c->current().deadline);
+            std::vector<const ops::Case*> due;
+            for (std::size_t i : cases::due_within(deadlines, now, *within_ms))
+                due.push_back(shown[i]);
+            shown = std::move(due);
+        } else {
+            // Open cases by deadline, soonest (and overdue) first; closed ones after, newest
+            // first.
+            std::stable_sort(
+                shown.begin(), shown.end(), [](const ops::Case* a, const ops::Case* b) {
+                    if (a->open() != b->open()) return a->open();
+                    if (a->open())
+                        return a->current().deadline.ends_at < b->current().deadline.ends_at;
+                    return *a->closed_at > *b->closed_at;
+                });
+        }
+        json items = json::array();
+        for (const ops::Case* c : shown)
+            items.push_back(case_summary(*c, now, &rules->limits.alerts()));
+        return dump(json{{"items", std::move(items)}, {"now", base::format_iso8601(now)}});
+    });
+    if (!body) return reply(Response::problem(body.error()));
+    reply(Response{200, "application/json", std::move(body).value(), {}});
+}
+
+// Reading a case is recorded (durably) before it is shown.
+void get_case(ApiContext& ctx, Request& req, Reply reply) {
+    auto id = api::path_id(req, 0, "id");
+    if (!id) return reply(Response::problem(id.error()));
+    const auth::Principal who = req.principal;
+    ctx.ops.execute(
+        [&ctx, &who, &id](ops::Board& board, base::TimeMs at,
+                          store::Change& change) -> base::Result<std::string> {
+            ops::CaseBook& book = board.case_book();
+            const ops::Case* c = book.find(*id);
+            if (c == nullptr) {
+                return base::error(Code::not_found, "id",
+                                   fmt::format("id: no case with id {}", *id));
+            }
+            if (!sees_case(who, *c))
+                return not_yours("id", fmt::format("case {}", *id), who.username);
+            const ops::CaseRules* rules = ctx.ops.case_rules();
+            json j = ops::to_json(*c, at, rules ? &rules->limits.alerts() : nullptr);
+            json notices = json::array();
+            for (const auto& entry : book.notices()) {
+                if (entry.second.subject == ops::case_subject(*id))
+                    notices.push_back(ops::to_json(entry.second, at));
+            }
+            j["notices"] = std::move(notices);
+            book.record_read("case.read", ops::case_subject(*id), who.username, at, change.events);
+            return dump(j);
+        },
+        api::respond(std::move(reply), 200));
+}
+
+void change_stage(ApiContext& ctx, Request& req, Reply reply) {
+    auto id = api::path_id(req, 0, "id");
+    if (!id) return reply(Response::problem(id.error()));
+    BodyReader r(req.body);
+    auto stage = r.string("stage", Need::required, 64);
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto started_at = step_time(r, now, "started_at");
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    const auth::Principal who = req.principal;
+    ctx.ops.execute(
+        [&ctx, &who, &id, &stage, &started_at](ops::Board& board, base::TimeMs at,
+                                               store::Change& change) -> base::Result<std::string> {
+            const ops::CaseRules* rules = ctx.ops.case_rules();
+            if (rules == nullptr) return no_rules();
+            ops::CaseBook& book = board.case_book();
+            const ops::Case* existing = book.find(*id);
+            if (existing != nullptr && !sees_case(who, *existing))
+                return not_yours("id", fmt::format("case {}", *id), who.username);
+            auto c = book.change_stage(*id, *stage, started_at.value_or(at), *rules, who.username,
+                                       at, change.events);
+            if (!c) return c.error();
+            board.resolve_alert(fmt::format("case_deadline/case/{}", *id), at, change.events);
+            return dump(ops::to_json(**c, at, &rules->limits.alerts()));
+        },
+        api::respond(std::move(reply), 200));
+}
+
+void extend_case(ApiContext& ctx, Request& req, Reply reply) {
+    auto id = api::path_id(req, 0, "id");
+    if (!id) return reply(Response::problem(id.error()));
+    if (req.principal.role != auth::Role::supervisor) {
+        return reply(Response::problem(base::error(
+            Code::forbidden, "approver", "approver: only a supervisor approves an extension")));
+    }
+    BodyReader r(req.body);
+    auto amount = r.integer("amount", Need::required, 1, 10'000);
+    auto reason = r.string("reason", Need::required, kMaxText);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    const std::string approver = req.principal.username;
+    ctx.ops.execute(
+        [&ctx, &id, &amount, &reason,
+         &approver](ops::Board& board, base::TimeMs at,
+                    store::Change& change) -> base::Result<std::string> {
+            const ops::CaseRules* rules = ctx.ops.case_rules();
+            if (rules == nullptr) return no_rules();
+            cases::Extension ext{approver, *reason, static_cast<int>(*amount), at};
+            auto c = board.case_book().extend(*id, ext, *rules, change.events);
+            if (!c) return c.error();
+            return dump(ops::to_json(**c, at, &rules->limits.alerts()));
+        },
+        api::respond(std::move(reply), 200));
+}
+
+// -------------------------------------------------------------------------- evidence ---
+
+// Runs a custody command built by `make` (from the ledger and the time) and records its
+// event; answers with the item.
+template <class Make>
+void custody_step(ApiContext& ctx, Request& req, Reply reply, int status, Make make) {
+    const auth::Principal who = req.principal;
+    ctx.ops.execute(
+        [&who, &make](ops::Board& board, base::TimeMs at,
+                      store::Change& change) -> base::Result<std::string> {
+            ops::CaseBook& book = board.case_book();
+            base::Result<cases::CustodyEvent> event = make(book, who, at);
+            if (!event) return event.error();
+            auto item = book.record_custody(*event, at, change.events);
+            if (!item) return item.error();
+            return dump(ops::to_json(**item));
+        },
+        api::respond(std::move(reply), status));
+}
+
+void register_item(ApiContext& ctx, Request& req, Reply reply) {
+    BodyReader r(req.body);
+    auto code = r.string("code", Need::required, 40);
+    auto case_id = r.integer("case_id", Need::required, 1, INT64_MAX);
+    auto description = r.string("description", Need::required, kMaxText);
+    auto location = r.string("location", Need::required, kMaxName);
+    auto condition = r.string("condition", Need::optional, 500, true);
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto at = step_time(r, now);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    custody_step(ctx, req, std::move(reply), 201,
+                 [&](ops::CaseBook& book, const auth::Principal& who,
+                     base::TimeMs now_ms) -> base::Result<cases::CustodyEvent> {
+                     const ops::Case* c = book.find(*case_id);
+                     if (c != nullptr && !sees_case(who, *c))
+                         return not_yours("case_id", fmt::format("case {}", *case_id),
+                                          who.username);
+                     cases::NewItem item;
+                     item.code = *code;
+                     item.description = *description;
+                     item.case_id = std::to_string(*case_id);
+                     item.holder = who.username;
+                     item.location = *location;
+                     item.condition = condition.value_or("");
+                     item.at = at.value_or(now_ms);
+                     return book.ledger().register_item(item);
+                 });
+}
+
+void get_item(ApiContext& ctx, Request& req, Reply reply) {
+    auto code = path_code(req);
+    if (!code) return reply(Response::problem(code.error()));
+    const auth::Principal who = req.principal;
+    ctx.ops.execute(
+        [&who, &code](ops::Board& board, base::TimeMs at,
+                      store::Change& change) -> base::Result<std::string> {
+            ops::CaseBook& book = board.case_book();
+            const cases::EvidenceItem* item = book.ledger().find(*code);
+            if (item == nullptr) return unknown_item(*code);
+            if (!sees_item(who, book, *item))
+                return not_yours("code", fmt::format("item {}", *code), who.username);
+            json j = ops::to_json(*item);
+            // The chain of custody, oldest first, as recorded.
+            json chain = json::array();
+            if (const auto* events = book.custody_of(*code)) {
+                for (const auto& e : *events) {
+                    json step = ops::custody_payload(e);
+                    step["kind"] = cases::to_string(e.kind);
+                    step["actor"] = e.actor;
+                    chain.push_back(std::move(step));
+                }
+            }
+            j["custody"] = std::move(chain);
+            book.record_read("evidence.read", ops::item_subject(*code), who.username, at,
+                             change.events);
+            return dump(j);
+        },
+        api::respond(std::move(reply), 200));
+}
+
+// Items by case, location or holder, for the console (a label scan then opens one item).
+// Summaries without the custody chain; like the case list, not a logged read.
+void list_items(ApiContext& ctx, Request& req, Reply reply) {
+    const std::string* case_id = req.query_param("case_id");
+    const std::string* location = req.query_param("location");
+    const std::string* holder = req.query_param("holder");
+    const bool all =
+        req.query_param("disposed") != nullptr && *req.query_param("disposed") == "true";
+    const auth::Principal who = req.principal;
+    auto body = ctx.ops.with_board([&](const ops::Board& board) {
+        const ops::CaseBook& book = board.case_book();
+        json items = json::array();
+        for (const auto& item : book.ledger().items()) {
+            if (case_id != nullptr && item.case_id != *case_id) continue;
+            if (location != nullptr && item.location != *location) continue;
+            if (holder != nullptr && item.holder != *holder) continue;
+            if (item.disposal && !all) continue;
+            if (!sees_item(who, book, item)) continue;
+            items.push_back(ops::to_json(item));
+        }
+        return dump(json{{"items", std::move(items)}});
+    });
+    reply(Response{200, "application/json", std::move(body), {}});
+}
+
+void propose_handover(ApiContext& ctx, Request& req, Reply reply) {
+    auto code = path_code(req);
+    if (!code) return reply(Response::problem(code.error()));
+    BodyReader r(req.body);
+    auto receiver = r.string("receiver", Need::required, 64);
+    auto place = r.string("place", Need::required, kMaxName);
+    auto condition = r.string("condition", Need::optional, 500, true);
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto at = step_time(r, now);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    if (*receiver != req.principal.username) {
+        if (auto people = check_people(ctx, "receiver", {*receiver}); !people)
+            return reply(Response::problem(people.error()));
+    }
+    custody_step(ctx, req, std::move(reply), 200,
+                 [&](ops::CaseBook& book, const auth::Principal& who,
+                     base::TimeMs now_ms) -> base::Result<cases::CustodyEvent> {
+                     if (book.ledger().find(*code) == nullptr) return unknown_item(*code);
+                     cases::HandoverProposal p;
+                     p.giver = who.username;
+                     p.receiver = *receiver;
+                     p.place = *place;
+                     p.condition = condition.value_or("");
+                     p.at = at.value_or(now_ms);
+                     return book.ledger().propose(*code, p);
+                 });
+}
+
+void confirm_handover(ApiContext& ctx, Request& req, Reply reply) {
+    auto code = path_code(req);
+    if (!code) return reply(Response::problem(code.error()));
+    BodyReader r(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto at = step_time(r, now);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    custody_step(ctx, req, std::move(reply), 200,
+                 [&](ops::CaseBook& book, const auth::Principal& who,
+                     base::TimeMs now_ms) -> base::Result<cases::CustodyEvent> {
+                     if (book.ledger().find(*code) == nullptr) return unknown_item(*code);
+                     return book.ledger().confirm(*code, who.username, at.value_or(now_ms));
+                 });
+}
+
+void cancel_handover(ApiContext& ctx, Request& req, Reply reply) {
+    auto code = path_code(req);
+    if (!code) return reply(Response::problem(code.error()));
+    BodyReader r(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto at = step_time(r, now);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    custody_step(ctx, req, std::move(reply), 200,
+                 [&](ops::CaseBook& book, const auth::Principal& who,
+                     base::TimeMs now_ms) -> base::Result<cases::CustodyEvent> {
+                     if (book.ledger().find(*code) == nullptr) return unknown_item(*code);
+                     return book.ledger().cancel(*code, who.username, at.value_or(now_ms));
+                 });
+}
+
+void relocate_item(ApiContext& ctx, Request& req, Reply reply) {
+    auto code = path_code(req);
+    if (!code) return reply(Response::problem(code.error()));
+    BodyReader r(req.body);
+    auto location = r.string("location", Need::required, kMaxName);
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto at = step_time(r, now);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    custody_step(ctx, req, std::move(reply), 200,
+                 [&](ops::CaseBook& book, const auth::Principal& who,
+                     base::TimeMs now_ms) -> base::Result<cases::CustodyEvent> {
+                     if (book.ledger().find(*code) == nullptr) return unknown_item(*code);
+                     return book.ledger().relocate(*code, who.username, *location,
+                                                   at.value_or(now_ms));
+                 });
+}
+
+// The supervisor approves; the holder disposes. The holder is taken from the ledger, and the
+// event names both (CU-4: they must differ).
+void dispose_item(ApiContext& ctx, Request& req, Reply reply) {
+    auto code = path_code(req);
+    if (!code) return reply(Response::problem(code.error()));
+    if (req.principal.role != auth::Role::supervisor) {
+        return reply(Response::problem(base::error(
+            Code::forbidden, "approver", "approver: only a supervisor approves a disposal")));
+    }
+    BodyReader r(req.body);
+    auto disposal = r.one_of("disposal", Need::required, {"returned", "confiscated", "destroyed"});
+    auto note = r.string("note", Need::optional, kMaxText, true);
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto at = step_time(r, now);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    custody_step(ctx, req, std::move(reply), 200,
+                 [&](ops::CaseBook& book, const auth::Principal& who,
+                     base::TimeMs now_ms) -> base::Result<cases::CustodyEvent> {
+                     const cases::EvidenceItem* item = book.ledger().find(*code);
+                     if (item == nullptr) return unknown_item(*code);
+                     cases::DisposalRequest d;
+                     d.holder = item->holder;
+                     d.disposal = *cases::disposal_from_string(*disposal);
+                     d.approver = who.username;
+                     d.note = note.value_or("");
+                     d.at = at.value_or(now_ms);
+                     return book.ledger().dispose(*code, d);
+                 });
+}
+
+void item_label(ApiContext& ctx, Request& req, Reply reply) {
+    auto code = path_code(req);
+    if (!code) return reply(Response::problem(code.error()));
+    const auth::Principal who = req.principal;
+    auto svg = ctx.ops.with_board([&](const ops::Board& board) -> base::Result<std::string> {
+        const ops::CaseBook& book = board.case_book();
+        const cases::EvidenceItem* item = book.ledger().find(*code);
+        if (item == nullptr) return unknown_item(*code);
+        if (!sees_item(who, book, *item))
+            return not_yours("code", fmt::format("item {}", *code), who.username);
+        cases::LabelOptions options;
+        options.caption = fmt::format("case {}", item->case_id);
+        return cases::code128_svg(*code, options);
+    });
+    if (!svg) return reply(Response::problem(svg.error()));
+    reply(Response{200, "image/svg+xml", std::move(svg).value(), {}});
+}
+
+void reconcile(ApiContext& ctx, Request& req, Reply reply) {
+    BodyReader r(req.body);
+    auto location = r.string("location", Need::required, kMaxName);
+    auto codes = r.string_list("codes", Need::required, 10'000, 64);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    const std::string actor = req.principal.username;
+    ctx.ops.execute(
+        [&location, &codes, &actor](ops::Board& board, base::TimeMs at,
+                                    store::Change& change) -> base::Result<std::string> {
+            ops::Reconciliation rec =
+                board.case_book().reconcile(*location, *codes, actor, at, change.events);
+            // One open alert per location while it does not reconcile.
+            const std::string key = fmt::format("custody_discrepancy/storage/{}", *location);
+            board.resolve_alert(key, at, change.events);
+            if (!rec.discrepancies.empty()) {
+                ops::Alert a;
+                a.key = key;
+                a.kind = "custody_discrepancy";
+                a.message = fmt::format("{}: {} discrepancies, first: {}", *location,
+                                        rec.discrepancies.size(), rec.discrepancies[0].detail);
+                a.raised_at = at;
+                board.raise_alert(std::move(a), change.events);
+            }
+            json found = json::array();
+            for (const auto& d : rec.discrepancies) {
+                found.push_back({{"kind", cases::to_string(d.kind)},
+                                 {"item_code", d.item_code},
+                                 {"recorded_location", d.recorded_location},
+                                 {"scanned_location", d.scanned_location},
+                                 {"detail", d.detail}});
+            }
+            return dump(json{{"location", rec.location},
+                             {"expected", rec.expected},
+                             {"scanned", rec.scanned},
+                             {"reconciled", rec.discrepancies.empty()},
+                             {"discrepancies", std::move(found)},
+                             {"at", base::format_iso8601(at)}});
+        },
+        api::respond(std::move(reply), 200));
+}
+
+// ------------------------------------------------------------------ notices, oversight ---
+
+void issue_notice(ApiContext& ctx, Request& req, Reply reply) {
+    BodyReader r(req.body);
+    auto case_id = r.integer("case_id", Need::optional, 1, INT64_MAX);
+    auto incident_id = r.integer("incident_id", Need::optional, 1, INT64_MAX);
+    auto text = r.string("text", Need::required, kMaxText);
+    auto respond_by = r.time("respond_by", Need::required);
+    if (r.ok() && case_id.has_value() == incident_id.has_value()) {
+        r.fail(Code::field_missing, "case_id", "case_id: give either case_id or incident_id");
+    }
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    const std::string actor = req.principal.username;
+    ctx.ops.execute(
+        [&](ops::Board& board, base::TimeMs at,
+            store::Change& change) -> base::Result<std::string> {
+            ops::NewNotice n;
+            if (case_id) {
+                if (board.case_book().find(*case_id) == nullptr) {
+                    return base::error(Code::not_found, "case_id",
+                                       fmt::format("case_id: no case with id {}", *case_id));
+                }
+                n.subject = ops::case_subject(*case_id);
+            } else {
+                if (board.open_incident(*incident_id) == nullptr &&
+                    !board.incident_status(*incident_id)) {
+                    return base::error(
+                        Code::unknown_incident, "incident_id",
+                        fmt::format("incident_id: no incident with id {}", *incident_id));
+                }
+                n.subject = fmt::format("incident/{}", *incident_id);
+            }
+            n.text = *text;
+            n.respond_by = *respond_by;
+            auto notice = board.case_book().issue_notice(n, actor, at, change.events);
+            if (!notice) return notice.error();
+            return dump(ops::to_json(**notice, at));
+        },
+        api::respond(std::move(reply), 201));
+}
+
+// Who may answer a notice: a supervisor, or for a case notice one of its officers, for an
+// incident notice any unit account.
+bool may_answer(const auth::Principal& p, const ops::CaseBook& book, const ops::Notice& n) {
+    if (p.role == auth::Role::supervisor) return true;
+    if (!n.subject.starts_with("case/")) return p.role == auth::Role::unit;
+    Id id = 0;
+    std::from_chars(n.subject.data() + 5, n.subject.data() + n.subject.size(), id);
+    const ops::Case* c = book.find(id);
+    return c != nullptr && c->handled_by(p.username);
+}
+
+void answer_notice(ApiContext& ctx, Request& req, Reply reply) {
+    auto id = api::path_id(req, 0, "id");
+    if (!id) return reply(Response::problem(id.error()));
+    BodyReader r(req.body);
+    auto response = r.string("response", Need::required, kMaxText);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    const auth::Principal who = req.principal;
+    ctx.ops.execute(
+        [&](ops::Board& board, base::TimeMs at,
+            store::Change& change) -> base::Result<std::string> {
+            ops::CaseBook& book = board.case_book();
+            auto it = book.notices().find(*id);
+            if (it != book.notices().end() && !may_answer(who, book, it->second)) {
+                return not_yours("id", fmt::format("notice {} ({})", *id, it->second.subject),
+                                 who.username);
+            }
+            auto notice = book.respond(*id, *response, who.username, at, change.events);
+            if (!notice) return notice.error();
+            return dump(ops::to_json(**notice, at));
+        },
+        api::respond(std::move(reply), 200));
+}
+
+void list_notices(ApiContext& ctx, Request& req, Reply reply) {
+    const bool unanswered =
+        req.query_param("unanswered") != nullptr && *req.query_param("unanswered") == "true";
+    const auth::Principal who = req.principal;
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto body = ctx.ops.with_board([&](const ops::Board& board) {
+        const ops::CaseBook& book = board.case_book();
+        json items = json::array();
+        for (const auto& entry : book.notices()) {
+            const ops::Notice& n = entry.second;
+            if (unanswered && n.responded_at) continue;
+            if (!sees_all(who) && !may_answer(who, book, n)) continue;
+            items.push_back(ops::to_json(n, now));
+        }
+        return dump(json{{"items", std::move(items)}});
+    });
+    reply(Response{200, "application/json", std::move(body), {}});
+}
+
+// Incidents closed with no disposition recorded, from the store (newest first, capped).
+base::Result<std::pair<std::int64_t, std::vector<Id>>> closed_without_disposition(ApiContext& ctx) {
+    std::int64_t count = 0;
+    std::vector<Id> ids;
+    store::IncidentQuery q;
+    q.statuses = {ops::IncidentStatus::closed};
+    q.limit = 500;
+    for (;;) {
+        auto page = ctx.ops.store().incidents(q);
+        if (!page) return page.error();
+        if (page->empty()) break;
+        for (const auto& i : *page) {
+            if (!i.disposition.empty()) continue;
+            ++count;
+            if (ids.size() < 100) ids.push_back(i.id);
+        }
+        q.before_id = page->back().id;
+        if (static_cast<int>(page->size()) < q.limit) break;
+    }
+    return std::pair{count, std::move(ids)};
+}
+
+void oversight(ApiContext& ctx, Request& /*req*/, Reply reply) {
+    auto closed = closed_without_disposition(ctx);
+    if (!closed) return reply(Response::problem(closed.error()));
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto body = ctx.ops.with_board([&](const ops::Board& board) -> base::Result<std::string> {
+        const ops::CaseRules* rules = ctx.ops.case_rules();
+        if (rules == nullptr) return no_rules();
+        const ops::CaseBook& book = board.case_book();
+        std::int64_t open = 0;
+        std::int64_t alerting = 0;
+        json overdue = json::array();
+        for (const auto& entry : book.cases()) {
+            const ops::Case& c = entry.second;
+            if (!c.open()) continue;
+            ++open;
+            const cases::Deadline& d = c.current().deadline;
+            if (d.overdue(now)) {
+                overdue.push_back(case_summary(c, now, &rules->limits.alerts()));
+            } else if (cases::alert_level(rules->limits.alerts(), d, now) > 0) {
+                ++alerting;
+            }
+        }
+        std::int64_t notices_open = 0;
+        json late = json::array();
+        for (const auto& entry : book.notices()) {
+            const ops::Notice& n = entry.second;
+            if (n.responded_at) continue;
+            ++notices_open;
+            if (n.overdue(now)) late.push_back(ops::to_json(n, now));
+        }
+        std::int64_t items = 0;
+        std::int64_t pending = 0;
+        for (const auto& item : book.ledger().items()) {
+            if (item.disposal) continue;
+            ++items;
+            if (item.pending) ++pending;
+        }
+        std::int64_t discrepancies = 0;
+        for (const auto& entry : board.open_alerts()) {
+            if (entry.second.kind == "custody_discrepancy") ++discrepancies;
+        }
+        const std::size_t overdue_count = overdue.size();
+        const std::size_t late_count = late.size();
+        json j{{"now", base::format_iso8601(now)},
+               {"counts",
+                {{"open_cases", open},
+                 {"overdue_cases", overdue_count},
+                 {"cases_near_deadline", alerting},
+                 {"unanswered_notices", notices_open},
+                 {"overdue_notices", late_count},
+                 {"incidents_closed_without_disposition", closed->first},
+                 {"items_in_custody", items},
+                 {"pending_handovers", pending},
+                 {"locations_with_discrepancies", discrepancies}}},
+               {"overdue_cases", std::move(overdue)},
+               {"overdue_notices", std::move(late)},
+               {"incidents_closed_without_disposition", closed->second}};
+        return dump(j);
+    });
+    if (!body) return reply(Response::problem(body.error()));
+    reply(Response{200, "application/json", std::move(body).value(), {}});
+}
+
+void audit_reads(ApiContext& ctx, Request& req, Reply reply) {
+    const std::string* subject = req.query_param("subject");
+    if (subject == nullptr || subject->empty()) {
+        return reply(Response::problem(
+            base::error(Code::field_missing, "subject", "subject: e.g. case/3 or evidence/CODE")));
+    }
+    if (!subject->starts_with("case/") && !subject->starts_with("evidence/")) {
+        return reply(Response::problem(base::error(Code::bad_argument, "subject",
+                                                   "subject: must start with case/ or evidence/")));
+    }
+    auto body = ctx.ops.with_board([&](const ops::Board& board) {
+        json items = json::array();
+        if (const auto* reads = board.case_book().reads_of(*subject)) {
+            for (const auto& rr : *reads) {
+                items.push_back({{"at", base::format_iso8601(rr.at)},
+                                 {"actor", rr.actor},
+                                 {"kind", rr.kind},
+                                 {"subject", *subject}});
+            }
+        }
+        return dump(json{{"subject", *subject}, {"items", std::move(items)}});
+    });
+    reply(Response{200, "application/json", std::move(body), {}});
+}
+
+base::Result<std::string> read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+        return base::error(Code::io_error, "config",
+                           fmt::format("config: cannot read {}", p.string()));
+    }
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+base::Status load_case_rules(ApiContext& ctx, const std::string& config_dir) {
+    const std::filesystem::path dir(config_dir);
+    auto limits_text = read_file(dir / "case_limits.toml");
+    if (!limits_text) return limits_text.error();
+    auto limits = cases::LimitsTable::parse(*limits_text);
+    if (!limits) {
+        return base::error(limits.error().code, limits.error().field,
+                           fmt::format("case_limits.toml: {}", limits.error().detail));
+    }
+    auto rules = std::make_shared<ops::CaseRules>();
+    rules->limits = std::move(limits).value();
+    // The calendar is optional: without holidays.toml only weekends are rest days.
+    if (std::filesystem::exists(dir / "holidays.toml")) {
+        auto cal_text = read_file(dir / "holidays.toml");
+        if (!cal_text) return cal_text.error();
+        auto cal = cases::WorkCalendar::parse(*cal_text);
+        if (!cal) {
+            return base::error(cal.error().code, cal.error().field,
+                               fmt::format("holidays.toml: {}", cal.error().detail));
+        }
+        rules->calendar = std::move(cal).value();
+    }
+    rules->utc_offset_minutes = ctx.utc_offset_minutes;
+    ctx.ops.set_case_rules(std::move(rules));
+    return {};
+}
+
+void add_case_routes(Router& router, ApiContext& ctx) {
+    auto route = [&router, &ctx](const char* method, const char* pattern,
+                                 void (*handler)(ApiContext&, Request&, Reply)) {
+        router.add(method, pattern, [&ctx, handler](Request& req, Reply reply) {
+            handler(ctx, req, std::move(reply));
+        });
+    };
+    route("POST", "/api/v1/cases", create_case);
+    route("GET", "/api/v1/cases", list_cases);
+    route("GET", "/api/v1/cases/{id}", get_case);
+    route("POST", "/api/v1/cases/{id}/stage", change_stage);
+    route("POST", "/api/v1/cases/{id}/extensions", extend_case);
+    route("POST", "/api/v1/evidence", register_item);
+    route("GET", "/api/v1/evidence", list_items);
+    route("POST", "/api/v1/evidence/reconciliation", reconcile);
+    route("GET", "/api/v1/evidence/{code}", get_item);
+    route("GET", "/api/v1/evidence/{code}/label.svg", item_label);
+    route("POST", "/api/v1/evidence/{code}/handover", propose_handover);
+    route("POST", "/api/v1/evidence/{code}/handover/confirm", confirm_handover);
+    route("POST", "/api/v1/evidence/{code}/handover/cancel", cancel_handover);
+    route("POST", "/api/v1/evidence/{code}/relocation", relocate_item);
+    route("POST", "/api/v1/evidence/{code}/disposal", dispose_item);
+    route("POST", "/api/v1/notices", issue_notice);
+    route("GET", "/api/v1/notices", list_notices);
+    route("POST", "/api/v1/notices/{id}/response", answer_notice);
+    route("GET", "/api/v1/oversight", oversight);
+    route("GET", "/api/v1/audit/reads", audit_reads);
+}
+
+} // namespace pingan::server
