@@ -1,5 +1,6 @@
 // Configuration TOML read at start-up and by commands: the taxonomy, triage rules (against the
-// shipped taxonomy), import mappings and fleets. The first byte picks the parser.
+// shipped taxonomy), import mappings, fleets, case time limits and the working-day calendar.
+// The first byte picks the parser.
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -7,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "cases/calendar.hpp"
+#include "cases/limits.hpp"
 #include "io/fleet_toml.hpp"
 #include "io/incident_mapping.hpp"
 #include "triage/rules.hpp"
@@ -29,7 +32,7 @@ const pingan::triage::Taxonomy& shipped_taxonomy() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
-    switch (data[0] % 4) {
+    switch (data[0] % 6) {
     case 0:
         (void)pingan::triage::Taxonomy::parse(text);
         break;
@@ -43,8 +46,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 2:
         (void)pingan::io::parse_mapping(text, "fuzz.toml");
         break;
-    default:
+    case 3:
         (void)pingan::io::parse_fleet(text, "fuzz.toml");
+        break;
+    case 4:
+        (void)pingan::cases::LimitsTable::parse(text);
+        break;
+    default:
+        (void)pingan::cases::WorkCalendar::parse(text);
         break;
     }
     return 0;
