@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include <fmt/core.h>
+#include <spdlog/spdlog.h>
 
 #include "cases/label_svg.hpp"
 #include "server/api.hpp"
@@ -867,6 +868,13 @@ base::Result<std::string> read_file(const std::filesystem::path& p) {
 
 base::Status load_case_rules(ApiContext& ctx, const std::string& config_dir) {
     const std::filesystem::path dir(config_dir);
+    // A centre's configuration from before cases existed still starts: case commands then
+    // answer 503 until case_limits.toml is added. A file that is there must be right.
+    if (!std::filesystem::exists(dir / "case_limits.toml")) {
+        spdlog::warn("no case_limits.toml in {}: case and evidence commands are unavailable",
+                     config_dir);
+        return {};
+    }
     auto limits_text = read_file(dir / "case_limits.toml");
     if (!limits_text) return limits_text.error();
     auto limits = cases::LimitsTable::parse(*limits_text);
