@@ -18,6 +18,7 @@ export interface App {
   features: Features;
   map: ConsoleMap | null;
   stream: LiveStream;
+  selectedIncident: number | null; // the incident open in the detail pane
   openIncident(id: number | null): void;
   setTab(tab: string): void;
   toast(text: string, kind?: 'info' | 'error' | 'ok'): void;
@@ -32,4 +33,9 @@ export const can = {
   stats: (r: Role) => ['admin', 'supervisor', 'analyst', 'auditor'].includes(r),
   // CompStat and hotspots (GET /api/v1/analytics/*; the server answers 403 to other roles).
   analysis: (r: Role) => ['admin', 'supervisor', 'analyst'].includes(r),
+  // Cases and evidence (issue 8, docs/cases.md): supervisors handle them, auditors only read.
+  // Unit accounts handle their own cases too, but they use /unit, not this console.
+  cases: (r: Role) => ['supervisor', 'auditor'].includes(r),
+  caseWork: (r: Role) => ['supervisor', 'unit'].includes(r),
+  oversight: (r: Role) => ['supervisor', 'auditor'].includes(r),
 };

@@ -14,6 +14,9 @@ import { CallView } from './views/call';
 import { DetailView } from './views/detail';
 import { QueueView } from './views/queue';
 import { AnalysisView } from './views/analysis';
+import { CasesView } from './views/cases';
+import { EvidenceView } from './views/evidence';
+import { OversightView } from './views/oversight';
 import { AlertsView, StatsView, UnitsView } from './views/units';
 
 const root = document.getElementById('app')!;
@@ -121,8 +124,9 @@ async function startConsole(me: Me): Promise<void> {
   let currentTab = '';
   const views: Record<string, { el: HTMLElement; render(): void | Promise<void>; focus?(): void }> = {};
   const app: App = {
-    me, settings, features, map: null, stream,
+    me, settings, features, map: null, stream, selectedIncident: null,
     openIncident: (id) => {
+      app.selectedIncident = id;
       void detail.open(id);
       detailHost.classList.toggle('open', id !== null);
       setTimeout(() => app.map?.resize(), 0);
@@ -177,12 +181,17 @@ async function startConsole(me: Me): Promise<void> {
   views.alerts = new AlertsView(app);
   if (can.stats(me.role)) views.stats = new StatsView(app);
   if (can.analysis(me.role)) views.analysis = new AnalysisView(app);
+  if (can.cases(me.role)) {
+    views.cases = new CasesView(app);
+    views.evidence = new EvidenceView(app);
+  }
+  if (can.oversight(me.role)) views.oversight = new OversightView(app);
   const detail = new DetailView(app);
   detailHost.append(detail.el);
 
   function renderTabs(): void {
     clear(tabs);
-    const keys: Record<string, string> = { call: 'N', queue: 'Q', units: 'U', alerts: 'A', stats: 'T', analysis: 'Y' };
+    const keys: Record<string, string> = { call: 'N', queue: 'Q', units: 'U', alerts: 'A', stats: 'T', analysis: 'Y', cases: 'K', evidence: 'E', oversight: 'O' };
     for (const tab of Object.keys(views)) {
       tabs.append(h('button', { 'data-tab': tab, id: `tab-${tab}`, class: tab === currentTab ? 'on' : '', title: `Alt+${keys[tab]}`, onclick: () => app.setTab(tab) }, t(`tab.${tab}`)));
     }
@@ -319,8 +328,9 @@ async function startConsole(me: Me): Promise<void> {
     setTimeout(() => {
       renderPending = false;
       const v = views[currentTab];
-      // Call taking keeps what is typed; statistics and analysis redraw when asked.
-      if (v && currentTab !== 'call' && currentTab !== 'stats' && currentTab !== 'analysis') void v.render();
+      // Call taking keeps what is typed (and a scanner's input); the other panels listed
+      // redraw when asked.
+      if (v && !['call', 'stats', 'analysis', 'cases', 'evidence', 'oversight'].includes(currentTab)) void v.render();
       if (currentTab === 'call') call?.renderDuplicates();
     }, 250);
   });
@@ -382,6 +392,9 @@ async function startConsole(me: Me): Promise<void> {
       a: () => app.setTab('alerts'),
       t: () => app.setTab('stats'),
       y: () => app.setTab('analysis'),
+      k: () => app.setTab('cases'),
+      e: () => app.setTab('evidence'),
+      o: () => app.setTab('oversight'),
       g: () => setLang(getLang() === 'zh-CN' ? 'en' : 'zh-CN'),
       d: () => detail.dispatchTop(),
       s: () => call?.acceptSuggestion(),

@@ -8,6 +8,7 @@ import { LiveStream } from './stream';
 import { categoryLabel } from './taxonomy';
 import { clock, setCentreOffset } from './time';
 import { state } from './state';
+import { EvidenceView } from './views/evidence';
 
 export async function startUnitPage(root: HTMLElement): Promise<void> {
   let me: Me | null = null;
@@ -137,7 +138,16 @@ export async function startUnitPage(root: HTMLElement): Promise<void> {
     ['out_of_service', ['available', 'off_duty']],
   ];
 
+  // Evidence (issue 8): an officer scans a label to see an item and confirm a hand-over. The
+  // view keeps its own element, so the page's re-renders (every position report) keep what is
+  // being typed or scanned, and the caret.
+  const evidence = new EvidenceView({ me: me! });
+  evidence.render();
+
   function render(): void {
+    const active = document.activeElement;
+    const keep = active instanceof HTMLInputElement && evidence.el.contains(active)
+      ? { el: active, start: active.selectionStart, end: active.selectionEnd } : null;
     clear(root);
     root.append(h('div', { class: 'unit-page' },
       h('header', {}, h('h1', {}, unit.callsign), h('span', { class: `ustatus u-${unit.status}`, id: 'unit-status' }, t(`unit.${unit.status}`)), conn,
@@ -159,9 +169,17 @@ export async function startUnitPage(root: HTMLElement): Promise<void> {
           h('button', { id: 'pos-gps', onclick: () => startPositions('gps'), disabled: !('geolocation' in navigator) }, t('unitpage.use_gps')),
           h('button', { id: 'pos-sim', onclick: () => startPositions('simulated') }, t('unitpage.simulate')),
           h('button', { id: 'pos-off', onclick: () => startPositions('off') }, t('unitpage.stop')))),
+      h('section', { class: 'unit-evidence' }, evidence.el),
       h('footer', {}, h('button', { class: 'link', onclick: async () => { await post('/api/v1/logout', {}).catch(() => undefined); setToken(null); stream.stop(); location.reload(); } }, t('auth.logout')))));
+    if (keep && keep.el.isConnected) {
+      keep.el.focus();
+      keep.el.setSelectionRange(keep.start, keep.end);
+    }
   }
-  onLangChange(render);
+  onLangChange(() => {
+    evidence.render();
+    render();
+  });
   render();
   stream.start(null);
   // Geolocation when the device has it; tests and desks without it get the simulation.
