@@ -4,6 +4,8 @@
 
 #include <fmt/core.h>
 
+#include "base/xml_escape.hpp"
+
 namespace pingan::cases {
 namespace {
 
@@ -24,32 +26,6 @@ constexpr std::array<std::string_view, 107> kPatterns{
 };
 
 constexpr std::size_t kMaxTextLength = 80;
-
-std::string xml_escape(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
 
 } // namespace
 
@@ -124,7 +100,7 @@ base::Result<std::string> code128_svg(std::string_view text, const LabelOptions&
                     "<title>{2}</title>\n"
                     "<rect x=\"0\" y=\"0\" width=\"{0:g}\" height=\"{1:g}\" fill=\"#fff\"/>\n"
                     "<g fill=\"#000\" shape-rendering=\"crispEdges\">\n",
-                    width, height, xml_escape(text));
+                    width, height, base::xml_escape(text));
     for (std::size_t i = 0; i < m.size();) {
         std::size_t j = i;
         while (j < m.size() && m[j] == m[i])
@@ -142,12 +118,12 @@ base::Result<std::string> code128_svg(std::string_view text, const LabelOptions&
         double y = margin + o.bar_height_px + text_gap + o.font_px;
         svg += fmt::format("<text x=\"{:g}\" y=\"{:g}\" font-family=\"monospace\" "
                            "font-size=\"{:g}\" text-anchor=\"middle\">{}</text>\n",
-                           width / 2, y, o.font_px, xml_escape(text));
+                           width / 2, y, o.font_px, base::xml_escape(text));
         if (!o.caption.empty()) {
             y += text_line;
             svg += fmt::format("<text x=\"{:g}\" y=\"{:g}\" font-family=\"sans-serif\" "
                                "font-size=\"{:g}\" text-anchor=\"middle\">{}</text>\n",
-                               width / 2, y, o.font_px * 0.85, xml_escape(o.caption));
+                               width / 2, y, o.font_px * 0.85, base::xml_escape(o.caption));
         }
     }
     svg += "</svg>\n";

@@ -6,11 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include "base/xml_escape.hpp"
+
 namespace pingan::io {
 
-// &, <, >, " and ' as entities; control characters other than tab and newlines are dropped
-// (XML 1.0 cannot carry them).
-std::string xml_escape(std::string_view text);
+using base::xml_escape; // &, <, >, " and ' as entities (base/xml_escape.hpp)
 
 // The five predefined entities and numeric character references back to UTF-8.
 std::string xml_unescape(std::string_view text);

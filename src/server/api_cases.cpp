@@ -853,17 +853,6 @@ void audit_reads(ApiContext& ctx, Request& req, Reply reply) {
     reply(Response{200, "application/json", std::move(body), {}});
 }
 
-base::Result<std::string> read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-        return base::error(Code::io_error, "config",
-                           fmt::format("config: cannot read {}", p.string()));
-    }
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 } // namespace
 
 base::Status load_case_rules(ApiContext& ctx, const std::string& config_dir) {
@@ -875,7 +864,7 @@ base::Status load_case_rules(ApiContext& ctx, const std::string& config_dir) {
                      config_dir);
         return {};
     }
-    auto limits_text = read_file(dir / "case_limits.toml");
+    auto limits_text = read_config_text(dir / "case_limits.toml");
     if (!limits_text) return limits_text.error();
     auto limits = cases::LimitsTable::parse(*limits_text);
     if (!limits) {
@@ -886,7 +875,7 @@ base::Status load_case_rules(ApiContext& ctx, const std::string& config_dir) {
     rules->limits = std::move(limits).value();
     // The calendar is optional: without holidays.toml only weekends are rest days.
     if (std::filesystem::exists(dir / "holidays.toml")) {
-        auto cal_text = read_file(dir / "holidays.toml");
+        auto cal_text = read_config_text(dir / "holidays.toml");
         if (!cal_text) return cal_text.error();
         auto cal = cases::WorkCalendar::parse(*cal_text);
         if (!cal) {

@@ -12,17 +12,6 @@ namespace {
 
 using base::Code;
 
-base::Result<std::string> read_text(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-        return base::error(Code::io_error, "config",
-                           fmt::format("config: cannot read {}", p.string()));
-    }
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 base::Error problem(std::string_view where, std::string detail) {
     return base::error(Code::corrupt_file, std::string(where),
                        fmt::format("dispatch.toml: {}: {}", where, detail));
@@ -87,19 +76,30 @@ base::Result<DispatchConfig> parse_dispatch_config(std::string_view text) {
     return c;
 }
 
+base::Result<std::string> read_config_text(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+        return base::error(base::Code::io_error, "config",
+                           fmt::format("config: cannot read {}", p.string()));
+    }
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
 base::Status load_config(const std::string& config_dir, Centre& centre) {
     namespace fs = std::filesystem;
-    auto taxonomy_text = read_text(fs::path(config_dir) / "taxonomy.toml");
+    auto taxonomy_text = read_config_text(fs::path(config_dir) / "taxonomy.toml");
     if (!taxonomy_text) return taxonomy_text.error();
     auto taxonomy = triage::Taxonomy::parse(*taxonomy_text);
     if (!taxonomy) return taxonomy.error();
     centre.taxonomy = std::move(taxonomy).value();
-    auto triage_text = read_text(fs::path(config_dir) / "triage.toml");
+    auto triage_text = read_config_text(fs::path(config_dir) / "triage.toml");
     if (!triage_text) return triage_text.error();
     auto rules = triage::Triage::parse(*triage_text, centre.taxonomy);
     if (!rules) return rules.error();
     centre.triage = std::make_unique<triage::Triage>(std::move(rules).value());
-    auto dispatch_text = read_text(fs::path(config_dir) / "dispatch.toml");
+    auto dispatch_text = read_config_text(fs::path(config_dir) / "dispatch.toml");
     if (!dispatch_text) return dispatch_text.error();
     auto dispatch = parse_dispatch_config(*dispatch_text);
     if (!dispatch) return dispatch.error();

@@ -2,6 +2,7 @@
 // triage rules, dispatch settings, areas, and the road graph. Read-only while serving.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -54,6 +55,9 @@ struct Centre {
     // Minute of the day in the centre's time (for time-of-day triage rules).
     int minute_of_day(base::TimeMs t) const;
 };
+
+// The text of a configuration file, or an io_error naming it (field "config").
+base::Result<std::string> read_config_text(const std::filesystem::path& p);
 
 // Loads taxonomy.toml, triage.toml and dispatch.toml from `config_dir`.
 base::Status load_config(const std::string& config_dir, Centre& centre);
