@@ -513,7 +513,10 @@ void propose_handover(ApiContext& ctx, Request& req, Reply reply) {
                  });
 }
 
-void confirm_handover(ApiContext& ctx, Request& req, Reply reply) {
+// A custody step by the caller on an item named in the path, with an optional "at": confirm
+// or cancel a hand-over. `step` asks the ledger for the event.
+template <class Step>
+void own_custody_step(ApiContext& ctx, Request& req, Reply reply, Step step) {
     auto code = path_code(req);
     if (!code) return reply(Response::problem(code.error()));
     BodyReader r(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
@@ -524,23 +527,20 @@ void confirm_handover(ApiContext& ctx, Request& req, Reply reply) {
                  [&](ops::CaseBook& book, const auth::Principal& who,
                      base::TimeMs now_ms) -> base::Result<cases::CustodyEvent> {
                      if (book.ledger().find(*code) == nullptr) return unknown_item(*code);
-                     return book.ledger().confirm(*code, who.username, at.value_or(now_ms));
+                     return step(book.ledger(), *code, who.username, at.value_or(now_ms));
                  });
 }
 
+void confirm_handover(ApiContext& ctx, Request& req, Reply reply) {
+    own_custody_step(ctx, req, std::move(reply),
+                     [](const auto& ledger, const std::string& code, const std::string& who,
+                        base::TimeMs at) { return ledger.confirm(code, who, at); });
+}
+
 void cancel_handover(ApiContext& ctx, Request& req, Reply reply) {
-    auto code = path_code(req);
-    if (!code) return reply(Response::problem(code.error()));
-    BodyReader r(req.body.empty() ? std::string_view("{}") : std::string_view(req.body));
-    const base::TimeMs now = ctx.ops.clock().now_ms();
-    auto at = step_time(r, now);
-    if (!r.ok()) return reply(Response::problem(r.error()));
-    custody_step(ctx, req, std::move(reply), 200,
-                 [&](ops::CaseBook& book, const auth::Principal& who,
-                     base::TimeMs now_ms) -> base::Result<cases::CustodyEvent> {
-                     if (book.ledger().find(*code) == nullptr) return unknown_item(*code);
-                     return book.ledger().cancel(*code, who.username, at.value_or(now_ms));
-                 });
+    own_custody_step(ctx, req, std::move(reply),
+                     [](const auto& ledger, const std::string& code, const std::string& who,
+                        base::TimeMs at) { return ledger.cancel(code, who, at); });
 }
 
 void relocate_item(ApiContext& ctx, Request& req, Reply reply) {
