@@ -28,6 +28,45 @@ std::string ascii_lower(std::string_view s) {
     return out;
 }
 
+// Why a rule's regex is refused before std::regex sees it, or empty. libstdc++ compiles and
+// matches by recursion and reads a repeat count into a long without an overflow check, so a
+// long, deeply nested or huge-count pattern could overflow the stack or the count.
+std::string regex_refusal(std::string_view pattern) {
+    constexpr std::size_t kMaxLength = 500;
+    constexpr int kMaxDepth = 16;
+    constexpr long kMaxRepeat = 1000;
+    if (pattern.size() > kMaxLength) {
+        return fmt::format("regex is longer than {} bytes", kMaxLength);
+    }
+    int depth = 0;
+    bool in_braces = false;
+    long count = 0;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const char c = pattern[i];
+        if (c == '\\') {
+            ++i; // an escaped character is a literal
+        } else if (c == '(') {
+            if (++depth > kMaxDepth)
+                return fmt::format("regex nests groups deeper than {}", kMaxDepth);
+        } else if (c == ')') {
+            depth = std::max(0, depth - 1);
+        } else if (c == '{') {
+            in_braces = true;
+            count = 0;
+        } else if (c == '}' || c == ',') {
+            count = 0;
+            in_braces = in_braces && c == ',';
+        } else if (in_braces && c >= '0' && c <= '9') {
+            count = count * 10 + (c - '0');
+            if (count > kMaxRepeat)
+                return fmt::format("regex repeats more than {} times", kMaxRepeat);
+        } else {
+            in_braces = false;
+        }
+    }
+    return {};
+}
+
 // "22-07" or "22:30-06:45" -> minutes of day.
 bool parse_hours(std::string_view s, int& from, int& to) {
     int h1 = 0;
@@ -91,6 +130,7 @@ base::Result<Triage> Triage::parse(std::string_view text, const Taxonomy& taxono
             }
         }
         if (auto re = (*row)["regex"].value<std::string>()) {
+            if (auto why = regex_refusal(*re); !why.empty()) return problem(where, why);
             try {
                 r.regex.emplace(*re,
                                 std::regex::ECMAScript | std::regex::icase | std::regex::optimize);

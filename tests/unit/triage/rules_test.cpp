@@ -101,6 +101,20 @@ TEST(Triage, NightRulesWakeUpOnlyAtNight) {
     EXPECT_EQ(night->reasons.front(), "noise at night");
 }
 
+// The longest description the API accepts (4,000 bytes) through the shipped rules: libstdc++
+// matches ".*" by recursion, one frame per character, so this is the deepest stack triage needs.
+TEST(Triage, TheLongestDescriptionRunsThroughTheShippedRegexes) {
+    auto taxonomy = Taxonomy::parse(test::read_config("taxonomy.toml")).value();
+    auto triage = Triage::parse(test::read_config("triage.toml"), taxonomy).value();
+    std::string text = "车祸";
+    while (text.size() < 3990) text += "x ";
+    text += "流血";
+    auto s = triage.suggest(CallFacts{text, "road", 600});
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->category, "traffic");
+    EXPECT_EQ(s->priority, 1);
+}
+
 TEST(Triage, BadRulesAreRefusedByName) {
     auto taxonomy = Taxonomy::parse(test::read_config("taxonomy.toml")).value();
     auto unknown =
@@ -111,6 +125,19 @@ TEST(Triage, BadRulesAreRefusedByName) {
         Triage::parse("[[rule]]\nname='broken'\ncategory='fire'\nregex='(unclosed'\n", taxonomy);
     ASSERT_FALSE(bad_regex.ok());
     EXPECT_NE(bad_regex.error().detail.find("broken"), std::string::npos);
+    // Refused before std::regex sees them: libstdc++ overflows a long on a huge repeat count
+    // and recurses once per nesting level.
+    for (const std::string& pattern : std::vector<std::string>{
+             "a{1288888888888888888888}", "x{2,99999}",
+             std::string(20, '(') + "a" + std::string(20, ')'), std::string(600, 'a')}) {
+        auto refused = Triage::parse(
+            "[[rule]]\nname='r'\ncategory='fire'\nregex='" + pattern + "'\n", taxonomy);
+        ASSERT_FALSE(refused.ok()) << pattern;
+        EXPECT_NE(refused.error().detail.find("regex"), std::string::npos) << pattern;
+    }
+    EXPECT_TRUE(
+        Triage::parse("[[rule]]\nname='ok'\ncategory='fire'\nregex='a{0,12}\\{99999'\n", taxonomy)
+            .ok());
     auto bad_hours = Triage::parse(
         "[[rule]]\nname='h'\ncategory='fire'\nkeywords=['a']\nhours='late'\n", taxonomy);
     ASSERT_FALSE(bad_hours.ok());
