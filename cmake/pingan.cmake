@@ -31,8 +31,25 @@ function(pingan_module name)
   target_link_libraries(pingan_${name} PUBLIC pingan_options ${ARG_DEPS})
 endfunction()
 
+# pingan_discover_tests(TARGET PREFIX p LABELS l ...)
+# Registers a GoogleTest program's tests with CTest when ctest runs. gtest_discover_tests
+# flattens PROPERTIES into one list, so several labels would split into bogus property names
+# (LABELS "unit;slow" became LABELS=unit, slow=…); the properties are set by a script CTest
+# includes after discovery instead, where the discovered names are in TARGET_TESTS.
+function(pingan_discover_tests target)
+  cmake_parse_arguments(ARG "" "PREFIX" "LABELS" ${ARGN})
+  gtest_discover_tests(${target}
+    DISCOVERY_MODE PRE_TEST
+    DISCOVERY_TIMEOUT 120
+    TEST_PREFIX "${ARG_PREFIX}")
+  set(script "${CMAKE_CURRENT_BINARY_DIR}/${target}_properties.cmake")
+  file(WRITE "${script}"
+    "if(${target}_TESTS)\n  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS [==[${ARG_LABELS}]==])\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${script}")
+endfunction()
+
 # pingan_unit_test(MODULE SOURCES a_test.cpp ... DEPS target ... [LABELS l ...])
-# One GoogleTest program per module: unit_MODULE. Tests are discovered when ctest runs.
+# One GoogleTest program per module: unit_MODULE, labelled unit and LABELS.
 function(pingan_unit_test module)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(unit_${module} ${ARG_SOURCES})
@@ -40,8 +57,5 @@ function(pingan_unit_test module)
   target_compile_definitions(unit_${module} PRIVATE
     PINGAN_DATA_DIR="${PINGAN_DATA_DIR}"
     PINGAN_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-  gtest_discover_tests(unit_${module}
-    DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "unit;${ARG_LABELS}"
-    TEST_PREFIX "${module}.")
+  pingan_discover_tests(unit_${module} PREFIX "${module}." LABELS unit ${ARG_LABELS})
 endfunction()
