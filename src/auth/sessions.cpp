@@ -37,6 +37,11 @@ void SessionRegistry::add(const std::string& hash, Session s) {
     sessions_[hash] = std::move(s);
 }
 
+void SessionRegistry::replace_all(std::unordered_map<std::string, Session> sessions) {
+    std::unique_lock lock(mutex_);
+    sessions_.swap(sessions);
+}
+
 void SessionRegistry::revoke(const std::string& hash) {
     std::unique_lock lock(mutex_);
     sessions_.erase(hash);

@@ -31,6 +31,8 @@ public:
     };
 
     void add(const std::string& token_hash, Session s);
+    // Replaces every session (another server opened or revoked some in the shared store).
+    void replace_all(std::unordered_map<std::string, Session> sessions);
     void revoke(const std::string& token_hash);
     // The principal of a live session, or nothing (unknown, revoked or expired).
     std::optional<Principal> find(const std::string& token_hash, base::TimeMs now) const;

@@ -120,6 +120,9 @@ void Operations::check_timers(Done done) {
 }
 
 base::Status Operations::start() {
+    // Read before the Board, so the Board holds at least every event up to it.
+    auto head = store_.head_seq();
+    if (!head) return head.error();
     {
         std::lock_guard lock(mutex_);
         auto snapshot = store_.load_board();
@@ -128,15 +131,23 @@ base::Status Operations::start() {
         rebuild_recommender_locked();
         if (auto rebuilt = rebuild_cases_locked(); !rebuilt) return rebuilt;
     }
+    last_published_ = *head;
     store::Committer::Hooks hooks;
-    hooks.published = [this](const std::vector<store::EventRecord>& records) {
-        hub_.publish(records);
-    };
+    hooks.published = [this](const std::vector<store::EventRecord>& records) { publish(records); };
     hooks.failed = [this](const base::Error& e) { on_commit_failed(e); };
     hooks.observed = [this](std::size_t changes, std::size_t events, std::chrono::microseconds t) {
         metrics_.commit_batch(changes, events, static_cast<double>(t.count()) / 1e6);
     };
+    hooks.catch_up = [this] { catch_up(); };
     committer_ = std::make_unique<store::Committer>(store_, std::move(hooks));
+    watch_ = store_.watch_heads([this](std::int64_t seq) {
+        if (seq == 0) spdlog::warn("may have missed other servers' events; checking the log");
+        committer_->request_catch_up();
+    });
+    if (watch_) {
+        committer_->fence(*head);
+        spdlog::info("other servers may share this database: commits are fenced at the log head");
+    }
     housekeeping_ = std::thread([this] {
         std::unique_lock lock(housekeeping_mutex_);
         auto last_digest = std::chrono::steady_clock::now();
@@ -161,6 +172,7 @@ void Operations::stop() {
     }
     housekeeping_wake_.notify_all();
     if (housekeeping_.joinable()) housekeeping_.join();
+    watch_.reset(); // no catch-up requests from here on
     if (committer_) committer_->stop();
 }
 
@@ -188,6 +200,15 @@ void Operations::digest_positions() {
 }
 
 bool Operations::reload_locked() {
+    // Read before the Board (as in start()): at worst the Board is newer than the fence, and
+    // the next commit is refused once more.
+    auto head = store_.head_seq();
+    if (!head) {
+        spdlog::error("cannot read the log head: {}", head.error().detail);
+        board_stale_ = true;
+        healthy_ = false;
+        return false;
+    }
     auto snapshot = store_.load_board();
     if (!snapshot) {
         spdlog::error("cannot rebuild the board from the store: {}", snapshot.error().detail);
@@ -203,9 +224,68 @@ bool Operations::reload_locked() {
         healthy_ = false;
         return false;
     }
+    if (watch_ && committer_) committer_->fence(*head);
     board_stale_ = false;
     healthy_ = true;
     return true;
+}
+
+void Operations::catch_up() {
+    std::lock_guard lock(mutex_);
+    auto head = store_.head_seq();
+    if (!head) {
+        spdlog::warn("cannot read the log head to catch up: {}", head.error().detail);
+        return;
+    }
+    if (*head != committer_->fenced_head()) {
+        spdlog::info("catching up with other servers' events: log head {}, board at {}", *head,
+                     committer_->fenced_head());
+        committer_->fail_queued(
+            base::error(base::Code::unavailable,
+                        "another server changed the same records; retry this request"));
+        if (!reload_locked()) return;
+    }
+    // Also after a refused commit, which rebuilt the Board without streaming what it read.
+    std::lock_guard published(publish_mutex_);
+    publish_up_to_locked(*head);
+}
+
+void Operations::publish(const std::vector<store::EventRecord>& records) {
+    std::lock_guard lock(publish_mutex_);
+    if (records.empty() || records.back().seq <= last_published_) return;
+    if (records.front().seq > last_published_ + 1) publish_up_to_locked(records.front().seq - 1);
+    if (records.front().seq > last_published_) {
+        hub_.publish(records);
+    } else {
+        std::vector<store::EventRecord> unseen;
+        for (const store::EventRecord& r : records) {
+            if (r.seq > last_published_) unseen.push_back(r);
+        }
+        hub_.publish(unseen);
+    }
+    last_published_ = records.back().seq;
+}
+
+void Operations::publish_up_to_locked(std::int64_t seq) {
+    while (last_published_ < seq) {
+        auto page = store_.events_after(last_published_, 1000);
+        if (!page) {
+            // Consoles miss these until they reload; the log itself is complete.
+            spdlog::warn("cannot read events after {} for the stream: {}", last_published_,
+                         page.error().detail);
+            last_published_ = seq;
+            return;
+        }
+        if (page->empty()) return;
+        std::vector<store::EventRecord> upto;
+        for (store::EventRecord& r : *page) {
+            if (r.seq <= seq) upto.push_back(std::move(r));
+        }
+        if (upto.empty()) return;
+        hub_.publish(upto);
+        last_published_ = upto.back().seq;
+        if (foreign_events) foreign_events(upto);
+    }
 }
 
 void Operations::on_commit_failed(const base::Error& e) {
@@ -213,7 +293,8 @@ void Operations::on_commit_failed(const base::Error& e) {
     std::lock_guard lock(mutex_);
     committer_->fail_queued(base::error(base::Code::unavailable,
                                         "the store refused an earlier write; retry this request"));
-    reload_locked();
+    // Another server's commit (a stale head) leaves events to stream: catch up fetches them.
+    if (reload_locked() && watch_) committer_->request_catch_up();
 }
 
 void Operations::execute(const Command& command, Done done) {

@@ -3,6 +3,12 @@
 // succeeds its events are queued for commit in the same order, and its caller hears back only
 // when they are durable. If a commit fails, every command applied after the last durable
 // batch is refused and the Board is rebuilt from the store.
+//
+// Several servers on one database (PostgreSQL): each commit is fenced with the log head its
+// Board reflects, so a server never commits a command checked against state another server
+// has since changed; that batch is refused (503, retry) and the Board rebuilt. When the store
+// tells of another server's events, the Board catches up between batches and the events go
+// to this server's stream in log order, so every console sees one sequence.
 #pragma once
 
 #include <atomic>
@@ -64,6 +70,10 @@ public:
 
     void execute(const Command& command, Done done);
 
+    // Called with events another server committed, after the Board caught up with them (on
+    // the commit thread). Set before start().
+    std::function<void(const std::vector<store::EventRecord>&)> foreign_events;
+
     // Runs `f(const Board&)` under the lock, for reads that need the live state.
     template <class F>
     auto with_board(F&& f) {
@@ -79,6 +89,13 @@ public:
 
 private:
     void on_commit_failed(const base::Error& e);
+    // On the commit thread: when the log has events this Board has not seen, refuses what is
+    // queued, rebuilds the Board and streams those events.
+    void catch_up();
+    // Streams committed events in seq order; events missing before them (another server's)
+    // are read from the store first.
+    void publish(const std::vector<store::EventRecord>& records);
+    void publish_up_to_locked(std::int64_t seq);
     bool reload_locked();
     // Rebuilds the Board's case book from the case.*, evidence.* and notice.* events of the log.
     base::Status rebuild_cases_locked();
@@ -94,6 +111,9 @@ private:
     bool board_stale_ = false; // true when the Board may hold changes the store refused
     std::atomic<bool> healthy_{true};
     std::unique_ptr<store::Committer> committer_;
+    std::unique_ptr<store::HeadWatch> watch_; // null: this server is the only writer
+    std::mutex publish_mutex_;
+    std::int64_t last_published_ = 0; // seq of the last event sent to the stream
     const Centre* centre_ = nullptr;
     std::unique_ptr<dispatch::Recommender> recommender_;
     std::shared_ptr<const ops::CaseRules> case_rules_;

@@ -1,5 +1,6 @@
 #include "server/server.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,10 +17,27 @@
 #include "server/handoff_worker.hpp"
 #include "server/http_server.hpp"
 #include "server/retention_worker.hpp"
-#include "store/records.hpp"
 #include "store/open_store.hpp"
+#include "store/records.hpp"
 
 namespace pingan::server {
+namespace {
+
+// The live sessions of the store, replacing those `into` held.
+base::Status load_sessions(store::Store& store, base::TimeMs now, auth::SessionRegistry& into) {
+    auto live = store.live_sessions(now);
+    if (!live) return live.error();
+    std::unordered_map<std::string, auth::SessionRegistry::Session> sessions;
+    for (const auto& s : *live) {
+        if (auto role = auth::parse_role(s.role)) {
+            sessions[s.token_hash] = {auth::Principal{s.username, *role, s.unit_id}, s.expires_at};
+        }
+    }
+    into.replace_all(std::move(sessions));
+    return {};
+}
+
+} // namespace
 
 int serve(const ServeOptions& options) {
     auto opened = store::open_store(options.db_path);
@@ -76,21 +94,25 @@ int serve(const ServeOptions& options) {
     }
     Metrics metrics;
     StreamHub hub;
+    auth::SessionRegistry sessions; // before ops: its catch-up may reload sessions until it stops
     Operations ops(*store, clock, ops::BoardConfig{options.utc_offset_minutes}, hub, metrics);
     ops.digest_interval = std::chrono::seconds(options.digest_interval_s);
 
-    auth::SessionRegistry sessions;
-    auto live = store->live_sessions(clock.now_ms());
-    if (!live) {
-        fmt::print(stderr, "pingan: error: {}\n", live.error().detail);
+    if (auto loaded = load_sessions(*store, clock.now_ms(), sessions); !loaded) {
+        fmt::print(stderr, "pingan: error: {}\n", loaded.error().detail);
         return 1;
     }
-    for (const auto& s : *live) {
-        if (auto role = auth::parse_role(s.role)) {
-            sessions.add(s.token_hash,
-                         {auth::Principal{s.username, *role, s.unit_id}, s.expires_at});
+    // Sessions opened or ended through another server on the same database count here too.
+    ops.foreign_events = [&](const std::vector<store::EventRecord>& records) {
+        const bool sessions_changed =
+            std::any_of(records.begin(), records.end(),
+                        [](const auto& r) { return r.kind.starts_with("session."); });
+        if (!sessions_changed) return;
+        if (auto reloaded = load_sessions(*store, clock.now_ms(), sessions); !reloaded) {
+            spdlog::warn("cannot reload sessions after another server's change: {}",
+                         reloaded.error().detail);
         }
-    }
+    };
     // The road map: tiles and address search (api_map.cpp); later routing too.
     std::unique_ptr<road::Graph> graph;
     std::unique_ptr<road::AddressIndex> addresses;

@@ -31,6 +31,14 @@ void Committer::fail_queued(const base::Error& e) {
         item.done(Outcome{e, {}});
 }
 
+void Committer::request_catch_up() {
+    {
+        std::lock_guard lock(mutex_);
+        catch_up_requested_ = true;
+    }
+    wake_.notify_one();
+}
+
 void Committer::stop() {
     {
         std::lock_guard lock(mutex_);
@@ -47,7 +55,13 @@ void Committer::run() {
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            wake_.wait(lock, [&] { return stopping_ || catch_up_requested_ || !queue_.empty(); });
+            if (catch_up_requested_) {
+                catch_up_requested_ = false;
+                lock.unlock();
+                if (hooks_.catch_up) hooks_.catch_up();
+                continue;
+            }
             if (queue_.empty()) return; // stopping and drained
             const std::size_t n = std::min(queue_.size(), max_batch_);
             batch.clear();
@@ -63,7 +77,8 @@ void Committer::run() {
             changes.push_back(std::move(item.change));
 
         const auto started = std::chrono::steady_clock::now();
-        auto result = store_.commit(changes);
+        const std::int64_t expected = expected_head_;
+        auto result = store_.commit(changes, expected);
         const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
             std::chrono::steady_clock::now() - started);
         if (!result) {
@@ -73,6 +88,9 @@ void Committer::run() {
             continue;
         }
         CommitResult& committed = result.value();
+        if (expected != Store::kAnyHead && !committed.records.empty()) {
+            expected_head_ = committed.records.back().seq;
+        }
         for (std::size_t i = 0; i < batch.size(); ++i) {
             Outcome outcome;
             outcome.error = committed.errors[i];

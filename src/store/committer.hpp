@@ -3,6 +3,7 @@
 // the new events. Under load batches grow, so one fsync serves many commands.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -31,6 +32,8 @@ public:
         // Measurements of each batch.
         std::function<void(std::size_t changes, std::size_t events, std::chrono::microseconds)>
             observed;
+        // After request_catch_up(), between two batches (so none is in flight).
+        std::function<void()> catch_up;
     };
 
     Committer(Store& store, Hooks hooks, std::size_t max_batch = 8192);
@@ -44,6 +47,13 @@ public:
     void fail_queued(const base::Error& e);
     // Commits what is queued, then stops the thread. Idempotent.
     void stop();
+
+    // Commits only on top of this head from now on (Store::commit's expected_head), following
+    // the head with each batch; Store::kAnyHead (the default) turns the fence off.
+    void fence(std::int64_t head) { expected_head_ = head; }
+    std::int64_t fenced_head() const { return expected_head_; }
+    // Runs hooks.catch_up on the commit thread before the next batch.
+    void request_catch_up();
 
 private:
     struct Item {
@@ -59,6 +69,8 @@ private:
     std::condition_variable wake_;
     std::deque<Item> queue_;
     bool stopping_ = false;
+    bool catch_up_requested_ = false;
+    std::atomic<std::int64_t> expected_head_{Store::kAnyHead};
     std::thread thread_;
 };
 

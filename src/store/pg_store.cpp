@@ -1,5 +1,8 @@
 #include "store/pg_store.hpp"
 
+#include <atomic>
+#include <random>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/core.h>
@@ -302,7 +305,10 @@ private:
     std::unique_ptr<Conn> conn_;
 };
 
-PgStore::PgStore(std::string uri) : uri_(std::move(uri)) {}
+PgStore::PgStore(std::string uri) : uri_(std::move(uri)) {
+    std::random_device random;
+    writer_name_ = fmt::format("{:08x}{:08x}", random(), random());
+}
 PgStore::~PgStore() = default;
 
 base::Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& uri) {
@@ -341,7 +347,8 @@ PgStore::ReaderLease PgStore::reader() {
     }
 }
 
-base::Result<CommitResult> PgStore::commit(std::span<const Change> changes) {
+base::Result<CommitResult> PgStore::commit(std::span<const Change> changes,
+                                           std::int64_t expected_head) {
     std::lock_guard lock(write_mutex_);
     CommitResult result;
     result.errors.resize(changes.size());
@@ -370,6 +377,10 @@ base::Result<CommitResult> PgStore::commit(std::span<const Change> changes) {
             prev = head.text(0, 1);
         }
         const std::int64_t head_before = seq;
+        if (expected_head != kAnyHead && head_before != expected_head) {
+            db.exec("ROLLBACK");
+            return stale_head_error(head_before, expected_head);
+        }
 
         LatestPositions latest; // one units update per unit per commit, however many reports
         for (std::size_t i = 0; i < changes.size(); ++i) {
@@ -430,7 +441,8 @@ base::Result<CommitResult> PgStore::commit(std::span<const Change> changes) {
         pg::update_latest_positions(db, latest.records);
         // Delivered to listeners when (and only if) the transaction commits.
         if (seq > head_before) {
-            db.run("SELECT pg_notify($1, $2)", Params().add(kChannel).add(std::to_string(seq)));
+            db.run("SELECT pg_notify($1, $2)",
+                   Params().add(kChannel).add(fmt::format("{} {}", seq, writer_name_)));
         }
         committing = true;
         db.exec("COMMIT");
@@ -879,6 +891,64 @@ base::Result<std::optional<Id>> PgStore::incident_by_number(std::string_view num
         if (!rows.empty()) out = rows.int64(0, 0);
         return out;
     });
+}
+
+namespace {
+
+// LISTENs on its own connection; reconnects by itself, and then reports a gap (0), since
+// notifications sent while it was away are lost.
+class PgHeadWatch final : public HeadWatch {
+public:
+    PgHeadWatch(std::string uri, std::string own_writer, std::function<void(std::int64_t)> heard)
+        : uri_(std::move(uri)), own_writer_(std::move(own_writer)), heard_(std::move(heard)),
+          thread_([this] { run(); }) {}
+    ~PgHeadWatch() override {
+        stopping_ = true;
+        thread_.join();
+    }
+
+private:
+    void run() {
+        std::unique_ptr<Conn> conn;
+        bool connected_before = false;
+        while (!stopping_) {
+            try {
+                if (!conn) {
+                    conn = std::make_unique<Conn>(uri_,
+                                                  [](Conn& c) { c.exec("LISTEN pingan_events"); });
+                    if (connected_before) heard_(0);
+                    connected_before = true;
+                }
+                conn->ensure();
+                auto note = conn->wait_notification(250);
+                if (!note) continue;
+                // "<seq> <writer>": another writer's head, or an older payload without one.
+                const std::string& payload = note->second;
+                const std::size_t space = payload.find(' ');
+                if (space != std::string::npos && payload.substr(space + 1) == own_writer_) {
+                    continue;
+                }
+                heard_(std::strtoll(payload.c_str(), nullptr, 10));
+            } catch (const PgError&) {
+                // The database is away (restart, failover): try again shortly.
+                conn.reset();
+                for (int i = 0; i < 10 && !stopping_; ++i)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+        }
+    }
+
+    std::string uri_;
+    std::string own_writer_;
+    std::function<void(std::int64_t)> heard_;
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+};
+
+} // namespace
+
+std::unique_ptr<HeadWatch> PgStore::watch_heads(std::function<void(std::int64_t)> on_foreign_head) {
+    return std::make_unique<PgHeadWatch>(uri_, writer_name_, std::move(on_foreign_head));
 }
 
 } // namespace pingan::store

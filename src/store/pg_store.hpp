@@ -7,7 +7,8 @@
 //   (kCommitLock), then reads the chain head, so several processes append one at a time and
 //   the chain has no gaps or forks. It returns once COMMIT returned, with synchronous_commit
 //   at least `on` (a server default of `off` is raised for this session), and it sends
-//   NOTIFY pingan_events '<new head seq>' with the transaction when it appended events.
+//   NOTIFY pingan_events '<new head seq> <writer>' with the transaction when it appended
+//   events, where <writer> names this PgStore (random), so a watch ignores its own commits.
 // - When the server cannot be reached, the connection breaks, or it reached a standby, a
 //   method returns Code::unavailable; the next call reconnects.
 // - One writer connection (serialised by a mutex), up to kMaxReaders reader connections.
@@ -38,7 +39,11 @@ public:
     static base::Result<std::unique_ptr<PgStore>> open(const std::string& uri);
     ~PgStore() override;
 
-    base::Result<CommitResult> commit(std::span<const Change> changes) override;
+    using Store::commit;
+    base::Result<CommitResult> commit(std::span<const Change> changes,
+                                      std::int64_t expected_head) override;
+    std::unique_ptr<HeadWatch>
+    watch_heads(std::function<void(std::int64_t)> on_foreign_head) override;
     base::Result<ops::BoardSnapshot> load_board() override;
 
     base::Result<std::vector<EventRecord>> events_after(std::int64_t seq, int limit) override;
@@ -80,6 +85,7 @@ private:
     auto read(std::string_view what, F&& f) -> base::Result<std::invoke_result_t<F&, pg::Conn&>>;
 
     std::string uri_;
+    std::string writer_name_; // in NOTIFY payloads: 16 random hex digits
     bool postgis_ = false;
     std::mutex write_mutex_;
     std::unique_ptr<pg::Conn> writer_;

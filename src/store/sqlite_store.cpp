@@ -228,7 +228,8 @@ SqliteStore::ReaderLease SqliteStore::reader() {
     return ReaderLease(*this, std::move(db));
 }
 
-base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes) {
+base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes,
+                                               std::int64_t expected_head) {
     std::lock_guard lock(write_mutex_);
     Db& db = *writer_;
     CommitResult result;
@@ -246,6 +247,10 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes) 
             prev = head.text(1);
         }
         head.reset();
+        if (expected_head != kAnyHead && seq != expected_head) {
+            db.exec("ROLLBACK");
+            return stale_head_error(seq, expected_head);
+        }
 
         LatestPositions latest; // one units update per unit per commit, however many reports
         for (std::size_t i = 0; i < changes.size(); ++i) {

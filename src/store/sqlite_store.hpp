@@ -21,7 +21,9 @@ public:
     static base::Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
     ~SqliteStore() override;
 
-    base::Result<CommitResult> commit(std::span<const Change> changes) override;
+    using Store::commit;
+    base::Result<CommitResult> commit(std::span<const Change> changes,
+                                      std::int64_t expected_head) override;
     base::Result<ops::BoardSnapshot> load_board() override;
 
     base::Result<std::vector<EventRecord>> events_after(std::int64_t seq, int limit) override;

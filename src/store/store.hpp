@@ -7,6 +7,8 @@
 // error reported); a failing transaction fails the whole batch and nothing of it is stored.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -149,11 +151,45 @@ struct VerifyReport {
     std::int64_t position_digests = 0;      // breadcrumb digests checked
 };
 
+// commit()'s refusal when the log's head is not the one expected.
+inline base::Error stale_head_error(std::int64_t head, std::int64_t expected) {
+    return base::error(base::Code::unavailable,
+                       "another server changed the log (head " + std::to_string(head) +
+                           ", expected " + std::to_string(expected) + "); retry this request");
+}
+
+// Hears of events that other processes append to a shared log (several servers on one
+// PostgreSQL database). It calls back on its own thread until it is destroyed.
+class HeadWatch {
+public:
+    virtual ~HeadWatch() = default;
+};
+
 class Store {
 public:
+    // commit()'s expected head when any head will do.
+    static constexpr std::int64_t kAnyHead = -1;
+
     virtual ~Store() = default;
 
-    virtual base::Result<CommitResult> commit(std::span<const Change> changes) = 0;
+    base::Result<CommitResult> commit(std::span<const Change> changes) {
+        return commit(changes, kAnyHead);
+    }
+    // Commits only on top of `expected_head` (the seq of the log's last event, 0 when empty):
+    // if another process appended since, nothing is written and the error is
+    // Code::unavailable (the caller reloads and its clients retry). A
+    // server that checked commands against its in-memory Board fences its commits with the
+    // head that Board reflects, so it never acts on state another server has changed.
+    virtual base::Result<CommitResult> commit(std::span<const Change> changes,
+                                              std::int64_t expected_head) = 0;
+    // Watches for events appended by other processes: `on_foreign_head(seq)` runs with the new
+    // head, or with 0 after a gap (the watch reconnected) when the caller should look for
+    // itself. Null when the store has no other writers to hear of (SQLite: one server).
+    virtual std::unique_ptr<HeadWatch>
+    watch_heads(std::function<void(std::int64_t)> on_foreign_head) {
+        (void)on_foreign_head;
+        return nullptr;
+    }
     virtual base::Result<ops::BoardSnapshot> load_board() = 0;
 
     virtual base::Result<std::vector<EventRecord>> events_after(std::int64_t seq, int limit) = 0;

@@ -24,6 +24,31 @@ TEST_P(StoreContract, EventsAndProjectionsLandTogether) {
     EXPECT_EQ((*events)[0].hash, event_hash((*events)[0]));
 }
 
+// A server fences its commits with the head its Board reflects: on any other head nothing of
+// the batch is written, and the answer says to retry.
+TEST_P(StoreContract, AFencedCommitLandsOnlyOnTheExpectedHead) {
+    create_incident("first");
+    create_incident("second");
+    ops::NewIncident in;
+    in.location = {38.9, -77.03};
+    in.category = "theft";
+    in.description = "checked against a stale board";
+    std::vector<ops::Event> ev;
+    ASSERT_TRUE(board.create_incident(in, "taker", kT0, ev));
+    const store::Change change{ev, {}};
+    auto stale = store->commit(std::span<const store::Change>(&change, 1), 1);
+    ASSERT_FALSE(stale.ok());
+    EXPECT_EQ(stale.error().code, base::Code::unavailable);
+    EXPECT_NE(stale.error().detail.find("retry"), std::string::npos) << stale.error().detail;
+    EXPECT_EQ(*store->head_seq(), 2);
+    EXPECT_EQ(store->incidents({})->size(), 2u);
+
+    auto fenced = store->commit(std::span<const store::Change>(&change, 1), 2);
+    ASSERT_TRUE(fenced.ok()) << fenced.error().detail;
+    EXPECT_EQ(fenced->records.back().seq, 3);
+    EXPECT_EQ(store->incidents({})->size(), 3u);
+}
+
 TEST_P(StoreContract, ChainVerifiesAndReportsTheHead) {
     for (int i = 0; i < 20; ++i)
         create_incident("call " + std::to_string(i));
