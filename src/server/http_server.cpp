@@ -224,8 +224,10 @@ private:
             net::buffer(frame.restricted && !case_events_ ? frame.withheld : frame.text),
             [self = shared_from_this()](beast::error_code ec, std::size_t) {
                 self->writing_ = false;
-                if (ec) {
+                // Closed meanwhile (a client too far behind): the outbox holds only this frame.
+                if (ec || self->closed_) {
                     self->closed_ = true;
+                    self->outbox_.clear();
                     return;
                 }
                 self->outbox_.pop_front();
@@ -236,7 +238,9 @@ private:
     void close(websocket::close_code code) {
         if (closed_) return;
         closed_ = true;
-        outbox_.clear();
+        // A write in flight still reads its frame: keep that one until it completes.
+        outbox_.erase(writing_ && !outbox_.empty() ? outbox_.begin() + 1 : outbox_.begin(),
+                      outbox_.end());
         ws_.async_close(code, [self = shared_from_this()](beast::error_code) {});
     }
 
