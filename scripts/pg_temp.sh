@@ -5,6 +5,7 @@
 #   scripts/pg_temp.sh psql DIR PORT ARGS…   run psql against it (stdin passes through)
 #   scripts/pg_temp.sh halt DIR              stop the server but keep DIR (tests of outages)
 #   scripts/pg_temp.sh resume DIR PORT       start a halted cluster again
+# PG_DURABLE=1: fsync and synchronous commit as in production (benchmarks of durable writes).
 # PostgreSQL refuses to run as root: when root (as in CI), every server command runs as the
 # `postgres` user through runuser, and DIR is handed to that user.
 set -euo pipefail
@@ -16,10 +17,13 @@ as_owner() {
 
 usage() { echo "usage: $0 start DIR PORT | stop DIR | psql DIR PORT [psql args] | halt DIR | resume DIR PORT" >&2; exit 2; }
 
-# Loopback only, socket inside DIR, no durability needed for a throwaway cluster.
+# Loopback only, socket inside DIR, no durability needed for a throwaway cluster (unless
+# PG_DURABLE=1).
 serve() {
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${PG_DURABLE:-0}" = 1 ] && durability=""
   as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-c listen_addresses=127.0.0.1 -p $1 -k $dir $durability" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 }
 [ $# -ge 2 ] || usage

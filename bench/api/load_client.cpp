@@ -8,6 +8,7 @@
 // omission). One epoll thread; requests are pre-rendered bytes.
 #include <algorithm>
 #include <arpa/inet.h>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -27,6 +28,8 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "base/time.hpp"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -42,6 +45,10 @@ struct Options {
     double south = 38.88, west = -77.10, north = 38.98, east = -76.99;
     double intake_rate = 200;   // intake measure: incidents per second ...
     double position_rate = 500; // ... while the units report positions at this rate
+    // Soak (api_soak): also reads per second, and WebSocket clients following the event
+    // stream; every incident is worked to its end (four requests each).
+    double read_rate = 50;
+    int ws_clients = 50;
 };
 
 struct Connection {
@@ -278,6 +285,181 @@ std::string position_request(const Options& o, long i) {
     return post(o, fmt::format("/api/v1/units/{}/position", unit), body);
 }
 
+std::string get(const Options& o, const std::string& path) {
+    return fmt::format("GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n\r\n",
+                       path, o.token);
+}
+
+// Every incident the intake creates is worked to its end, four requests apart in time:
+// request i is step i % 4 for incident n = i / 4 + 1 - step * kStagger (dispatch its unit,
+// on scene, available again, closed), so the steps of one incident are a quarter of a second
+// apart whichever connection carries them. Incident n's unit is 1 + n % units.
+std::string cycle_request(const Options& o, long i) {
+    constexpr long kStagger = 50;
+    const long step = i % 4;
+    const long incident = i / 4 + 1 - step * kStagger;
+    if (incident < 1) return get(o, "/api/v1/units/1"); // nothing that far back yet
+    const long unit = 1 + incident % o.units;
+    switch (step) {
+    case 0:
+        return post(o, fmt::format("/api/v1/incidents/{}/dispatch", incident),
+                    fmt::format(R"({{"unit_id":{}}})", unit));
+    case 1:
+        return post(o, fmt::format("/api/v1/units/{}/status", unit), R"({"status":"on_scene"})");
+    case 2:
+        return post(o, fmt::format("/api/v1/units/{}/status", unit), R"({"status":"available"})");
+    default:
+        return post(o, fmt::format("/api/v1/incidents/{}/status", incident),
+                    R"({"status":"closed","disposition":"handled in the soak run"
+    })");
+    }
+}
+
+std::string read_request(const Options& o, long i) {
+    switch (i % 3) {
+    case 0:
+        return get(o, "/api/v1/incidents?limit=50");
+    case 1:
+        return get(o, "/api/v1/units");
+    default:
+        return get(o, "/api/v1/alerts");
+    }
+}
+
+// Follows /api/v1/stream like a console; records how long after its time (the server's
+// clock, "at") each event arrived. Plain blocking sockets: one thread per client.
+struct StreamFollower {
+    std::vector<double> lag_ms;
+    long events = 0;
+    bool connected = false;
+};
+
+void follow_stream(const Options& o, const std::atomic<bool>& stop, StreamFollower& out,
+                   std::atomic<int>& open_fd) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    open_fd = fd;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(o.port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return;
+    const std::string hello = fmt::format(
+        "GET /api/v1/stream?token={} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        "Sec-WebSocket-Version: 13\r\n\r\n",
+        o.token);
+    if (send(fd, hello.data(), hello.size(), MSG_NOSIGNAL) <= 0) return;
+    std::string in;
+    char buf[65536];
+    bool upgraded = false;
+    while (!stop) {
+        const ssize_t r = recv(fd, buf, sizeof buf, 0);
+        if (r <= 0) return;
+        in.append(buf, static_cast<std::size_t>(r));
+        if (!upgraded) {
+            const std::size_t end = in.find("\r\n\r\n");
+            if (end == std::string::npos) continue;
+            if (in.compare(0, 12, "HTTP/1.1 101") != 0) return;
+            upgraded = out.connected = true;
+            in.erase(0, end + 4);
+        }
+        // Server frames are unmasked: FIN/opcode, length (7, 16 or 64 bits), payload.
+        for (;;) {
+            if (in.size() < 2) break;
+            const auto* b = reinterpret_cast<const unsigned char*>(in.data());
+            std::size_t len = b[1] & 0x7f;
+            std::size_t head = 2;
+            if (len == 126) {
+                if (in.size() < 4) break;
+                len = (std::size_t{b[2]} << 8) | b[3];
+                head = 4;
+            } else if (len == 127) {
+                if (in.size() < 10) break;
+                len = 0;
+                for (int k = 2; k < 10; ++k)
+                    len = (len << 8) | b[k];
+                head = 10;
+            }
+            if (in.size() < head + len) break;
+            const auto received = std::chrono::system_clock::now();
+            if ((b[0] & 0x0f) == 1) {
+                auto frame = nlohmann::json::parse(in.begin() + static_cast<long>(head),
+                                                   in.begin() + static_cast<long>(head + len),
+                                                   nullptr, false);
+                if (frame.is_object() && frame.contains("seq") && frame["at"].is_string()) {
+                    if (auto at = pingan::base::parse_iso8601(frame["at"].get<std::string>())) {
+                        const double now_ms = static_cast<double>(
+                            std::chrono::duration_cast<std::chrono::milliseconds>(
+                                received.time_since_epoch())
+                                .count());
+                        out.lag_ms.push_back(now_ms - static_cast<double>(*at));
+                        ++out.events;
+                    }
+                }
+            }
+            in.erase(0, head + len);
+        }
+    }
+}
+
+// Everything at once for o.seconds: intake, positions, incident lifecycles and reads, each an open
+// loop at its rate on its own connections, while o.ws_clients follow the stream.
+void soak(const Options& o, nlohmann::json& benchmarks) {
+    std::atomic<bool> stop{false};
+    std::vector<StreamFollower> followers(static_cast<std::size_t>(o.ws_clients));
+    std::vector<std::atomic<int>> fds(followers.size());
+    std::vector<std::thread> ws;
+    for (std::size_t k = 0; k < followers.size(); ++k)
+        ws.emplace_back([&, k] { follow_stream(o, stop, followers[k], fds[k]); });
+    auto with = [&](int connections) {
+        Options c = o;
+        c.connections = connections;
+        return c;
+    };
+    Stats intake, positions, cycles, reads;
+    std::thread t1([&] {
+        intake = run(with(8), o.intake_rate, [&](long i) { return intake_request(o, i); });
+    });
+    std::thread t2([&] {
+        positions =
+            run(with(8), o.position_rate, [&](long i) { return moving_position_request(o, i); });
+    });
+    std::thread t3([&] {
+        // Two seconds behind the intake, so the incidents it works exist.
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        Options c = with(8);
+        c.seconds = o.seconds - 2;
+        cycles = run(c, 4 * o.intake_rate, [&](long i) { return cycle_request(o, i); });
+    });
+    std::thread t4(
+        [&] { reads = run(with(4), o.read_rate, [&](long i) { return read_request(o, i); }); });
+    for (std::thread* t : {&t1, &t2, &t3, &t4})
+        t->join();
+    std::this_thread::sleep_for(std::chrono::seconds(2)); // the last events reach the consoles
+    stop = true;
+    for (auto& fd : fds)
+        shutdown(fd, SHUT_RDWR);
+    for (auto& t : ws)
+        t.join();
+    benchmarks.push_back(entry("soak_incident_create", intake, o.intake_rate));
+    benchmarks.push_back(entry("soak_position_update", positions, o.position_rate));
+    benchmarks.push_back(entry("soak_incident_lifecycle", cycles, 4 * o.intake_rate));
+    benchmarks.push_back(entry("soak_read", reads, o.read_rate));
+    Stats lag;
+    int connected = 0;
+    for (const auto& f : followers) {
+        connected += f.connected ? 1 : 0;
+        lag.ok += f.events;
+        for (double ms : f.lag_ms)
+            lag.latencies_us.push_back(ms * 1000);
+    }
+    lag.seconds = o.seconds;
+    nlohmann::json j = entry("soak_event_lag", lag, 0);
+    j["clients_connected"] = connected;
+    j["clients"] = o.ws_clients;
+    benchmarks.push_back(j);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -304,6 +486,10 @@ int main(int argc, char** argv) {
             o.intake_rate = std::stod(v);
         else if (k == "--position-rate")
             o.position_rate = std::stod(v);
+        else if (k == "--read-rate")
+            o.read_rate = std::stod(v);
+        else if (k == "--ws-clients")
+            o.ws_clients = std::stoi(v);
         else if (k == "--only")
             only.push_back(v);
     }
@@ -311,7 +497,8 @@ int main(int argc, char** argv) {
         fmt::print(
             stderr,
             "usage: load_client --port P --token T --out FILE [--connections C] [--bbox S,W,N,E] "
-            "[--intake-rate R] [--position-rate R] "
+            "[--intake-rate R] [--position-rate R] [--read-rate R] "
+            "[--ws-clients N] "
             "[--seconds S] [--units N] [--only NAME]\n");
         return 2;
     }
@@ -350,6 +537,8 @@ int main(int argc, char** argv) {
                   intake, o.intake_rate));
         benchmarks.push_back(entry("api_intake_background_positions", positions, o.position_rate));
     }
+    // Only when asked by name (bench/soak/run.sh).
+    if (std::find(only.begin(), only.end(), "api_soak") != only.end()) soak(o, benchmarks);
     nlohmann::json doc = {{"context",
                            {{"executable", "load_client"},
                             {"connections", o.connections},
