@@ -200,29 +200,22 @@ void Operations::digest_positions() {
 }
 
 bool Operations::reload_locked() {
+    auto failed = [this](std::string_view what, const base::Error& e) {
+        spdlog::error("cannot {}: {}", what, e.detail);
+        board_stale_ = true;
+        healthy_ = false;
+        return false;
+    };
     // Read before the Board (as in start()): at worst the Board is newer than the fence, and
     // the next commit is refused once more.
     auto head = store_.head_seq();
-    if (!head) {
-        spdlog::error("cannot read the log head: {}", head.error().detail);
-        board_stale_ = true;
-        healthy_ = false;
-        return false;
-    }
+    if (!head) return failed("read the log head", head.error());
     auto snapshot = store_.load_board();
-    if (!snapshot) {
-        spdlog::error("cannot rebuild the board from the store: {}", snapshot.error().detail);
-        board_stale_ = true;
-        healthy_ = false;
-        return false;
-    }
+    if (!snapshot) return failed("rebuild the board from the store", snapshot.error());
     board_.load(std::move(snapshot).value());
     rebuild_recommender_locked();
     if (auto rebuilt = rebuild_cases_locked(); !rebuilt) {
-        spdlog::error("cannot rebuild the case book from the store: {}", rebuilt.error().detail);
-        board_stale_ = true;
-        healthy_ = false;
-        return false;
+        return failed("rebuild the case book from the store", rebuilt.error());
     }
     if (watch_ && committer_) committer_->fence(*head);
     board_stale_ = false;
