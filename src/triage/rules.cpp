@@ -29,39 +29,95 @@ std::string ascii_lower(std::string_view s) {
 }
 
 // Why a rule's regex is refused before std::regex sees it, or empty. libstdc++ compiles and
-// matches by recursion and reads a repeat count into a long without an overflow check, so a
-// long, deeply nested or huge-count pattern could overflow the stack or the count.
+// matches by recursion and backtracking: it reads a repeat count into a long without an
+// overflow check, recurses once per nesting level, and takes exponential time on a repeat of
+// something that itself repeats or alternates ("(a+)+", "(a|ab)*", "a**"), and time growing
+// as length^(k+1) for k open-ended repeats in a row ("a.*b.*c" on a 4,000-byte description).
+// Such patterns are refused: at most one open-ended repeat (*, +, {n,}) per top-level branch;
+// the shipped rules need no more.
 std::string regex_refusal(std::string_view pattern) {
     constexpr std::size_t kMaxLength = 500;
-    constexpr int kMaxDepth = 16;
+    constexpr std::size_t kMaxDepth = 16;
     constexpr long kMaxRepeat = 1000;
     if (pattern.size() > kMaxLength) {
         return fmt::format("regex is longer than {} bytes", kMaxLength);
     }
-    int depth = 0;
-    bool in_braces = false;
-    long count = 0;
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
+    enum class Last { nothing, atom, repeat, lazy_repeat, group };
+    Last last = Last::nothing;
+    bool last_group_varies = false; // the group just closed repeats or alternates inside
+    std::vector<bool> group_varies; // per open group
+    int open_ended = 0;             // *, + and {n,} in this top-level branch
+    const std::size_t n = pattern.size();
+    for (std::size_t i = 0; i < n; ++i) {
         const char c = pattern[i];
-        if (c == '\\') {
-            ++i; // an escaped character is a literal
+        const bool counted =
+            c == '{' && i + 1 < n && pattern[i + 1] >= '0' && pattern[i + 1] <= '9';
+        if (c == '*' || c == '+' || c == '?' || counted) {
+            if (c == '?' && last == Last::repeat) {
+                last = Last::lazy_repeat; // "*?": the lazy form of the same repeat
+                continue;
+            }
+            if (last == Last::repeat || last == Last::lazy_repeat) {
+                return "regex repeats a repeat (exponential matching time)";
+            }
+            if (last == Last::group && last_group_varies) {
+                return "regex repeats a group that repeats or alternates inside (exponential "
+                       "matching time)";
+            }
+            if (!group_varies.empty()) group_varies.back() = true;
+            bool unbounded = c == '*' || c == '+';
+            if (counted) {
+                long count = 0;
+                for (++i; i < n && pattern[i] != '}'; ++i) {
+                    if (pattern[i] == ',') {
+                        count = 0;
+                        unbounded = i + 1 < n && pattern[i + 1] == '}';
+                    } else if (pattern[i] >= '0' && pattern[i] <= '9') {
+                        count = count * 10 + (pattern[i] - '0');
+                        if (count > kMaxRepeat) {
+                            return fmt::format("regex repeats more than {} times", kMaxRepeat);
+                        }
+                    } else {
+                        return "regex has a malformed repeat count";
+                    }
+                }
+            }
+            if (unbounded && ++open_ended > 1) {
+                return "regex has two open-ended repeats (*, +, {n,}) in one branch; split it "
+                       "into alternatives";
+            }
+            last = Last::repeat;
+        } else if (c == '\\') {
+            ++i; // an escaped character is one atom
+            last = Last::atom;
+        } else if (c == '[') {
+            // A bracket class is one atom; its ']' may come first, as in "[]a]" or "[^]a]".
+            std::size_t j = i + 1;
+            if (j < n && pattern[j] == '^') ++j;
+            if (j < n && pattern[j] == ']') ++j;
+            for (; j < n && pattern[j] != ']'; ++j) {
+                if (pattern[j] == '\\') ++j;
+            }
+            i = j;
+            last = Last::atom;
         } else if (c == '(') {
-            if (++depth > kMaxDepth)
+            if (group_varies.size() == kMaxDepth) {
                 return fmt::format("regex nests groups deeper than {}", kMaxDepth);
+            }
+            group_varies.push_back(false);
+            if (i + 2 < n && pattern[i + 1] == '?') i += 2; // "(?:", "(?=", "(?!"
+            last = Last::nothing;
         } else if (c == ')') {
-            depth = std::max(0, depth - 1);
-        } else if (c == '{') {
-            in_braces = true;
-            count = 0;
-        } else if (c == '}' || c == ',') {
-            count = 0;
-            in_braces = in_braces && c == ',';
-        } else if (in_braces && c >= '0' && c <= '9') {
-            count = count * 10 + (c - '0');
-            if (count > kMaxRepeat)
-                return fmt::format("regex repeats more than {} times", kMaxRepeat);
+            last_group_varies = !group_varies.empty() && group_varies.back();
+            if (!group_varies.empty()) group_varies.pop_back();
+            if (last_group_varies && !group_varies.empty()) group_varies.back() = true;
+            last = Last::group;
+        } else if (c == '|') {
+            if (!group_varies.empty()) group_varies.back() = true;
+            if (group_varies.empty()) open_ended = 0; // a new top-level branch
+            last = Last::nothing;
         } else {
-            in_braces = false;
+            last = Last::atom;
         }
     }
     return {};

@@ -107,7 +107,8 @@ TEST(Triage, TheLongestDescriptionRunsThroughTheShippedRegexes) {
     auto taxonomy = Taxonomy::parse(test::read_config("taxonomy.toml")).value();
     auto triage = Triage::parse(test::read_config("triage.toml"), taxonomy).value();
     std::string text = "车祸";
-    while (text.size() < 3990) text += "x ";
+    while (text.size() < 3990)
+        text += "x ";
     text += "流血";
     auto s = triage.suggest(CallFacts{text, "road", 600});
     ASSERT_TRUE(s);
@@ -128,16 +129,21 @@ TEST(Triage, BadRulesAreRefusedByName) {
     // Refused before std::regex sees them: libstdc++ overflows a long on a huge repeat count
     // and recurses once per nesting level.
     for (const std::string& pattern : std::vector<std::string>{
-             "a{1288888888888888888888}", "x{2,99999}",
+             "a{1288888888888888888888}", "x{2,99999}", "=**", "(a+)+", "(a|ab)*x", "((a*)b)*",
+             "a*?*", "(?:x{1,3})+", "a.*b.*c", "a+b{2,}",
              std::string(20, '(') + "a" + std::string(20, ')'), std::string(600, 'a')}) {
         auto refused = Triage::parse(
             "[[rule]]\nname='r'\ncategory='fire'\nregex='" + pattern + "'\n", taxonomy);
         ASSERT_FALSE(refused.ok()) << pattern;
         EXPECT_NE(refused.error().detail.find("regex"), std::string::npos) << pattern;
     }
-    EXPECT_TRUE(
-        Triage::parse("[[rule]]\nname='ok'\ncategory='fire'\nregex='a{0,12}\\{99999'\n", taxonomy)
-            .ok());
+    for (const std::string& pattern :
+         std::vector<std::string>{"a{0,12}\\{99999", "[*+]+x", "(?:老公|丈夫).{0,12}打", "x*?y",
+                                  "(ab)+c", "a.*b|c.*d", "(a|b)c*", "a.{0,12}b+"}) {
+        auto accepted = Triage::parse(
+            "[[rule]]\nname='ok'\ncategory='fire'\nregex='" + pattern + "'\n", taxonomy);
+        EXPECT_TRUE(accepted.ok()) << pattern << ": " << accepted.error().detail;
+    }
     auto bad_hours = Triage::parse(
         "[[rule]]\nname='h'\ncategory='fire'\nkeywords=['a']\nhours='late'\n", taxonomy);
     ASSERT_FALSE(bad_hours.ok());
