@@ -14,7 +14,7 @@
 
 #include "dispatch/recommender.hpp"
 #include "geo/boundary.hpp"
-#include "io/osm_import.hpp"
+#include "porto.hpp"
 #include "triage/duplicates.hpp"
 #include "triage/rules.hpp"
 #include "triage/taxonomy.hpp"
@@ -23,29 +23,18 @@ namespace {
 
 using namespace pingan;
 using Clock = std::chrono::steady_clock;
-
-constexpr double kSouth = 41.140, kWest = -8.660, kNorth = 41.180, kEast = -8.570;
-
-std::string data_dir() {
-    const char* d = std::getenv("DATA");
-    return d ? d : "../shared/data";
-}
+using bench::kEast;
+using bench::kNorth;
+using bench::kSouth;
+using bench::kWest;
+using bench::porto;
+using bench::random_point;
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path);
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-const road::Graph* porto() {
-    static std::unique_ptr<road::Graph> g;
-    const std::string path = data_dir() + "/roads/porto.osm.pbf";
-    if (!g && std::filesystem::exists(path)) {
-        auto imported = io::import_osm(path, road::Profile::car());
-        if (imported) g = std::make_unique<road::Graph>(std::move(imported->graph));
-    }
-    return g.get();
 }
 
 void add_grid(geo::BoundaryIndex& index, const std::string& layer, int k) {
@@ -60,11 +49,6 @@ void add_grid(geo::BoundaryIndex& index, const std::string& layer, int k) {
             index.add(geo::Boundary{layer, layer + std::to_string(i * k + j), {p}});
         }
     }
-}
-
-geo::LatLon random_point(std::mt19937& rng) {
-    std::uniform_real_distribution<double> lat(kSouth, kNorth), lon(kWest, kEast);
-    return {lat(rng), lon(rng)};
 }
 
 void intake_porto(benchmark::State& state) {

@@ -1,6 +1,7 @@
 // The fast algorithms against plain ones on a small drawn map, exhaustively: hierarchy queries
 // against Dijkstra on every pair, the coverage sweep (PHAST with the segments measured in the
-// same pass) against a multi-source Dijkstra, k-nearest against a brute force over all units,
+// same pass) against a multi-source Dijkstra, the many-to-many table against Dijkstra per pair,
+// k-nearest against a brute force over all units,
 // and the unit key map against std::unordered_map. Repeated queries on one query object check
 // that scratch memory is reset correctly between them.
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "road/detail/slot_map.hpp"
 #include "road/nearest.hpp"
 #include "road/route.hpp"
+#include "road/table.hpp"
 #include "road/units.hpp"
 
 namespace pingan::road {
@@ -115,6 +117,34 @@ TEST(Algorithms, CoverageSweepEqualsMultiSourceDijkstra) {
             check("after a new assign");
         }
     }
+}
+
+TEST(Algorithms, TableEqualsDijkstraPerPair) {
+    const Graph& g = grid().graph;
+    const std::vector<RoadPosition> where = positions(g);
+    DijkstraQuery dq(g);
+    TableQuery tq(g);
+    // Twice on one object (scratch reuse), with an invalid position on each side.
+    for (std::size_t offset : {0u, 2u}) {
+        std::vector<RoadPosition> from, to;
+        for (std::size_t i = offset; i < where.size(); i += 5)
+            from.push_back(where[i]);
+        for (std::size_t j = offset + 1; j < where.size(); j += 3)
+            to.push_back(where[j]);
+        from.push_back(RoadPosition{});
+        to.push_back(RoadPosition{});
+        const TimeTable t = tq.table(from, to);
+        ASSERT_EQ(t.sources, from.size());
+        ASSERT_EQ(t.targets, to.size());
+        for (std::size_t i = 0; i < from.size(); ++i) {
+            for (std::size_t j = 0; j < to.size(); ++j) {
+                const TimeMs expected =
+                    from[i].valid() && to[j].valid() ? dq.eta_ms(from[i], to[j]) : kNoTime;
+                ASSERT_EQ(t.at(i, j), expected) << i << " -> " << j;
+            }
+        }
+    }
+    EXPECT_TRUE(tq.table({}, where).times.empty());
 }
 
 TEST(Algorithms, NearestEqualsBruteForce) {
