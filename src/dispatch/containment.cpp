@@ -362,9 +362,9 @@ ContainmentPlan plan_containment(const road::Graph& graph, const road::RoadPosit
     plan.escape_ms = request.escape_ms;
     plan.elapsed_ms = request.elapsed_ms;
     if (!incident.valid()) return plan;
-    const TimeMs depth_ms = request.depth_ms != 0 ? request.depth_ms : request.escape_ms / 4;
+    plan.depth_ms = request.depth_ms != 0 ? request.depth_ms : request.escape_ms / 4;
     const std::vector<Exit> exits =
-        find_exits(graph, incident, request.escape_ms, depth_ms, plan.reached_nodes);
+        find_exits(graph, incident, request.escape_ms, plan.depth_ms, plan.reached_nodes);
     plan.checkpoints = merge_exits(graph, exits, request.merge_radius_m);
     if (plan.checkpoints.empty()) return plan;
 

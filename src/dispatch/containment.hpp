@@ -67,6 +67,7 @@ struct Checkpoint {
 
 struct ContainmentPlan {
     road::TimeMs escape_ms = 0;
+    road::TimeMs depth_ms = 0; // as used (the request's, or T / 4)
     road::TimeMs elapsed_ms = 0;
     std::size_t reached_nodes = 0;       // junctions inside the area (reached within T)
     std::vector<Checkpoint> checkpoints; // by escape time, most urgent first

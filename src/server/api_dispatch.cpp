@@ -1,8 +1,9 @@
-// Dispatch workflow routes: recommendations, triage suggestions, the taxonomy, alerts,
-// coverage, and the manual clock for tests.
+// Dispatch workflow routes: recommendations, containment plans, triage suggestions, the
+// taxonomy, alerts, coverage, and the manual clock for tests.
 #include <fmt/core.h>
 
 #include "base/json_writer.hpp"
+#include "dispatch/containment.hpp"
 #include "server/api.hpp"
 #include "server/body_reader.hpp"
 #include "server/intake.hpp"
@@ -92,6 +93,129 @@ void recommendations(ApiContext& ctx, Request& req, Reply reply) {
             }
             return fmt::format(R"({{"incident_id":{},"policy":"{}","items":{}}})", *id,
                                dispatch::to_string(policy), items);
+        },
+        api::respond(std::move(reply), 200));
+}
+
+// The plan as JSON: checkpoints most urgent first, each with the unit assigned (if any unit can
+// be there before the escaping vehicle) and the others that could.
+std::string containment_json(const dispatch::ContainmentPlan& plan, const road::Graph& graph,
+                             const ops::Board& board, ops::Id incident_id) {
+    auto callsign = [&](road::UnitKey key) {
+        const ops::Unit* u = board.unit(static_cast<ops::Id>(key));
+        return u != nullptr ? u->callsign : std::string();
+    };
+    std::string out;
+    base::JsonWriter w(out);
+    w.begin_object()
+        .field("incident_id", incident_id)
+        .field("escape_s", plan.escape_ms / 1000.0)
+        .field("depth_s", plan.depth_ms / 1000.0)
+        .field("elapsed_s", plan.elapsed_ms / 1000.0)
+        .field("reached_junctions", static_cast<std::int64_t>(plan.reached_nodes))
+        .field("staffed", static_cast<std::int64_t>(plan.staffed()))
+        .key("checkpoints")
+        .begin_array();
+    for (const dispatch::Checkpoint& c : plan.checkpoints) {
+        std::string street;
+        for (road::ArcId a : c.cut_arcs) {
+            street = std::string(graph.name(graph.data().arc_seg[a] >> 1));
+            if (!street.empty()) break;
+        }
+        w.begin_object()
+            .field("lat", c.point.lat)
+            .field("lon", c.point.lon)
+            .field("street", street)
+            .field("road_class", road::to_string(c.road_class))
+            .field("escape_s", c.escape_ms / 1000.0)
+            .field("junctions", static_cast<std::int64_t>(c.exits.size()));
+        if (c.staffed) {
+            w.field("unit_id", static_cast<ops::Id>(c.staffed->unit))
+                .field("callsign", callsign(c.staffed->unit))
+                .field("eta_s", c.staffed->eta_ms / 1000.0)
+                .field("margin_s",
+                       (static_cast<double>(c.escape_ms) - plan.elapsed_ms - c.staffed->eta_ms) /
+                           1000.0);
+        } else {
+            w.key("unit_id").null();
+            if (c.best_eta_ms != road::kNoTime) w.field("best_eta_s", c.best_eta_ms / 1000.0);
+        }
+        w.key("alternatives").begin_array();
+        for (const dispatch::StaffingOption& o : c.alternatives) {
+            w.begin_object()
+                .field("unit_id", static_cast<ops::Id>(o.unit))
+                .field("callsign", callsign(o.unit))
+                .field("eta_s", o.eta_ms / 1000.0)
+                .end_object();
+        }
+        w.end_array().end_object();
+    }
+    w.end_array().end_object();
+    return out;
+}
+
+// A containment plan for a serious incident: checkpoints on the roads out of what an escaping
+// vehicle can reach within escape_min, staffed by available police units that get there
+// first. Recorded on the incident (incident.containment_planned) and answered.
+void containment(ApiContext& ctx, Request& req, Reply reply) {
+    auto id = api::path_id(req, 0, "id");
+    if (!id) return reply(Response::problem(id.error()));
+    const Centre* centre = require_centre(ctx, reply);
+    if (centre == nullptr) return;
+    if (centre->graph == nullptr) {
+        return reply(Response::problem(base::error(
+            Code::unavailable, "containment plans need the road graph (pingan serve --graph)")));
+    }
+    BodyReader r(req.body);
+    auto escape_min = r.integer("escape_min", Need::optional, 1, 60);
+    auto depth_s = r.integer("depth_s", Need::optional, 1, 3600);
+    auto radius = r.number("merge_radius_m", Need::optional, 0, 2000);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    const road::Graph& graph = *centre->graph;
+    const std::string actor = req.principal.username;
+    ctx.ops.execute(
+        [&](ops::Board& board, base::TimeMs at,
+            store::Change& change) -> base::Result<std::string> {
+            const ops::Incident* inc = board.open_incident(*id);
+            if (inc == nullptr) {
+                if (auto st = board.incident_status(*id)) {
+                    return base::error(Code::invalid_transition, "id",
+                                       fmt::format("id: incident {} is {}; nothing to contain", *id,
+                                                   ops::to_string(*st)));
+                }
+                return base::error(Code::unknown_incident, "id",
+                                   fmt::format("id: no incident with id {}", *id));
+            }
+            auto where = graph.snap(inc->location);
+            if (!where) {
+                return base::error(Code::off_road, "id",
+                                   fmt::format("id: incident {} is not near a road", *id));
+            }
+            std::vector<dispatch::ContainmentUnit> units;
+            for (const auto& [unit_id, u] : board.units()) {
+                if (u.agency != ops::Agency::police || u.status != ops::UnitStatus::available ||
+                    !u.position) {
+                    continue;
+                }
+                if (auto p = graph.snap(u.position->at)) {
+                    units.push_back({static_cast<road::UnitKey>(unit_id), *p});
+                }
+            }
+            dispatch::ContainmentRequest request;
+            request.escape_ms = static_cast<road::TimeMs>(escape_min.value_or(10) * 60'000);
+            request.depth_ms = static_cast<road::TimeMs>(depth_s.value_or(0) * 1000);
+            request.elapsed_ms = at > inc->received_at
+                                     ? static_cast<road::TimeMs>(std::min<base::TimeMs>(
+                                           at - inc->received_at, 24 * 3'600'000))
+                                     : 0;
+            if (radius) request.merge_radius_m = *radius;
+            const dispatch::ContainmentPlan plan =
+                dispatch::plan_containment(graph, *where, units, request);
+            std::string body = containment_json(plan, graph, board, *id);
+            change.events.push_back(ops::Event{at, actor, "incident.containment_planned",
+                                               fmt::format("incident/{}", *id), body,
+                                               std::monostate{}});
+            return body;
         },
         api::respond(std::move(reply), 200));
 }
@@ -249,6 +373,8 @@ void move_clock(ApiContext& ctx, Request& req, Reply reply) {
 void add_dispatch_routes(Router& router, ApiContext& ctx) {
     router.add("GET", "/api/v1/incidents/{id}/recommendations",
                [&ctx](Request& req, Reply reply) { recommendations(ctx, req, std::move(reply)); });
+    router.add("POST", "/api/v1/incidents/{id}/containment",
+               [&ctx](Request& req, Reply reply) { containment(ctx, req, std::move(reply)); });
     router.add("POST", "/api/v1/triage",
                [&ctx](Request& req, Reply reply) { suggest(ctx, req, std::move(reply)); });
     router.add("GET", "/api/v1/taxonomy",

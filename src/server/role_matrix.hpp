@@ -71,6 +71,8 @@ inline constexpr std::array kRoleMatrix{
               "merge a duplicate call into the incident it repeats"},
     RouteRule{"GET", "/api/v1/incidents/{id}/recommendations", false, roles::kIntake,
               "units ranked by road travel time, with the reasons"},
+    RouteRule{"POST", "/api/v1/incidents/{id}/containment", false, roles::kCommand,
+              "plan checkpoints around a serious incident, staffed by the units first there"},
     RouteRule{"POST", "/api/v1/triage", false, roles::kIntake,
               "suggest a category and priority for what a caller says"},
     RouteRule{"GET", "/api/v1/taxonomy", false, roles::kEveryone,

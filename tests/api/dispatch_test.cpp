@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -249,6 +250,71 @@ TEST_F(DispatchTest, IntakeTriagesLocatesAndRanksUnitsByRoadTime) {
     ASSERT_EQ(s.status, 200) << s.body;
     EXPECT_EQ(s.json()["category"], "fire");
     EXPECT_EQ(http->post("/api/v1/triage", {{"text", "hello"}}, admin).status, 204);
+}
+
+TEST_F(DispatchTest, AContainmentPlanSealsTheRoadsOutAndIsRecordedOnTheIncident) {
+    // Police units around Dupont Circle and farther out; an ambulance is never a checkpoint.
+    std::vector<json> police;
+    const double around[][2] = {
+        {38.9150, -77.0434}, {38.9050, -77.0434}, {38.9097, -77.0500},    {38.9097, -77.0370},
+        {38.9180, -77.0380}, {38.9020, -77.0500}, {kLoganLat, kLoganLon}, {kTenleyLat, kTenleyLon}};
+    for (std::size_t i = 0; i < std::size(around); ++i)
+        police.push_back(unit_at("PA-" + std::to_string(i + 1), around[i][0], around[i][1]));
+    const json ambulance = unit_at("AMB-1", 38.9110, -77.0420, "ems");
+    auto r = call({{"lat", kDupontLat}, {"lon", kDupontLon}, {"category", "robbery"}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::int64_t id = r.json()["id"];
+    const std::string base = "/api/v1/incidents/" + std::to_string(id);
+
+    auto plan = http->post(base + "/containment", {{"escape_min", 2}}, admin);
+    ASSERT_EQ(plan.status, 200) << plan.body;
+    const json p = plan.json();
+    EXPECT_EQ(p["incident_id"], id);
+    EXPECT_EQ(p["escape_s"], 120);
+    EXPECT_EQ(p["depth_s"], 30); // T / 4 when not given
+    EXPECT_GT(p["reached_junctions"].get<int>(), 10);
+    ASSERT_FALSE(p["checkpoints"].empty()) << p.dump();
+    int staffed = 0;
+    double last_escape = 0;
+    std::set<std::int64_t> used;
+    for (const json& c : p["checkpoints"]) {
+        // Most urgent first, past the escape time, each on a road with a class.
+        EXPECT_GE(c["escape_s"].get<double>(), last_escape);
+        last_escape = c["escape_s"];
+        EXPECT_GT(c["escape_s"].get<double>(), 120.0);
+        EXPECT_FALSE(c["road_class"].get<std::string>().empty());
+        if (c["unit_id"].is_null()) continue;
+        ++staffed;
+        EXPECT_NE(c["unit_id"], ambulance["id"]);
+        EXPECT_TRUE(used.insert(c["unit_id"].get<std::int64_t>()).second) << "one unit, one place";
+        // There before the escaping vehicle could be.
+        EXPECT_LT(c["eta_s"].get<double>() + p["elapsed_s"].get<double>(),
+                  c["escape_s"].get<double>());
+        EXPECT_GT(c["margin_s"].get<double>(), 0.0);
+        EXPECT_FALSE(c["callsign"].get<std::string>().empty());
+    }
+    EXPECT_EQ(p["staffed"], staffed);
+    EXPECT_GT(staffed, 0) << p.dump();
+
+    // Recorded on the incident's log, as answered.
+    const json events = http->get("/api/v1/events?after=0&limit=1000", admin).json();
+    bool recorded = false;
+    for (const json& e : events["items"]) {
+        if (e["kind"] == "incident.containment_planned" &&
+            e["subject"] == "incident/" + std::to_string(id)) {
+            recorded = e["payload"] == p;
+        }
+    }
+    EXPECT_TRUE(recorded) << events.dump();
+
+    // Bad input is named; a closed or unknown incident has nothing to contain.
+    auto bad = http->post(base + "/containment", {{"escape_min", 0}}, admin);
+    EXPECT_EQ(bad.status, 422) << bad.body;
+    EXPECT_EQ(bad.json()["field"], "escape_min");
+    bad = http->post(base + "/containment", {{"merge_radius_m", "wide"}}, admin);
+    EXPECT_EQ(bad.json()["field"], "merge_radius_m");
+    EXPECT_EQ(http->post("/api/v1/incidents/999999/containment", json::object(), admin).status,
+              404);
 }
 
 TEST_F(DispatchTest, BadInputGetsANamedOutcomeAndLosesNothing) {
