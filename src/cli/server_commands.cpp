@@ -29,6 +29,11 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
                      "road graph from `pingan import osm` (base map, address search)")
         ->check(CLI::ExistingFile);
     serve
+        ->add_option("--cameras", opts->cameras_path,
+                     "camera register, CSV or GeoJSON (id, position, heading, field of view, "
+                     "range, stream, owner, sharing): cameras that see an incident")
+        ->check(CLI::ExistingFile);
+    serve
         ->add_option("--utc-offset", opts->utc_offset_minutes,
                      "the centre's standard time offset in minutes (480 for China), used for "
                      "incident numbers per year")

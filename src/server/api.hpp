@@ -23,6 +23,10 @@ namespace pingan::store {
 class RecordStore;
 } // namespace pingan::store
 
+namespace pingan::cameras {
+class CameraIndex;
+} // namespace pingan::cameras
+
 namespace pingan::server {
 
 struct ApiContext {
@@ -46,6 +50,8 @@ struct ApiContext {
     WorkerPool* analytics = nullptr;
     // Set when serve runs with --manual-clock: tests move time with POST /api/v1/test/clock.
     base::ManualClock* manual_clock = nullptr;
+    // The camera register (serve --cameras). Null: no cameras are listed.
+    const cameras::CameraIndex* cameras = nullptr;
 };
 
 void add_auth_routes(Router& router, ApiContext& ctx); // login, logout, me, users, health, metrics
@@ -54,6 +60,8 @@ void add_unit_routes(Router& router, ApiContext& ctx);     // units, status, pos
 void add_map_routes(Router& router, ApiContext& ctx);      // tiles, map style, geocoding
 // recommendations, triage, taxonomy, alerts, coverage, test clock
 void add_dispatch_routes(Router& router, ApiContext& ctx);
+// cameras in a viewport, cameras covering an incident, opening a camera's stream (logged)
+void add_camera_routes(Router& router, ApiContext& ctx);
 // EIDO in and out, CAP alerts out
 void add_exchange_routes(Router& router, ApiContext& ctx);
 // CompStat, hotspots and the span of the incident records, for analysts
@@ -85,6 +93,9 @@ std::string items_body(const Range& records, Render render) {
 // Query integer parameter within [min, max], or the default when absent.
 base::Result<std::int64_t> query_int(const Request& req, const std::string& name,
                                      std::int64_t fallback, std::int64_t min, std::int64_t max);
+// Required query number within [min, max] (a problem naming the parameter otherwise).
+base::Result<double> query_number(const Request& req, const std::string& name, double min,
+                                  double max);
 } // namespace api
 
 } // namespace pingan::server

@@ -1,4 +1,5 @@
 #include <charconv>
+#include <cmath>
 
 #include <fmt/core.h>
 
@@ -39,6 +40,22 @@ base::Result<std::int64_t> query_int(const Request& req, const std::string& name
     if (ec != std::errc() || end != text->data() + text->size() || v < min || v > max) {
         return base::error(base::Code::bad_argument, name,
                            fmt::format("{}: must be an integer from {} to {}", name, min, max));
+    }
+    return v;
+}
+
+base::Result<double> query_number(const Request& req, const std::string& name, double min,
+                                  double max) {
+    const std::string* t = req.query_param(name);
+    if (t == nullptr || t->empty()) {
+        return base::error(base::Code::bad_argument, name, fmt::format("{}: required", name));
+    }
+    double v = 0;
+    const auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
+    if (ec != std::errc() || end != t->data() + t->size() || !std::isfinite(v) || v < min ||
+        v > max) {
+        return base::error(base::Code::bad_argument, name,
+                           fmt::format("{}: must be a number from {} to {}", name, min, max));
     }
     return v;
 }

@@ -270,23 +270,9 @@ void geocode(ApiContext& ctx, Request& req, Reply reply) {
 // Which road is at a clicked point: the call-taker sees the street name at once, and a click
 // outside the map's data is refused in words rather than creating an incident nobody can reach.
 void reverse_geocode(ApiContext& ctx, Request& req, Reply reply) {
-    auto number = [&](const char* name, double lo, double hi) -> base::Result<double> {
-        const std::string* t = req.query_param(name);
-        double v = 0;
-        if (t == nullptr || t->empty()) {
-            return base::error(Code::bad_argument, name, fmt::format("{}: required", name));
-        }
-        const auto [p, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
-        if (ec != std::errc() || p != t->data() + t->size() || !std::isfinite(v) || v < lo ||
-            v > hi) {
-            return base::error(Code::bad_argument, name,
-                               fmt::format("{}: must be a number from {} to {}", name, lo, hi));
-        }
-        return v;
-    };
-    auto lat = number("lat", -90, 90);
+    auto lat = api::query_number(req, "lat", -90, 90);
     if (!lat) return reply(Response::problem(lat.error()));
-    auto lon = number("lon", -180, 180);
+    auto lon = api::query_number(req, "lon", -180, 180);
     if (!lon) return reply(Response::problem(lon.error()));
     if (ctx.graph == nullptr) return reply(Response::problem(no_map()));
     constexpr double kRadiusM = 300;

@@ -9,7 +9,9 @@
 #include <spdlog/spdlog.h>
 
 #include "auth/login_limiter.hpp"
+#include "cameras/coverage.hpp"
 #include "io/boundaries_geojson.hpp"
+#include "io/cameras_import.hpp"
 #include "io/osm_addresses.hpp"
 #include "road/address_index.hpp"
 #include "road/graph.hpp"
@@ -139,6 +141,27 @@ int serve(const ServeOptions& options) {
                      addresses->intersection_count(), addresses->address_count());
         centre.graph = std::move(graph);
     }
+    // The camera register: read-only while serving; a bad file stops the start, naming the
+    // line and the field.
+    std::unique_ptr<cameras::CameraIndex> camera_index;
+    if (!options.cameras_path.empty()) {
+        auto text = read_config_text(options.cameras_path);
+        if (!text) {
+            fmt::print(stderr, "pingan: error: --cameras: {}\n", text.error().detail);
+            return 2;
+        }
+        const bool csv = std::filesystem::path(options.cameras_path).extension() == ".csv";
+        auto list = csv ? io::read_cameras_csv(*text) : io::read_cameras_geojson(*text);
+        auto built = list ? cameras::CameraIndex::build(std::move(list).value())
+                          : base::Result<cameras::CameraIndex>(list.error());
+        if (!built) {
+            fmt::print(stderr, "pingan: error: --cameras {}: {}\n", options.cameras_path,
+                       built.error().detail);
+            return 2;
+        }
+        camera_index = std::make_unique<cameras::CameraIndex>(std::move(built).value());
+        spdlog::info("camera register {}: {} cameras", options.cameras_path, camera_index->size());
+    }
     ops.attach(centre);
     if (auto started = ops.start(); !started) {
         fmt::print(stderr, "pingan: error: {}\n", started.error().detail);
@@ -155,6 +178,8 @@ int serve(const ServeOptions& options) {
     ctx.graph = centre.graph.get();
     ctx.manual_clock = manual_clock.get();
     add_dispatch_routes(router, ctx);
+    ctx.cameras = camera_index.get();
+    add_camera_routes(router, ctx);
     add_exchange_routes(router, ctx);
     ctx.utc_offset_minutes = options.utc_offset_minutes;
     ctx.addresses = addresses.get();

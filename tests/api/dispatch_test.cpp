@@ -2,6 +2,7 @@
 // and PSAs: triage at intake, jurisdiction stamping, duplicates and merge, recommendations by
 // road ETA, the 12345 hand-off to a real HTTP receiver, timers and alerts on a manual clock,
 // EIDO in and out, and CAP alerts.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -154,6 +155,37 @@ protected:
         args.push_back("straight");
         return args;
     }
+};
+
+// Cameras around Dupont Circle: A (40 m north, looking south) and B (80 m south, looking north,
+// owner_only) see the circle; C stands with A but looks away; D is in Tenleytown.
+constexpr const char* kCameras =
+    "id,lat,lon,heading_deg,fov_deg,range_m,stream_kind,stream_url,owner,sharing\n"
+    "A,38.91006,-77.0434,180,90,100,hls,http://127.0.0.1:9/a/index.m3u8,MPD,shared\n"
+    "B,38.90898,-77.0434,0,60,150,rtsp,rtsp://10.0.0.2/b,DDOT,owner_only\n"
+    "C,38.91006,-77.0434,0,90,100,hls,http://127.0.0.1:9/c/index.m3u8,MPD,shared\n"
+    "D,38.9478,-77.0796,90,360,200,hls,http://127.0.0.1:9/d/index.m3u8,MPD,shared\n";
+
+class CameraTest : public DispatchTest {
+protected:
+    void SetUp() override {
+        cameras_ = scratch.path("cameras.csv").string();
+        std::ofstream(cameras_) << kCameras;
+        DispatchTest::SetUp();
+    }
+    std::vector<std::string> extra_args() const override {
+        auto args = DispatchTest::extra_args();
+        args.push_back("--cameras");
+        args.push_back(cameras_);
+        return args;
+    }
+    static std::vector<std::string> ids(const json& items) {
+        std::vector<std::string> out;
+        for (const json& c : items)
+            out.push_back(c["id"]);
+        return out;
+    }
+    std::string cameras_;
 };
 
 } // namespace
@@ -513,6 +545,82 @@ TEST_F(TimerTest, IncidentsAndUnitsThatWaitTooLongRaiseAlertsThatResolve) {
     EXPECT_FALSE(a["dispatched_at"].is_null());
     EXPECT_FALSE(a["on_scene_at"].is_null());
     EXPECT_EQ(http->post("/api/v1/test/clock", {{"advance_s", -1}}, admin).status, 422);
+}
+
+TEST_F(CameraTest, TheCamerasThatSeeAnIncidentAreListedAndOpeningOneIsGatedAndLogged) {
+    auto r = call({{"lat", kDupontLat}, {"lon", kDupontLon}, {"category", "robbery"}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::int64_t id = r.json()["id"];
+    const std::string base = "/api/v1/incidents/" + std::to_string(id);
+
+    // The cones of A and B cover the circle, A nearer its axis and its reach; C looks away.
+    auto seen = http->get(base + "/cameras", admin);
+    ASSERT_EQ(seen.status, 200) << seen.body;
+    EXPECT_EQ(ids(seen.json()["items"]), (std::vector<std::string>{"A", "B"}));
+    const json a = seen.json()["items"][0];
+    EXPECT_NEAR(a["distance_m"].get<double>(), 40, 2);
+    EXPECT_NEAR(a["off_axis_deg"].get<double>(), 0, 0.5);
+    EXPECT_FALSE(a.contains("stream_url")) << "lists never carry stream addresses";
+
+    // The map view lists the cameras standing in it, nearest its centre first.
+    auto view =
+        http->get("/api/v1/cameras?south=38.905&west=-77.05&north=38.915&east=-77.035", admin);
+    ASSERT_EQ(view.status, 200) << view.body;
+    EXPECT_EQ(view.json()["total"], 3);
+    auto listed = ids(view.json()["items"]);
+    std::sort(listed.begin(), listed.end());
+    EXPECT_EQ(listed, (std::vector<std::string>{"A", "B", "C"}));
+    view = http->get("/api/v1/cameras?south=38.94&west=-77.09&north=38.955&east=-77.07", admin);
+    EXPECT_EQ(ids(view.json()["items"]), (std::vector<std::string>{"D"}));
+    auto bad = http->get("/api/v1/cameras?south=38.94&west=-77.09&north=38.93&east=-77.07", admin);
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(bad.json()["field"], "north");
+    EXPECT_EQ(
+        http->get("/api/v1/cameras?south=38.94&west=-77.09&north=38.95", admin).json()["field"],
+        "east");
+
+    // A dispatcher opens the shared camera; the owner_only one needs a supervisor.
+    auto u = http->post(
+        "/api/v1/users",
+        {{"username", "disp"}, {"password", "Night-shift-2026"}, {"role", "dispatcher"}}, admin);
+    ASSERT_EQ(u.status, 201) << u.body;
+    const std::string disp = login(server->port(), "disp", "Night-shift-2026");
+    auto open = http->post("/api/v1/cameras/A/view", {{"incident_id", id}}, disp);
+    ASSERT_EQ(open.status, 200) << open.body;
+    EXPECT_EQ(open.json()["stream_url"], "http://127.0.0.1:9/a/index.m3u8");
+    EXPECT_EQ(open.json()["stream_kind"], "hls");
+    auto refused = http->post("/api/v1/cameras/B/view", {{"incident_id", id}}, disp);
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    EXPECT_NE(refused.json()["detail"].get<std::string>().find("owner_only"), std::string::npos);
+    EXPECT_EQ(http->post("/api/v1/cameras/B/view", json::object(), admin).status, 200);
+    EXPECT_EQ(http->post("/api/v1/cameras/Z/view", json::object(), admin).status, 404);
+    EXPECT_EQ(http->post("/api/v1/cameras/A/view", {{"incident_id", 999999}}, admin).status, 404);
+
+    // Every hand-out of a stream is in the log: who, which camera, for which incident.
+    const json events = http->get("/api/v1/events?after=0&limit=1000", admin).json();
+    std::vector<std::string> viewed;
+    for (const json& e : events["items"]) {
+        if (e["kind"] != "camera.viewed") continue;
+        viewed.push_back(e["actor"].get<std::string>() + ":" +
+                         e["payload"]["camera_id"].get<std::string>());
+        if (e["actor"] == "disp") {
+            EXPECT_EQ(e["payload"]["incident_id"], id);
+        }
+    }
+    EXPECT_EQ(viewed, (std::vector<std::string>{"disp:A", "admin:B"}));
+}
+
+TEST_F(CameraTest, ABadCameraRegisterStopsTheStartNamingTheLineAndField) {
+    const std::string file = scratch.path("bad.csv").string();
+    std::ofstream(file)
+        << "id,lat,lon,heading_deg,fov_deg,range_m,stream_kind,stream_url,owner,sharing\n"
+           "A,38.91,-77.04,180,90,100,hls,http://h/a.m3u8,MPD,shared\n"
+           "B,38.91,-77.04,180,400,100,hls,http://h/b.m3u8,MPD,shared\n";
+    auto r = run_cli(
+        {"serve", "--db", scratch.path("other.db").string(), "--port", "0", "--cameras", file});
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_NE(r.out.find("fov_deg"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("line 3"), std::string::npos) << r.out;
 }
 
 TEST_F(DispatchTest, EidoRoundTripAndCapAlert) {
