@@ -1,6 +1,7 @@
 #include "cameras/camera.hpp"
 
 #include <array>
+#include <cctype>
 #include <cmath>
 
 #include <fmt/core.h>
@@ -140,6 +141,28 @@ base::Status validate(const Camera& c) {
                                        to_string(c.sharing)));
     }
     return {};
+}
+
+std::optional<std::string> stream_origin(const Camera& camera) {
+    if (camera.stream_kind != StreamKind::hls) return std::nullopt;
+    const std::string_view url = camera.stream_url;
+    const std::size_t scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) return std::nullopt;
+    std::string origin;
+    for (char c : url.substr(0, scheme_end))
+        origin += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (origin != "http" && origin != "https") return std::nullopt;
+    origin += "://";
+    const std::string_view rest = url.substr(scheme_end + 3);
+    const std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
+    if (host.empty()) return std::nullopt;
+    for (char c : host) {
+        const bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
+                          c == ':' || c == '[' || c == ']';
+        if (!safe) return std::nullopt;
+        origin += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return origin;
 }
 
 } // namespace pingan::cameras

@@ -55,4 +55,9 @@ std::optional<Sharing> parse_sharing(std::string_view s);
 // suffix compare case-insensitively, as URLs do.
 base::Status validate(const Camera& camera);
 
+// The origin (scheme://host[:port], lower case) of an HLS camera's http(s) stream, for the
+// console's content security policy; nothing for other kinds or an address whose host holds
+// anything but letters, digits, '.', '-', ':', '[' and ']'.
+std::optional<std::string> stream_origin(const Camera& camera);
+
 } // namespace pingan::cameras

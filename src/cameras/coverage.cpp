@@ -444,4 +444,14 @@ InView CameraIndex::in_view(const Viewport& view, std::size_t limit) const {
     return out;
 }
 
+std::vector<std::string> CameraIndex::stream_origins() const {
+    std::vector<std::string> out;
+    for (const Camera& c : cameras_) {
+        if (auto origin = stream_origin(c)) out.push_back(*origin);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 } // namespace pingan::cameras

@@ -91,6 +91,8 @@ public:
 
     const std::vector<Camera>& cameras() const { return cameras_; }
     std::size_t size() const { return cameras_.size(); }
+    // The distinct origins of the HLS cameras' streams (see stream_origin), sorted.
+    std::vector<std::string> stream_origins() const;
 
     // Cameras covering `p`, ranked by (Sight::score, id). Nothing for an invalid coordinate.
     std::vector<CoveringCamera> covering(geo::LatLon p) const;

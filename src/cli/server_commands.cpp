@@ -34,6 +34,11 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
                      "range, stream, owner, sharing): cameras that see an incident")
         ->check(CLI::ExistingFile);
     serve
+        ->add_option("--patrol", opts->patrol_path,
+                     "patrol plan, GeoJSON: areas and required points with time windows and "
+                     "minimum visits per shift")
+        ->check(CLI::ExistingFile);
+    serve
         ->add_option("--utc-offset", opts->utc_offset_minutes,
                      "the centre's standard time offset in minutes (480 for China), used for "
                      "incident numbers per year")

@@ -28,6 +28,10 @@ class CameraIndex;
 } // namespace pingan::cameras
 
 namespace pingan::server {
+class PatrolDesk;
+} // namespace pingan::server
+
+namespace pingan::server {
 
 struct ApiContext {
     Operations& ops;
@@ -52,6 +56,8 @@ struct ApiContext {
     base::ManualClock* manual_clock = nullptr;
     // The camera register (serve --cameras). Null: no cameras are listed.
     const cameras::CameraIndex* cameras = nullptr;
+    // The patrol plan, shifts and visits (serve --patrol). Null: patrol routes answer 503.
+    PatrolDesk* patrol = nullptr;
 };
 
 void add_auth_routes(Router& router, ApiContext& ctx); // login, logout, me, users, health, metrics
@@ -62,6 +68,14 @@ void add_map_routes(Router& router, ApiContext& ctx);      // tiles, map style, 
 void add_dispatch_routes(Router& router, ApiContext& ctx);
 // cameras in a viewport, cameras covering an incident, opening a camera's stream (logged)
 void add_camera_routes(Router& router, ApiContext& ctx);
+// patrol plan, shifts, visits (detected and manual), live status and alerts, shift reports
+void add_patrol_routes(Router& router, ApiContext& ctx);
+// Reads the shifts and visits of the log into ctx.patrol (at start).
+base::Status load_patrol_log(ApiContext& ctx);
+// A unit's accepted position, for visit detection; `then` runs once the visits it ended are
+// durable (at once when it ended none).
+void patrol_position(ApiContext& ctx, ops::Id unit_id, base::TimeMs at, geo::LatLon where,
+                     std::function<void()> then);
 // EIDO in and out, CAP alerts out
 void add_exchange_routes(Router& router, ApiContext& ctx);
 // CompStat, hotspots and the span of the incident records, for analysts

@@ -162,7 +162,8 @@ void report_position(ApiContext& ctx, Request& req, Reply reply) {
             if (!result) return reply(Response::problem(result.error()));
             ctx.metrics.positions(1);
             ctx.ops.hub().note_position(unit_id, p);
-            reply(Response::no_content());
+            patrol_position(ctx, unit_id, p.reported_at, p.at,
+                            [reply = std::move(reply)] { reply(Response::no_content()); });
         });
 }
 

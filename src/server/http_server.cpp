@@ -451,11 +451,17 @@ std::optional<Response> HttpServer::Impl::static_file(const Request& req) const 
     std::ostringstream body;
     body << in.rdbuf();
     Response res{200, std::string(mime_type(file)), body.str(), {}};
+    // Video: hls.js fetches playlists and segments from the cameras' servers and plays them
+    // through a blob: source.
+    std::string media;
+    for (const std::string& origin : options.media_origins)
+        media += " " + origin;
     res.headers.emplace_back(
         "Content-Security-Policy",
-        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; "
-        "style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; object-src 'none'; "
-        "frame-ancestors 'none'");
+        "default-src 'self'; connect-src 'self' ws: wss:" + media +
+            "; img-src 'self' data: blob:; media-src 'self' blob:" + media +
+            "; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; object-src 'none'; "
+            "frame-ancestors 'none'");
     res.headers.emplace_back("Referrer-Policy", "no-referrer");
     return res;
 }

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/result.hpp"
 #include "server/metrics.hpp"
@@ -23,6 +24,9 @@ public:
         std::string static_dir; // the console's built files; empty: none
         std::string tls_cert;   // PEM certificate chain: serve HTTPS/WSS when set with tls_key
         std::string tls_key;    // PEM private key
+        // Origins (scheme://host[:port]) the console may load video from: the camera register's
+        // HLS servers. Added to the page's connect-src and media-src.
+        std::vector<std::string> media_origins;
     };
 
     HttpServer(Options options, Router& router, Operations& ops, Metrics& metrics);

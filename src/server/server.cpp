@@ -13,11 +13,13 @@
 #include "io/boundaries_geojson.hpp"
 #include "io/cameras_import.hpp"
 #include "io/osm_addresses.hpp"
+#include "io/patrol_geojson.hpp"
 #include "road/address_index.hpp"
 #include "road/graph.hpp"
 #include "server/api.hpp"
 #include "server/handoff_worker.hpp"
 #include "server/http_server.hpp"
+#include "server/patrol_desk.hpp"
 #include "server/retention_worker.hpp"
 #include "store/open_store.hpp"
 #include "store/records.hpp"
@@ -162,6 +164,28 @@ int serve(const ServeOptions& options) {
         camera_index = std::make_unique<cameras::CameraIndex>(std::move(built).value());
         spdlog::info("camera register {}: {} cameras", options.cameras_path, camera_index->size());
     }
+    // The patrol plan (read-only); shifts and visits are read from the log once started.
+    std::unique_ptr<PatrolDesk> patrol_desk;
+    if (!options.patrol_path.empty()) {
+        auto text = read_config_text(options.patrol_path);
+        if (!text) {
+            fmt::print(stderr, "pingan: error: --patrol: {}\n", text.error().detail);
+            return 2;
+        }
+        auto read = io::read_patrol_plan(*text, options.utc_offset_minutes);
+        auto desk = read ? PatrolDesk::create(std::move(read->plan))
+                         : base::Result<std::unique_ptr<PatrolDesk>>(read.error());
+        if (!desk) {
+            fmt::print(stderr, "pingan: error: --patrol {}: {}\n", options.patrol_path,
+                       desk.error().detail);
+            return 2;
+        }
+        for (const std::string& w : read->warnings)
+            spdlog::warn("patrol plan {}: {}", options.patrol_path, w);
+        patrol_desk = std::move(desk).value();
+        spdlog::info("patrol plan {}: {} areas, {} required points", options.patrol_path,
+                     patrol_desk->plan().areas.size(), patrol_desk->plan().points.size());
+    }
     ops.attach(centre);
     if (auto started = ops.start(); !started) {
         fmt::print(stderr, "pingan: error: {}\n", started.error().detail);
@@ -180,6 +204,12 @@ int serve(const ServeOptions& options) {
     add_dispatch_routes(router, ctx);
     ctx.cameras = camera_index.get();
     add_camera_routes(router, ctx);
+    ctx.patrol = patrol_desk.get();
+    if (auto loaded = load_patrol_log(ctx); !loaded) {
+        fmt::print(stderr, "pingan: error: patrol shifts and visits: {}\n", loaded.error().detail);
+        return 1;
+    }
+    add_patrol_routes(router, ctx);
     add_exchange_routes(router, ctx);
     ctx.utc_offset_minutes = options.utc_offset_minutes;
     ctx.addresses = addresses.get();
@@ -206,6 +236,7 @@ int serve(const ServeOptions& options) {
     http.port = options.port;
     http.threads = options.threads;
     http.static_dir = options.static_dir;
+    if (camera_index) http.media_origins = camera_index->stream_origins();
     http.tls_cert = options.tls_cert;
     http.tls_key = options.tls_key;
     HttpServer server(http, router, ops, metrics);

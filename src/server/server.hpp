@@ -17,6 +17,7 @@ struct ServeOptions {
     int caller_retention_days = 180; // caller details are deleted this long after; 0: never
     std::string graph_path;   // road graph (pingan import osm); its .addresses file if present
     std::string cameras_path; // camera register, CSV or GeoJSON (io/cameras_import.hpp)
+    std::string patrol_path;  // patrol plan, GeoJSON (io/patrol_geojson.hpp)
     int utc_offset_minutes = 0;
     long long token_ttl_s = 12 * 3600;
     int digest_interval_s = 60; // how often breadcrumbs are digested into the event log

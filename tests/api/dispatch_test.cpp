@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "fixture.hpp"
@@ -145,6 +147,46 @@ protected:
         auto r = http->post("/api/v1/test/clock", {{"advance_s", seconds}}, admin);
         ASSERT_EQ(r.status, 200) << r.body;
     }
+};
+
+// A patrol area around Dupont Circle with two required points: the circle (08:00-12:00) and
+// Sheridan Circle (08:00-09:10), each owed one visit of a minute.
+constexpr const char* kPatrolPlan = R"({"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"id": "A1", "name": "Dupont"},
+   "geometry": {"type": "Polygon", "coordinates": [[[-77.06, 38.90], [-77.03, 38.90],
+                                                    [-77.03, 38.92], [-77.06, 38.92],
+                                                    [-77.06, 38.90]]]}},
+  {"type": "Feature", "properties": {"id": "P1", "area_id": "A1", "name": "Dupont Circle",
+   "radius_m": 50, "min_dwell_s": 60, "min_visits": 1, "windows": ["08:00-12:00"]},
+   "geometry": {"type": "Point", "coordinates": [-77.0434, 38.9097]}},
+  {"type": "Feature", "properties": {"id": "P2", "area_id": "A1", "name": "Sheridan Circle",
+   "radius_m": 50, "min_dwell_s": 60, "min_visits": 1, "windows": ["08:00-09:10"]},
+   "geometry": {"type": "Point", "coordinates": [-77.0500, 38.9117]}}]})";
+
+class PatrolTest : public TimerTest {
+protected:
+    void SetUp() override {
+        plan_ = scratch.path("patrol.geojson").string();
+        std::ofstream(plan_) << kPatrolPlan;
+        TimerTest::SetUp();
+    }
+    std::vector<std::string> extra_args() const override {
+        auto args = TimerTest::extra_args();
+        args.push_back("--patrol");
+        args.push_back(plan_);
+        return args;
+    }
+    void at(std::int64_t unit, const std::string& time, double lat, double lon) {
+        auto r = http->post("/api/v1/units/" + std::to_string(unit) + "/position",
+                            {{"lat", lat}, {"lon", lon}, {"at", time}}, admin);
+        ASSERT_EQ(r.status, 204) << r.body;
+    }
+    json status() {
+        auto r = http->get("/api/v1/patrol/status", admin);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.json();
+    }
+    std::string plan_;
 };
 
 class StraightPolicyTest : public DispatchTest {
@@ -621,6 +663,104 @@ TEST_F(CameraTest, ABadCameraRegisterStopsTheStartNamingTheLineAndField) {
     EXPECT_EQ(r.exit_code, 2) << r.out;
     EXPECT_NE(r.out.find("fov_deg"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("line 3"), std::string::npos) << r.out;
+}
+
+TEST_F(PatrolTest, VisitsAreDetectedFromPositionsAndMissedPointsRaiseAlerts) {
+    const std::int64_t car = unit_at("PA-9", 38.905, -77.045)["id"];
+    auto plan = http->get("/api/v1/patrol/plan", admin);
+    ASSERT_EQ(plan.status, 200) << plan.body;
+    EXPECT_EQ(plan.json()["points"].size(), 2u);
+    auto shift = http->post("/api/v1/patrol/shifts",
+                            {{"unit_id", car},
+                             {"area_id", "A1"},
+                             {"start", "2026-11-22T08:00:00Z"},
+                             {"end", "2026-11-22T16:00:00Z"}},
+                            admin);
+    ASSERT_EQ(shift.status, 201) << shift.body;
+    const std::string shift_id = shift.json()["shift_id"];
+    EXPECT_EQ(http->post("/api/v1/patrol/shifts",
+                         {{"unit_id", car},
+                          {"area_id", "nowhere"},
+                          {"start", "2026-11-22T17:00:00Z"},
+                          {"end", "2026-11-22T18:00:00Z"}},
+                         admin)
+                  .json()["field"],
+              "area_id");
+
+    advance(30 * 60); // 08:30: the positions below lie in the past
+    // A drive-by through Sheridan Circle at 36 km/h (one fix near it) does not count; a stop
+    // of 90 s at Dupont Circle, with the fixes wandering by 15 m, counts once the car leaves.
+    for (int i = 0; i < 6; ++i) {
+        at(car, fmt::format("2026-11-22T08:10:{:02}Z", i * 10), 38.9117 + (i - 3) * 0.0009,
+           -77.0500);
+    }
+    for (int i = 0; i <= 9; ++i) {
+        const double jitter = (i % 2 == 0 ? 1 : -1) * 0.000135; // 15 m north or south
+        at(car, fmt::format("2026-11-22T08:{}:{:02}Z", 20 + i / 6, (i % 6) * 10), 38.9097 + jitter,
+           -77.0434);
+    }
+    for (int i = 0; i < 5; ++i) { // 32 s away: it has left
+        const int t = 21 * 60 + 40 + i * 8;
+        at(car, fmt::format("2026-11-22T08:{}:{:02}Z", t / 60, t % 60), 38.9150, -77.0434);
+    }
+    auto reported = http->get("/api/v1/patrol/shifts/" + shift_id + "/report", admin);
+    ASSERT_EQ(reported.status, 200) << reported.body;
+    const json report = reported.json();
+    EXPECT_GT(report["distance_m"].get<double>(), 500);
+    EXPECT_EQ(report["fixes"], 21);
+    std::map<std::string, json> duty;
+    for (const json& d : report["duties"])
+        duty[d["point_id"]] = d;
+    EXPECT_EQ(duty["P1"]["visits"], 1) << report.dump();
+    EXPECT_EQ(duty["P1"]["state"], "met");
+    EXPECT_EQ(duty["P2"]["visits"], 0) << "a drive-by is not a visit";
+
+    // The recorded visit is an event: arrival at the first fix, 90 s there.
+    const json events = http->get("/api/v1/events?after=0&limit=1000", admin).json();
+    int visits = 0;
+    for (const json& e : events["items"]) {
+        if (e["kind"] != "patrol.visit_recorded") continue;
+        ++visits;
+        EXPECT_EQ(e["payload"]["point_id"], "P1");
+        EXPECT_EQ(e["payload"]["arrived"], "2026-11-22T08:20:00.000Z");
+        EXPECT_NEAR(e["payload"]["dwell_s"].get<double>(), 90, 0.5);
+    }
+    EXPECT_EQ(visits, 1);
+
+    // At 09:00 Sheridan Circle is about to be missed; at 09:20 it is overdue.
+    advance(30 * 60);
+    json s = status();
+    ASSERT_EQ(s["alerts"].size(), 1u) << s.dump();
+    EXPECT_EQ(s["alerts"][0]["kind"], "about_to_miss");
+    EXPECT_EQ(s["alerts"][0]["point_id"], "P2");
+    EXPECT_EQ(s["alerts"][0]["minutes_left"], 10);
+    ASSERT_EQ(s["shifts"].size(), 1u);
+    advance(20 * 60);
+    s = status();
+    ASSERT_EQ(s["alerts"].size(), 1u) << s.dump();
+    EXPECT_EQ(s["alerts"][0]["kind"], "overdue");
+
+    // A visit recorded by hand needs a reason, and counts as manual.
+    auto manual = http->post("/api/v1/patrol/visits",
+                             {{"unit_id", car}, {"point_id", "P2"}, {"reason", " "}}, admin);
+    EXPECT_EQ(manual.status, 422) << manual.body;
+    EXPECT_EQ(manual.json()["field"], "reason");
+    manual = http->post("/api/v1/patrol/visits",
+                        {{"unit_id", car},
+                         {"point_id", "P2"},
+                         {"at", "2026-11-22T09:05:00Z"},
+                         {"reason", "GPS unit off; visit seen by the sergeant"}},
+                        admin);
+    ASSERT_EQ(manual.status, 201) << manual.body;
+    EXPECT_TRUE(status()["alerts"].empty());
+
+    // Shifts and visits are in the log: a restarted server still knows them.
+    restart();
+    admin = login(server->port(), "admin", kAdminPassword);
+    reported = http->get("/api/v1/patrol/shifts/" + shift_id + "/report", admin);
+    ASSERT_EQ(reported.status, 200) << reported.body;
+    for (const json& d : reported.json()["duties"])
+        EXPECT_EQ(d["state"], "met") << reported.body;
 }
 
 TEST_F(DispatchTest, EidoRoundTripAndCapAlert) {

@@ -154,3 +154,19 @@ TEST(Camera, EnumNamesRoundTrip) {
     EXPECT_FALSE(parse_sharing(""));
     EXPECT_FALSE(parse_sharing("public"));
 }
+
+TEST(Camera, StreamOriginIsWhatAPageMayLoadVideoFrom) {
+    Camera c;
+    c.stream_kind = StreamKind::hls;
+    c.stream_url = "HTTPS://Video.Example.org:8443/live/cam1/index.m3u8?token=x";
+    EXPECT_EQ(stream_origin(c), "https://video.example.org:8443");
+    c.stream_url = "http://[::1]:9000/a.m3u8";
+    EXPECT_EQ(stream_origin(c), "http://[::1]:9000");
+    c.stream_url = "http://evil.org; script-src *'/a.m3u8"; // would widen the policy
+    EXPECT_EQ(stream_origin(c), std::nullopt);
+    c.stream_url = "ftp://h/a.m3u8";
+    EXPECT_EQ(stream_origin(c), std::nullopt);
+    c.stream_kind = StreamKind::rtsp;
+    c.stream_url = "rtsp://10.0.0.2/b";
+    EXPECT_EQ(stream_origin(c), std::nullopt); // not played by the page
+}

@@ -1,0 +1,210 @@
+// /api/v1/patrol: the patrol plan (areas, required points), shifts assigning units to areas,
+// visits (detected from position reports, or recorded by hand with a reason), the live status
+// of every shift on duty with its overdue and about-to-be-missed points, and shift reports.
+#include <fmt/core.h>
+#include <spdlog/spdlog.h>
+
+#include "server/api.hpp"
+#include "server/body_reader.hpp"
+#include "server/patrol_desk.hpp"
+
+namespace pingan::server {
+namespace {
+
+using base::Code;
+
+PatrolDesk* require_desk(ApiContext& ctx, Reply& reply) {
+    if (ctx.patrol == nullptr) {
+        reply(Response::problem(base::error(
+            Code::unavailable, "no patrol plan is loaded (pingan serve --patrol FILE)")));
+    }
+    return ctx.patrol;
+}
+
+void plan(ApiContext& ctx, Request&, Reply reply) {
+    PatrolDesk* desk = require_desk(ctx, reply);
+    if (desk == nullptr) return;
+    nlohmann::json areas = nlohmann::json::array(), points = nlohmann::json::array();
+    for (const patrol::PatrolArea& a : desk->plan().areas)
+        areas.push_back({{"id", a.id}, {"name", a.name}});
+    for (const patrol::RequiredPoint& p : desk->plan().points) {
+        nlohmann::json windows = nlohmann::json::array();
+        for (const patrol::DailyWindow& w : p.windows)
+            windows.push_back(patrol::format_daily_window(w));
+        points.push_back({{"id", p.id},
+                          {"area_id", p.area_id},
+                          {"name", p.name},
+                          {"lat", p.location.lat},
+                          {"lon", p.location.lon},
+                          {"radius_m", p.radius_m},
+                          {"min_dwell_s", p.min_dwell_s},
+                          {"min_visits", p.min_visits},
+                          {"windows", windows}});
+    }
+    reply(Response::json(200, {{"areas", areas}, {"points", points}}));
+}
+
+// Visits the detector ended become patrol.visit_recorded events; the desk counts them once
+// they are durable, and then `then` runs (so a position report that ended a visit is answered
+// after the visit is on record).
+void record_visits(
+    ApiContext& ctx, std::vector<patrol::Visit> visits, std::function<void()> then = [] {}) {
+    if (visits.empty()) return then();
+    auto shared = std::make_shared<std::vector<patrol::Visit>>(std::move(visits));
+    ctx.ops.execute(
+        [shared](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
+            for (const patrol::Visit& v : *shared) {
+                change.events.push_back(ops::Event::log_only(at, "patrol", "patrol.visit_recorded",
+                                                             "unit/" + v.unit, to_json(v)));
+            }
+            return std::string();
+        },
+        [&ctx, shared, then = std::move(then)](base::Result<std::string> done) {
+            if (!done) {
+                spdlog::warn("{} patrol visit(s) not recorded: {}", shared->size(),
+                             done.error().detail);
+            } else {
+                for (patrol::Visit& v : *shared)
+                    ctx.patrol->add_visit(std::move(v));
+            }
+            then();
+        });
+}
+
+void assign_shift(ApiContext& ctx, Request& req, Reply reply) {
+    PatrolDesk* desk = require_desk(ctx, reply);
+    if (desk == nullptr) return;
+    BodyReader r(req.body);
+    auto unit_id = r.integer("unit_id", Need::required, 1, INT64_MAX);
+    auto area_id = r.string("area_id", Need::required, 64);
+    auto start = r.time("start", Need::required);
+    auto end = r.time("end", Need::required);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    patrol::Shift shift{desk->next_shift_id(), std::to_string(*unit_id), *area_id, *start, *end};
+    if (auto valid = patrol::validate(shift, desk->plan()); !valid) {
+        return reply(Response::problem(valid.error()));
+    }
+    const std::string actor = req.principal.username;
+    ctx.ops.execute(
+        [&](ops::Board& board, base::TimeMs at,
+            store::Change& change) -> base::Result<std::string> {
+            if (board.unit(*unit_id) == nullptr) {
+                return base::error(Code::unknown_unit, "unit_id",
+                                   fmt::format("unit_id: no unit with id {}", *unit_id));
+            }
+            const nlohmann::json j = to_json(shift);
+            change.events.push_back(
+                ops::Event::log_only(at, actor, "patrol.shift_assigned", "unit/" + shift.unit, j));
+            return j.dump();
+        },
+        [&ctx, shift, reply = std::move(reply)](base::Result<std::string> done) {
+            if (!done) return reply(Response::problem(done.error()));
+            if (auto added = ctx.patrol->add_shift(shift); !added) {
+                return reply(Response::problem(added.error()));
+            }
+            reply(Response{201, "application/json", std::move(done).value(), {}});
+        });
+}
+
+void list_shifts(ApiContext& ctx, Request&, Reply reply) {
+    PatrolDesk* desk = require_desk(ctx, reply);
+    if (desk == nullptr) return;
+    nlohmann::json items = nlohmann::json::array();
+    for (const patrol::Shift& s : desk->shifts())
+        items.push_back(to_json(s));
+    reply(Response::json(200, {{"items", items}}));
+}
+
+void manual_visit(ApiContext& ctx, Request& req, Reply reply) {
+    PatrolDesk* desk = require_desk(ctx, reply);
+    if (desk == nullptr) return;
+    BodyReader r(req.body);
+    auto unit_id = r.integer("unit_id", Need::required, 1, INT64_MAX);
+    auto point_id = r.string("point_id", Need::required, 64);
+    auto reason = r.string("reason", Need::required, 500);
+    auto at = r.time("at", Need::optional);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    auto visit = desk->manual_visit(std::to_string(*unit_id), *point_id,
+                                    at.value_or(ctx.ops.clock().now_ms()), *reason);
+    if (!visit) return reply(Response::problem(visit.error()));
+    const std::string actor = req.principal.username;
+    const patrol::Visit v = *visit;
+    ctx.ops.execute(
+        [&](ops::Board&, base::TimeMs at_now, store::Change& change) -> base::Result<std::string> {
+            const nlohmann::json j = to_json(v);
+            change.events.push_back(
+                ops::Event::log_only(at_now, actor, "patrol.visit_recorded", "unit/" + v.unit, j));
+            return j.dump();
+        },
+        [&ctx, v, reply = std::move(reply)](base::Result<std::string> done) {
+            if (!done) return reply(Response::problem(done.error()));
+            ctx.patrol->add_visit(v);
+            reply(Response{201, "application/json", std::move(done).value(), {}});
+        });
+}
+
+// The live view: every shift on duty with its points, and the alerts due now.
+void status(ApiContext& ctx, Request& req, Reply reply) {
+    PatrolDesk* desk = require_desk(ctx, reply);
+    if (desk == nullptr) return;
+    auto lead = api::query_int(req, "lead_min", 15, 0, 24 * 60);
+    if (!lead) return reply(Response::problem(lead.error()));
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    record_visits(ctx, desk->expire(now));
+    nlohmann::json shifts = nlohmann::json::array(), alerts = nlohmann::json::array();
+    for (const patrol::ShiftReport& r : desk->status(now))
+        shifts.push_back(to_json(r));
+    for (const patrol::DutyAlert& a : desk->alerts(now, static_cast<int>(*lead * 60)))
+        alerts.push_back(to_json(a));
+    reply(Response::json(
+        200, {{"now", base::format_iso8601(now)}, {"shifts", shifts}, {"alerts", alerts}}));
+}
+
+void shift_report(ApiContext& ctx, Request& req, Reply reply) {
+    PatrolDesk* desk = require_desk(ctx, reply);
+    if (desk == nullptr) return;
+    const std::string id = req.params.empty() ? std::string() : req.params[0];
+    auto report = desk->report(id, ctx.ops.clock().now_ms());
+    if (!report) return reply(Response::problem(report.error()));
+    reply(Response::json(200, to_json(*report)));
+}
+
+} // namespace
+
+void patrol_position(ApiContext& ctx, ops::Id unit_id, base::TimeMs at, geo::LatLon where,
+                     std::function<void()> then) {
+    if (ctx.patrol == nullptr) return then();
+    record_visits(ctx, ctx.patrol->observe(std::to_string(unit_id), at, where), std::move(then));
+}
+
+base::Status load_patrol_log(ApiContext& ctx) {
+    if (ctx.patrol == nullptr) return {};
+    std::int64_t after = 0;
+    for (;;) {
+        auto events = ctx.ops.store().events_after(after, 1000);
+        if (!events) return events.error();
+        if (events->empty()) return {};
+        for (const store::EventRecord& e : *events) {
+            after = e.seq;
+            if (!e.kind.starts_with("patrol.")) continue;
+            if (auto applied = ctx.patrol->apply(e); !applied) return applied;
+        }
+    }
+}
+
+void add_patrol_routes(Router& router, ApiContext& ctx) {
+    router.add("GET", "/api/v1/patrol/plan",
+               [&ctx](Request& req, Reply reply) { plan(ctx, req, std::move(reply)); });
+    router.add("GET", "/api/v1/patrol/shifts",
+               [&ctx](Request& req, Reply reply) { list_shifts(ctx, req, std::move(reply)); });
+    router.add("POST", "/api/v1/patrol/shifts",
+               [&ctx](Request& req, Reply reply) { assign_shift(ctx, req, std::move(reply)); });
+    router.add("GET", "/api/v1/patrol/shifts/{id}/report",
+               [&ctx](Request& req, Reply reply) { shift_report(ctx, req, std::move(reply)); });
+    router.add("POST", "/api/v1/patrol/visits",
+               [&ctx](Request& req, Reply reply) { manual_visit(ctx, req, std::move(reply)); });
+    router.add("GET", "/api/v1/patrol/status",
+               [&ctx](Request& req, Reply reply) { status(ctx, req, std::move(reply)); });
+}
+
+} // namespace pingan::server
