@@ -16,7 +16,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev wrk openssl
   postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
   # console (web/) browser tests; a CJK font so Chinese labels render in headless Chromium
-  chromium fonts-wqy-microhei
+  chromium fonts-wqy-microhei ffmpeg
 )
 # Node.js and npm build the console. A machine may carry a packaged Node.js that bundles npm
 # (and conflicts with Debian's npm package), so install Debian's only when either is absent.

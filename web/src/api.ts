@@ -328,3 +328,38 @@ export interface HotspotRun {
 }
 
 export type HotspotCollection = GeoJSON.FeatureCollection & { pingan: HotspotRun };
+
+// ---- cameras (issue 9: "the map moves, the video follows"; src/server/api_cameras.cpp) ----
+// A camera of the register as the lists give it: never its stream address, which only
+// POST /api/v1/cameras/{id}/view hands out (role-checked and logged as camera.viewed).
+export interface Camera {
+  id: string;
+  lat: number;
+  lon: number;
+  heading_deg: number; // optical axis: 0 = north, clockwise
+  fov_deg: number; // full horizontal angle; 360 = dome
+  range_m: number; // how far it usefully sees (≤ 2000)
+  stream_kind: 'rtsp' | 'hls' | 'webrtc';
+  owner: string;
+  sharing: 'shared' | 'owner_only' | 'on_request';
+  distance_m: number; // GET /cameras: from the viewport's centre; incident list: to the incident
+}
+
+// GET /api/v1/cameras?south=&west=&north=&east=&limit=
+export interface CamerasInView {
+  total: number; // cameras in the viewport before the limit
+  items: Camera[]; // nearest the viewport's centre first
+}
+
+// GET /api/v1/incidents/{id}/cameras: cameras whose view cone covers the incident.
+export interface CoveringCamera extends Camera {
+  bearing_deg: number; // camera to incident
+  off_axis_deg: number; // bearing minus heading, positive = right of the axis
+  score: number; // lower is a better view
+}
+
+export interface CameraStream {
+  id: string;
+  stream_kind: Camera['stream_kind'];
+  stream_url: string;
+}

@@ -1,5 +1,5 @@
 // What every view may use: who is logged in, what the server offers, the map and the stream.
-import { ConsoleSettings, Me, Role } from './api';
+import { Camera, ConsoleSettings, Me, Role } from './api';
 import type { ConsoleMap } from './map';
 import type { LiveStream } from './stream';
 
@@ -10,6 +10,7 @@ export interface Features {
   alerts: boolean;
   coverage: boolean;
   merge: boolean;
+  cameras: number | null; // cameras in the register; null: this server has no camera routes
 }
 
 export interface App {
@@ -20,6 +21,8 @@ export interface App {
   stream: LiveStream;
   selectedIncident: number | null; // the incident open in the detail pane
   openIncident(id: number | null): void;
+  // Opens a camera's stream in the player over the map (the server checks the role and logs it).
+  playCamera(camera: Pick<Camera, 'id' | 'stream_kind'>, incidentId?: number | null): void;
   setTab(tab: string): void;
   toast(text: string, kind?: 'info' | 'error' | 'ok'): void;
   rerender(): void;

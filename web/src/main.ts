@@ -1,12 +1,13 @@
 // The command console: log in, load a snapshot, follow the stream, and show call-taking, the
-// queue, units, alerts and statistics next to the map. /unit is the vehicle terminal page.
+// queue, units, alerts, statistics and cameras next to the map. /unit is the vehicle terminal page.
 import './style.css';
-import { Alert, ApiError, ConsoleSettings, Incident, Me, Taxonomy, Unit, get, getToken, onConnectionProblem, post, probe, setToken } from './api';
+import { Alert, ApiError, CamerasInView, ConsoleSettings, Incident, Me, Taxonomy, Unit, get, getToken, onConnectionProblem, post, probe, setToken } from './api';
 import { App, Features, can } from './app';
 import { append, clear, h } from './dom';
 import { Lang, getLang, onLangChange, setLang, t } from './i18n';
 import { ConsoleMap } from './map';
 import { CLOSED_STATUSES, OPEN_STATUSES, state } from './state';
+import { CameraPlayer } from './player';
 import { LiveStream, StreamState } from './stream';
 import { setCentreOffset, zoneLabel } from './time';
 import { startUnitPage } from './unit';
@@ -14,6 +15,7 @@ import { CallView } from './views/call';
 import { DetailView } from './views/detail';
 import { QueueView } from './views/queue';
 import { AnalysisView } from './views/analysis';
+import { CamerasView } from './views/cameras';
 import { CasesView } from './views/cases';
 import { EvidenceView } from './views/evidence';
 import { OversightView } from './views/oversight';
@@ -82,16 +84,18 @@ async function startConsole(me: Me): Promise<void> {
   const settings = await get<ConsoleSettings>('/api/v1/console').catch(() => ({ utc_offset_minutes: -new Date().getTimezoneOffset(), map: false, streets: 0, addresses: 0 }));
   setCentreOffset(settings.utc_offset_minutes);
   // Optional parts of the API (issue 4): each panel is hidden when its route is not there.
-  const [taxonomy, alerts, triage, coverage, merge] = await Promise.all([
+  const [taxonomy, alerts, triage, coverage, merge, cameras] = await Promise.all([
     get<Taxonomy>('/api/v1/taxonomy').catch(() => null),
     probe('/api/v1/alerts'),
     routeExists('POST', '/api/v1/triage'),
     // An agency it does not know: answered 400 at once, without computing any coverage.
     routeExists('GET', '/api/v1/coverage?agency=_'),
     routeExists('POST', '/api/v1/incidents/0/merge'),
+    // The whole world, one item: how many cameras the register holds (0 without --cameras).
+    get<CamerasInView>('/api/v1/cameras?south=-90&west=-180&north=90&east=180&limit=1').then((r) => r.total).catch(() => null),
   ]);
   state.taxonomy = taxonomy;
-  const features: Features = { taxonomy: !!taxonomy, triage, recommendations: null, alerts, coverage, merge };
+  const features: Features = { taxonomy: !!taxonomy, triage, recommendations: null, alerts, coverage, merge, cameras };
 
   // ---- layout ----
   clear(root);
@@ -105,6 +109,7 @@ async function startConsole(me: Me): Promise<void> {
   const top = h('header', { class: 'top' }, h('div', { class: 'brand' }, '平安', h('small', {}, ' pingan')), tabs, alertBanner, h('div', { class: 'spacer' }), banner, userBox);
   const detailHost = h('div', { class: 'detail-host' });
   root.append(h('div', { class: 'console' }, top, h('main', {}, side, mapBox, detailHost), toasts));
+  const player = new CameraPlayer();
 
   const stream = new LiveStream({
     event: (e) => state.apply(e),
@@ -147,6 +152,10 @@ async function startConsole(me: Me): Promise<void> {
       setTimeout(() => el.remove(), 5000);
     },
     rerender: () => renderAll(),
+    playCamera: (camera, incidentId = null) => {
+      const inc = incidentId !== null ? state.incidents.get(incidentId) : undefined;
+      void player.play(camera, incidentId !== null ? { id: incidentId, number: inc?.number ?? `#${incidentId}` } : null);
+    },
   };
   (window as any).__pinganApp = app;
 
@@ -186,12 +195,15 @@ async function startConsole(me: Me): Promise<void> {
     views.evidence = new EvidenceView(app);
   }
   if (can.oversight(me.role)) views.oversight = new OversightView(app);
+  // Only where the register holds cameras: an empty panel on every console helps nobody.
+  const camerasView = features.cameras ? new CamerasView(app) : null;
+  if (camerasView) views.cameras = camerasView;
   const detail = new DetailView(app);
   detailHost.append(detail.el);
 
   function renderTabs(): void {
     clear(tabs);
-    const keys: Record<string, string> = { call: 'N', queue: 'Q', units: 'U', alerts: 'A', stats: 'T', analysis: 'Y', cases: 'K', evidence: 'E', oversight: 'O' };
+    const keys: Record<string, string> = { call: 'N', queue: 'Q', units: 'U', alerts: 'A', stats: 'T', analysis: 'Y', cases: 'K', evidence: 'E', oversight: 'O', cameras: 'V' };
     for (const tab of Object.keys(views)) {
       tabs.append(h('button', { 'data-tab': tab, id: `tab-${tab}`, class: tab === currentTab ? 'on' : '', title: `Alt+${keys[tab]}`, onclick: () => app.setTab(tab) }, t(`tab.${tab}`)));
     }
@@ -229,6 +241,7 @@ async function startConsole(me: Me): Promise<void> {
     }
     if (views[currentTab]) void views[currentTab].render();
     detail.render();
+    player.render();
   }
   onLangChange(() => renderAll());
 
@@ -330,7 +343,7 @@ async function startConsole(me: Me): Promise<void> {
       const v = views[currentTab];
       // Call taking keeps what is typed (and a scanner's input); the other panels listed
       // redraw when asked.
-      if (v && !['call', 'stats', 'analysis', 'cases', 'evidence', 'oversight'].includes(currentTab)) void v.render();
+      if (v && !['call', 'stats', 'analysis', 'cases', 'evidence', 'oversight', 'cameras'].includes(currentTab)) void v.render();
       if (currentTab === 'call') call?.renderDuplicates();
     }, 250);
   });
@@ -349,6 +362,11 @@ async function startConsole(me: Me): Promise<void> {
       const u = state.units.get(id);
       if (u?.incident_id) app.openIncident(u.incident_id);
     },
+    onCameraClick: (id) => {
+      if (!camerasView) return;
+      app.setTab('cameras');
+      camerasView.select(id);
+    },
   });
   stream.start(null);
   // The stream is open before the snapshot is read, so nothing falls between the two.
@@ -363,6 +381,8 @@ async function startConsole(me: Me): Promise<void> {
   (window as any).__pinganReady = performance.now();
 
   app.map = await mapCreated;
+  app.map.map.getContainer().append(player.el);
+  camerasView?.attach(app.map);
   if (!settings.map) app.toast(t('map.none'), 'info');
   void app.map.ready.then(() => {
     (window as any).__pinganMapReady = performance.now();
@@ -395,6 +415,7 @@ async function startConsole(me: Me): Promise<void> {
       k: () => app.setTab('cases'),
       e: () => app.setTab('evidence'),
       o: () => app.setTab('oversight'),
+      v: () => app.setTab('cameras'),
       g: () => setLang(getLang() === 'zh-CN' ? 'en' : 'zh-CN'),
       d: () => detail.dispatchTop(),
       s: () => call?.acceptSuggestion(),

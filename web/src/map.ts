@@ -1,9 +1,9 @@
 // The map: the offline base map from pingan (/tiles/style.json), incidents, units with heading
-// arrows, the coverage overlay and the call-taker's draft location. Sources are updated at
+// arrows, cameras with their view cones, the coverage overlay and the call-taker's draft location. Sources are updated at
 // most once per animation frame, so thousands of units moving every second stay smooth.
 import maplibregl, { GeoJSONSource, Map as MlMap, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { HotspotCollection, get, getToken } from './api';
+import { Camera, HotspotCollection, get, getToken } from './api';
 import { registerGlyphProtocol } from './glyphs';
 import { OPEN_STATUSES, state } from './state';
 
@@ -16,6 +16,7 @@ export const STATUS_COLOURS: Record<string, string> = {
   off_duty: '#c4c4c4',
 };
 export const AGENCY_COLOURS: Record<string, string> = { police: '#14306e', fire: '#b3261e', ems: '#c98a00' };
+export const CAMERA_COLOURS = { camera: '#5b4b8a', covering: '#e07b00' };
 const INCIDENT_COLOURS: Record<string, string> = { received: '#e53935', dispatched: '#f08c00', on_scene: '#8e24aa' };
 
 let glyphsRegistered = false;
@@ -51,6 +52,29 @@ export interface MapOptions {
   onMapClick?: (lat: number, lon: number) => void;
   onIncidentClick?: (id: number) => void;
   onUnitClick?: (id: number) => void;
+  onCameraClick?: (id: string) => void;
+}
+
+// A camera's view cone as a closed ring of [lon, lat]: the camera, then the arc at range_m from
+// heading - fov/2 to heading + fov/2 (a dome: the whole circle). Planar in the camera's own
+// tangent plane, as the server's coverage test is (src/cameras/coverage.hpp), so what is drawn
+// is what the server counts as covered.
+export function coneRing(c: Pick<Camera, 'lat' | 'lon' | 'heading_deg' | 'fov_deg' | 'range_m'>): Array<[number, number]> {
+  const k = Math.PI / 180;
+  const mPerDegLat = 6371008.8 * k;
+  const mPerDegLon = mPerDegLat * Math.cos(c.lat * k);
+  const at = (bearingDeg: number): [number, number] => [
+    c.lon + (c.range_m * Math.sin(bearingDeg * k)) / mPerDegLon,
+    c.lat + (c.range_m * Math.cos(bearingDeg * k)) / mPerDegLat,
+  ];
+  const dome = c.fov_deg >= 360;
+  const from = dome ? 0 : c.heading_deg - c.fov_deg / 2;
+  const span = dome ? 360 : c.fov_deg;
+  const steps = Math.max(4, Math.ceil(span / 5)); // a vertex every 5° at most
+  const arc: Array<[number, number]> = [];
+  for (let i = 0; i <= steps; i++) arc.push(at(from + (span * i) / steps));
+  if (dome) return arc; // first and last vertex are the same point
+  return [[c.lon, c.lat], ...arc, [c.lon, c.lat]];
 }
 
 export class ConsoleMap {
@@ -59,6 +83,11 @@ export class ConsoleMap {
   // Which sources changed since the last draw: an incident event does not re-tile 2,000 units.
   private dirty = { incidents: true, units: true };
   private draft: maplibregl.Marker | null = null;
+  // Cameras drawn: those the cameras panel lists for the view, and those covering the open
+  // incident (highlighted); a camera in both is drawn once, highlighted.
+  private camerasInView: Camera[] = [];
+  private camerasCovering: Camera[] = [];
+  private cameraSelected: string | null = null;
   selectedIncident: number | null = null;
   ready: Promise<void>;
   firstTiles: Promise<void>;
@@ -92,13 +121,14 @@ export class ConsoleMap {
     this.ready = new Promise((resolve) => this.map.on('load', () => { this.addLayers(); resolve(); }));
     this.firstTiles = new Promise((resolve) => this.map.once('idle', () => resolve()));
     this.map.on('click', (e) => {
-      const hit = this.map.queryRenderedFeatures(e.point, { layers: ['incidents', 'units'].filter((l) => this.map.getLayer(l)) });
+      const hit = this.map.queryRenderedFeatures(e.point, { layers: ['incidents', 'units', 'cameras'].filter((l) => this.map.getLayer(l)) });
       const f = hit[0];
       if (f && f.layer.id === 'incidents') return o.onIncidentClick?.(Number(f.properties!.id));
       if (f && f.layer.id === 'units') return o.onUnitClick?.(Number(f.properties!.id));
+      if (f && f.layer.id === 'cameras') return o.onCameraClick?.(String(f.properties!.id));
       o.onMapClick?.(e.lngLat.lat, e.lngLat.lng);
     });
-    for (const l of ['incidents', 'units']) {
+    for (const l of ['incidents', 'units', 'cameras']) {
       this.map.on('mouseenter', l, () => (this.map.getCanvas().style.cursor = 'pointer'));
       this.map.on('mouseleave', l, () => (this.map.getCanvas().style.cursor = ''));
     }
@@ -133,9 +163,33 @@ export class ConsoleMap {
     m.addSource('coverage', { type: 'geojson', data: empty });
     m.addSource('incidents', { type: 'geojson', data: empty });
     m.addSource('units', { type: 'geojson', data: empty });
+    m.addSource('cameras', { type: 'geojson', data: empty });
     m.addLayer({
       id: 'coverage', type: 'line', source: 'coverage', layout: { visibility: 'none', 'line-cap': 'round' },
       paint: { 'line-color': '#18a558', 'line-width': 3, 'line-opacity': 0.55 },
+    });
+    // Cameras under the live picture: cones faint, a covering camera's cone stronger.
+    m.addLayer({
+      id: 'camera-cones', type: 'fill', source: 'cameras', filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: {
+        'fill-color': ['case', ['boolean', ['get', 'covering'], false], CAMERA_COLOURS.covering, CAMERA_COLOURS.camera],
+        'fill-opacity': ['case', ['boolean', ['get', 'selected'], false], 0.35, ['boolean', ['get', 'covering'], false], 0.22, 0.1],
+        'fill-outline-color': ['case', ['boolean', ['get', 'covering'], false], CAMERA_COLOURS.covering, CAMERA_COLOURS.camera],
+      },
+    });
+    m.addLayer({
+      id: 'cameras', type: 'circle', source: 'cameras', filter: ['==', ['geometry-type'], 'Point'],
+      paint: {
+        'circle-radius': ['case', ['boolean', ['get', 'selected'], false], 6, 4.5],
+        'circle-color': ['case', ['boolean', ['get', 'covering'], false], CAMERA_COLOURS.covering, CAMERA_COLOURS.camera],
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 1.5,
+      },
+    });
+    m.addLayer({
+      id: 'camera-labels', type: 'symbol', source: 'cameras', minzoom: 15, filter: ['==', ['geometry-type'], 'Point'],
+      layout: { 'text-field': ['get', 'id'], 'text-font': ['Noto Sans Regular'], 'text-size': 10, 'text-offset': [0, 0.9], 'text-anchor': 'top' },
+      paint: { 'text-color': '#3a2a5a', 'text-halo-color': '#fff', 'text-halo-width': 1.2 },
     });
     m.addLayer({
       id: 'incidents', type: 'circle', source: 'incidents',
@@ -169,7 +223,41 @@ export class ConsoleMap {
       layout: { 'text-field': ['get', 'callsign'], 'text-font': ['Noto Sans Regular'], 'text-size': 11, 'text-offset': [0, 1.3], 'text-anchor': 'top' },
       paint: { 'text-color': '#222', 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
     });
+    this.drawCameras();
     this.schedule();
+  }
+
+  // The cameras the panel lists for the current view (null: none).
+  setCamerasInView(items: Camera[] | null): void {
+    this.camerasInView = items ?? [];
+    this.drawCameras();
+  }
+
+  // The cameras covering the open incident (null: no incident open).
+  setCamerasCovering(items: Camera[] | null): void {
+    this.camerasCovering = items ?? [];
+    this.drawCameras();
+  }
+
+  selectCamera(id: string | null): void {
+    this.cameraSelected = id;
+    this.drawCameras();
+  }
+
+  private drawCameras(): void {
+    const src = this.map.getSource('cameras') as GeoJSONSource | undefined;
+    if (!src) return;
+    const byId = new Map<string, { c: Camera; covering: boolean }>();
+    for (const c of this.camerasInView) byId.set(c.id, { c, covering: false });
+    for (const c of this.camerasCovering) byId.set(c.id, { c, covering: true });
+    const cones: GeoJSON.Feature[] = [];
+    const points: GeoJSON.Feature[] = [];
+    for (const { c, covering } of byId.values()) {
+      const properties = { id: c.id, covering, selected: c.id === this.cameraSelected };
+      cones.push({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [coneRing(c)] }, properties });
+      points.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [c.lon, c.lat] }, properties });
+    }
+    src.setData({ type: 'FeatureCollection', features: [...cones, ...points] });
   }
 
   // Draws the current state now and resolves when the map has rendered it (no tile, source or
@@ -285,6 +373,21 @@ export class ConsoleMap {
     if (b.getEast() < w || b.getWest() > e || b.getNorth() < s || b.getSouth() > n) {
       m.fitBounds([[w, s], [e, n]], { padding: 20, duration: 0 });
     }
+  }
+
+  // The visible area as the camera routes take it: latitudes clamped, longitudes in
+  // [-180, 180] (west > east when it crosses the antimeridian), the whole world once wider.
+  viewport(): { south: number; west: number; north: number; east: number } {
+    const b = this.map.getBounds();
+    const wrap = (lon: number) => ((((lon + 180) % 360) + 360) % 360) - 180;
+    const clampLat = (lat: number) => Math.max(-90, Math.min(90, lat));
+    const wide = b.getEast() - b.getWest() >= 360;
+    return {
+      south: clampLat(b.getSouth()),
+      north: clampLat(b.getNorth()),
+      west: wide ? -180 : wrap(b.getWest()),
+      east: wide ? 180 : wrap(b.getEast()),
+    };
   }
 
   resize(): void {

@@ -187,6 +187,7 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
 
   test('an expired session is said in plain words and nothing typed is lost', async () => {
     const { context, page } = await openConsole(chrome, server, DISPATCHER, 'en');
+    await mapReady(page); // pointOf below needs the map
     await page.click('#tab-call');
     await page.fill('#call-description', 'car alarm for an hour, neighbours complain');
     await setCategory(page, 'noise');

@@ -1,13 +1,15 @@
 // Incident detail: the facts, triage, likely duplicates, recommendations with ETA and reasons,
-// one-click dispatch, status actions, caller details (role-gated, every read logged by the
-// server), EIDO/CAP export and the timeline.
-import { ApiError, Incident, Recommendation, Unit, download, get, post } from '../api';
+// one-click dispatch, status actions, the cameras whose view covers the place (with "play"),
+// caller details (role-gated, every read logged by the server), EIDO/CAP export and the timeline.
+import { ApiError, CoveringCamera, Incident, Recommendation, Unit, download, get, post } from '../api';
 import { App, can } from '../app';
 import { append, clear, h } from '../dom';
 import { t } from '../i18n';
 import { state } from '../state';
 import { categoryLabel, timer } from '../taxonomy';
 import { clock, dateTime, duration } from '../time';
+import { kindLabel } from '../player';
+import { metresLabel, sharingLabel } from './cameras';
 
 interface CallerRecord {
   incident_id?: number;
@@ -29,6 +31,9 @@ export class DetailView {
   private recs: Recommendation[] | null = null;
   private recsByDistance = false;
   private callers: CallerRecord[] | null = null;
+  private cameras: CoveringCamera[] | null = null; // covering the incident, best view first
+  private camerasAt = ''; // the location they were read for ("lat,lon")
+  private camerasError: string | null = null;
   private message: { text: string; kind: 'error' | 'ok' | 'info' } | null = null;
   private disposition = '';
   private ticker: number;
@@ -39,6 +44,7 @@ export class DetailView {
       if (this.id === null) return;
       if (c.kind === 'reset' || ((c.kind === 'incident' || c.kind === 'assignment') && c.id === this.id)) {
         void this.loadRecommendations();
+        void this.loadCameras(false);
         this.render();
       } else if (c.kind === 'unit') {
         this.render();
@@ -54,10 +60,14 @@ export class DetailView {
     this.id = id;
     this.recs = null;
     this.callers = null;
+    this.cameras = null;
+    this.camerasAt = '';
+    this.camerasError = null;
     this.message = null;
     this.disposition = '';
     this.el.classList.toggle('open', id !== null);
     this.app.map?.select(id);
+    this.app.map?.setCamerasCovering(null);
     if (id === null) return this.render();
     this.render();
     try {
@@ -68,8 +78,30 @@ export class DetailView {
     } catch (e) {
       this.message = { text: e instanceof Error ? e.message : String(e), kind: 'error' };
     }
-    await this.loadRecommendations();
+    await Promise.all([this.loadRecommendations(), this.loadCameras(true)]);
     this.render();
+  }
+
+  // The cameras that can see the incident's place; read again only when the place moved.
+  private async loadCameras(force: boolean): Promise<void> {
+    const id = this.id;
+    const inc = id !== null ? state.incidents.get(id) : undefined;
+    if (!this.app.features.cameras || !inc || id === null) return;
+    const at = `${inc.lat},${inc.lon}`;
+    if (!force && at === this.camerasAt) return;
+    this.camerasAt = at;
+    try {
+      const r = await get<{ items: CoveringCamera[] }>(`/api/v1/incidents/${id}/cameras`);
+      if (this.id !== id) return;
+      this.cameras = r.items;
+      this.camerasError = null;
+    } catch (e) {
+      if (this.id !== id) return;
+      this.cameras = [];
+      this.camerasError = e instanceof ApiError ? e.problem.detail : String(e);
+    }
+    this.app.map?.setCamerasCovering(this.cameras);
+    if (!force) this.render();
   }
 
   private async loadRecommendations(): Promise<void> {
@@ -186,6 +218,27 @@ export class DetailView {
     return h('ol', { class: 'timeline', id: 'detail-timeline' }, ...rows.map((r) => h('li', {}, h('time', {}, clock(r.at)), ' ', r.text)));
   }
 
+  private camerasSection(inc: Incident): HTMLElement {
+    const list = this.cameras;
+    const box = h('div', { class: 'detail-cameras', id: 'detail-cameras' },
+      h('h3', {}, t('detail.cameras'), ' ', h('small', {}, t('detail.cameras_note'))));
+    if (this.camerasError) append(box, h('p', { class: 'msg error' }, this.camerasError));
+    if (list === null) append(box, h('p', { class: 'empty' }, t('detail.loading')));
+    else if (list.length === 0 && !this.camerasError) append(box, h('p', { class: 'empty', id: 'detail-cameras-none' }, t('detail.no_cameras')));
+    else if (list.length > 0) {
+      append(box, h('ol', { class: 'recs cams' }, ...list.map((c) =>
+        h('li', { class: 'rec cam', 'data-camera': c.id, onmouseenter: () => this.app.map?.selectCamera(c.id), onmouseleave: () => this.app.map?.selectCamera(null) },
+          h('div', {},
+            h('strong', {}, c.id), ' ',
+            h('span', { class: 'dist' }, metresLabel(c.distance_m)), ' ',
+            h('span', { class: 'dist' }, kindLabel(c.stream_kind))),
+          h('small', { class: 'reasons' },
+            c.fov_deg >= 360 ? t('camera.dome') : t('camera.off_axis', { deg: Math.round(Math.abs(c.off_axis_deg)) }), ' · ', sharingLabel(c)),
+          h('button', { class: 'play', onclick: () => this.app.playCamera(c, inc.id) }, `▶ ${t('cameras.play')}`)))));
+    }
+    return box;
+  }
+
   render(): void {
     clear(this.el);
     if (this.id === null) return;
@@ -273,6 +326,8 @@ export class DetailView {
       if (inc.status === 'received' || inc.status === 'dispatched') actions.append(h('button', { id: 'detail-cancel', onclick: () => this.setStatus('cancelled') }, t('detail.cancel')));
       if (actions.childNodes.length) append(this.el, actions);
     }
+
+    if (this.app.features.cameras) append(this.el, this.camerasSection(inc));
 
     if (can.caller(role) && inc.has_caller) {
       append(this.el, h('div', { class: 'caller-box', id: 'detail-caller' },
