@@ -91,20 +91,27 @@ base::Result<geo::MultiPolygon> read_geojson_geometry(std::string_view text) {
     return shape;
 }
 
-base::Result<std::vector<BoundaryFeature>>
-read_boundaries(std::string_view text, std::string_view name_field, bool strict) {
-    const json doc = json::parse(text, nullptr, false);
+base::Result<json> read_features(std::string_view text) {
+    json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded()) {
         return base::error(Code::corrupt_file, "file", "file: not valid JSON, so not GeoJSON");
     }
-    if (!doc.is_object() || doc.value("type", "") != "FeatureCollection" ||
+    // Compared, not read with value(): a "type" of another JSON type must not throw.
+    if (!doc.is_object() || !doc.contains("type") || doc["type"] != "FeatureCollection" ||
         !doc.contains("features") || !doc["features"].is_array()) {
         return base::error(Code::corrupt_file, "file",
                            "file: not a GeoJSON FeatureCollection with a features array");
     }
+    return std::move(doc["features"]);
+}
+
+base::Result<std::vector<BoundaryFeature>>
+read_boundaries(std::string_view text, std::string_view name_field, bool strict) {
+    auto read = read_features(text);
+    if (!read) return std::move(read).error();
+    const json& features = *read;
     std::vector<BoundaryFeature> out;
     std::set<std::string> names;
-    const json& features = doc["features"];
     for (std::size_t i = 0; i < features.size(); ++i) {
         const json& f = features[i];
         std::string where = fmt::format("feature {}", i);

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "base/result.hpp"
 #include "geo/boundary.hpp"
 
@@ -24,6 +26,10 @@ struct BoundaryFeature {
 // A normalised shape as a GeoJSON MultiPolygon geometry, and back.
 std::string to_geojson_geometry(const geo::MultiPolygon& shape);
 base::Result<geo::MultiPolygon> read_geojson_geometry(std::string_view geometry);
+
+// The features array of a GeoJSON FeatureCollection (every reader of such files starts here),
+// or corrupt_file naming "file": not JSON, or not a FeatureCollection with a features array.
+base::Result<nlohmann::json> read_features(std::string_view text);
 
 base::Result<std::vector<BoundaryFeature>>
 read_boundaries(std::string_view geojson, std::string_view name_field, bool strict = false);

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "io/boundaries_geojson.hpp"
 #include "io/csv_reader.hpp"
 
 namespace pingan::io {
@@ -178,16 +179,9 @@ base::Result<std::vector<Camera>> read_cameras_csv(std::string_view text) {
 }
 
 base::Result<std::vector<Camera>> read_cameras_geojson(std::string_view text) {
-    const json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded()) {
-        return base::error(Code::corrupt_file, "file", "file: not valid JSON, so not GeoJSON");
-    }
-    if (!doc.is_object() || !doc.contains("type") || doc["type"] != "FeatureCollection" ||
-        !doc.contains("features") || !doc["features"].is_array()) {
-        return base::error(Code::corrupt_file, "file",
-                           "file: not a GeoJSON FeatureCollection with a features array");
-    }
-    const json& features = doc["features"];
+    auto read = read_features(text);
+    if (!read) return std::move(read).error();
+    const json& features = *read;
     std::vector<Camera> out;
     out.reserve(features.size());
     std::unordered_map<std::string, std::string> first_use;

@@ -152,22 +152,14 @@ base::Result<patrol::RequiredPoint> read_point_properties(Properties& props) {
 } // namespace
 
 base::Result<PatrolPlanFile> read_patrol_plan(std::string_view text, int utc_offset_minutes) {
-    const json doc = json::parse(text, nullptr, false);
-    if (doc.is_discarded()) {
-        return base::error(Code::corrupt_file, "file", "file: not valid JSON, so not GeoJSON");
-    }
-    // Members of the wrong JSON type read as absent (json::value would throw).
-    if (!doc.is_object() || !doc.contains("type") || doc["type"] != "FeatureCollection" ||
-        !doc.contains("features") || !doc["features"].is_array()) {
-        return base::error(Code::corrupt_file, "file",
-                           "file: not a GeoJSON FeatureCollection with a features array");
-    }
+    auto read = read_features(text);
+    if (!read) return std::move(read).error();
     PatrolPlanFile out;
     out.plan.utc_offset_minutes = utc_offset_minutes;
     std::map<std::string, std::size_t> area_feature;  // area id -> feature index
     std::map<std::string, std::size_t> point_feature; // point id -> feature index
     std::vector<std::size_t> feature_of_point;        // per plan point
-    const json& features = doc["features"];
+    const json& features = *read;
     for (std::size_t i = 0; i < features.size(); ++i) {
         const json& f = features[i];
         const std::string where = fmt::format("feature {}", i);

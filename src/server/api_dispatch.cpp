@@ -22,6 +22,18 @@ const Centre* require_centre(ApiContext& ctx, Reply& reply) {
     return c;
 }
 
+// The open incident `id`, or why there is nothing to `verb` (send, contain) to it.
+base::Result<const ops::Incident*> open_incident(const ops::Board& board, ops::Id id,
+                                                 std::string_view verb) {
+    if (const ops::Incident* inc = board.open_incident(id)) return inc;
+    if (auto status = board.incident_status(id)) {
+        return base::error(
+            Code::invalid_transition, "id",
+            fmt::format("id: incident {} is {}; nothing to {}", id, ops::to_string(*status), verb));
+    }
+    return base::error(Code::unknown_incident, "id", fmt::format("id: no incident with id {}", id));
+}
+
 // Units for an incident, computed now from live positions. The list is recorded (event and
 // projection) when it differs from the last one shown, so every decision can be reviewed.
 void recommendations(ApiContext& ctx, Request& req, Reply reply) {
@@ -47,16 +59,9 @@ void recommendations(ApiContext& ctx, Request& req, Reply reply) {
     ctx.ops.execute(
         [&](ops::Board& board, base::TimeMs at,
             store::Change& change) -> base::Result<std::string> {
-            const ops::Incident* inc = board.open_incident(*id);
-            if (inc == nullptr) {
-                if (auto s = board.incident_status(*id)) {
-                    return base::error(Code::invalid_transition, "id",
-                                       fmt::format("id: incident {} is {}; nothing to send", *id,
-                                                   ops::to_string(*s)));
-                }
-                return base::error(Code::unknown_incident, "id",
-                                   fmt::format("id: no incident with id {}", *id));
-            }
+            auto found = open_incident(board, *id, "send");
+            if (!found) return std::move(found).error();
+            const ops::Incident* inc = *found;
             dispatch::Need need;
             need.location = inc->location;
             need.jurisdiction = inc->jurisdiction;
@@ -176,16 +181,9 @@ void containment(ApiContext& ctx, Request& req, Reply reply) {
     ctx.ops.execute(
         [&](ops::Board& board, base::TimeMs at,
             store::Change& change) -> base::Result<std::string> {
-            const ops::Incident* inc = board.open_incident(*id);
-            if (inc == nullptr) {
-                if (auto st = board.incident_status(*id)) {
-                    return base::error(Code::invalid_transition, "id",
-                                       fmt::format("id: incident {} is {}; nothing to contain", *id,
-                                                   ops::to_string(*st)));
-                }
-                return base::error(Code::unknown_incident, "id",
-                                   fmt::format("id: no incident with id {}", *id));
-            }
+            auto found = open_incident(board, *id, "contain");
+            if (!found) return std::move(found).error();
+            const ops::Incident* inc = *found;
             auto where = graph.snap(inc->location);
             if (!where) {
                 return base::error(Code::off_road, "id",
