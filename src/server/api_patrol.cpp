@@ -4,6 +4,9 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include "patrol/tour.hpp"
+#include "road/graph.hpp"
+#include "road/table.hpp"
 #include "server/api.hpp"
 #include "server/body_reader.hpp"
 #include "server/patrol_desk.hpp"
@@ -169,6 +172,79 @@ void shift_report(ApiContext& ctx, Request& req, Reply reply) {
     reply(Response::json(200, to_json(*report)));
 }
 
+// A suggested tour of the points the shift still owes, from where the unit is now, by road:
+// the order that meets the most windows, with arrival times.
+void tour(ApiContext& ctx, Request& req, Reply reply) {
+    PatrolDesk* desk = require_desk(ctx, reply);
+    if (desk == nullptr) return;
+    if (ctx.graph == nullptr) {
+        return reply(Response::problem(base::error(
+            Code::unavailable, "suggested tours need the road graph (pingan serve --graph)")));
+    }
+    const std::string id = req.params.empty() ? std::string() : req.params[0];
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto report = desk->report(id, now);
+    if (!report) return reply(Response::problem(report.error()));
+    const std::int64_t unit_id = std::stoll(report->unit);
+    auto where = ctx.ops.with_board([&](const ops::Board& board) -> std::optional<geo::LatLon> {
+        const ops::Unit* u = board.unit(unit_id);
+        if (u == nullptr || !u->position) return std::nullopt;
+        return u->position->at;
+    });
+    std::optional<road::RoadPosition> start;
+    if (where) {
+        if (auto snapped = ctx.graph->snap(*where)) start = *snapped;
+    }
+    if (!start) {
+        return reply(Response::problem(base::error(
+            Code::invalid_transition, "id",
+            fmt::format("id: unit {} of shift {} has no position near a road", unit_id, id))));
+    }
+    // The duties still owed: pending, window not yet over.
+    std::vector<const patrol::DutyResult*> owed;
+    for (const patrol::DutyResult& d : report->duties) {
+        if (d.state == patrol::DutyState::pending && d.duty.to > now) owed.push_back(&d);
+    }
+    std::vector<road::RoadPosition> places{*start};
+    std::vector<patrol::TourStopSpec> specs;
+    for (const patrol::DutyResult* d : owed) {
+        const patrol::RequiredPoint* p = desk->plan().find_point(d->duty.point_id);
+        auto snapped = ctx.graph->snap(p->location);
+        places.push_back(snapped ? *snapped : road::RoadPosition{});
+        specs.push_back({d->duty.from - now, d->duty.to - now, p->min_dwell_s * 1000LL});
+    }
+    nlohmann::json stops = nlohmann::json::array();
+    patrol::Tour planned;
+    if (!specs.empty()) {
+        road::TableQuery query(*ctx.graph);
+        const road::TimeTable table = query.table(places, places);
+        patrol::TravelTimes travel;
+        travel.nodes = places.size();
+        for (road::TimeMs t : table.times)
+            travel.times_ms.push_back(t == road::kNoTime ? -1 : static_cast<std::int64_t>(t));
+        planned = patrol::plan_tour(travel, specs);
+    }
+    for (const patrol::TourStop& s : planned.stops) {
+        const patrol::DutyResult& d = *owed[s.stop];
+        const patrol::RequiredPoint* p = desk->plan().find_point(d.duty.point_id);
+        stops.push_back({{"point_id", p->id},
+                         {"point_name", p->name},
+                         {"lat", p->location.lat},
+                         {"lon", p->location.lon},
+                         {"arrive", base::format_iso8601(now + s.arrive_ms)},
+                         {"start", base::format_iso8601(now + s.start_ms)},
+                         {"window_to", base::format_iso8601(d.duty.to)},
+                         {"late", s.late}});
+    }
+    reply(Response::json(200, {{"shift_id", id},
+                               {"unit_id", unit_id},
+                               {"from", {{"lat", start->point.lat}, {"lon", start->point.lon}}},
+                               {"stops", stops},
+                               {"late", planned.late},
+                               {"finish", base::format_iso8601(now + planned.finish_ms)},
+                               {"exact", planned.exact}}));
+}
+
 } // namespace
 
 void patrol_position(ApiContext& ctx, ops::Id unit_id, base::TimeMs at, geo::LatLon where,
@@ -201,6 +277,8 @@ void add_patrol_routes(Router& router, ApiContext& ctx) {
                [&ctx](Request& req, Reply reply) { assign_shift(ctx, req, std::move(reply)); });
     router.add("GET", "/api/v1/patrol/shifts/{id}/report",
                [&ctx](Request& req, Reply reply) { shift_report(ctx, req, std::move(reply)); });
+    router.add("GET", "/api/v1/patrol/shifts/{id}/tour",
+               [&ctx](Request& req, Reply reply) { tour(ctx, req, std::move(reply)); });
     router.add("POST", "/api/v1/patrol/visits",
                [&ctx](Request& req, Reply reply) { manual_visit(ctx, req, std::move(reply)); });
     router.add("GET", "/api/v1/patrol/status",

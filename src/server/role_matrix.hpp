@@ -86,6 +86,8 @@ inline constexpr std::array kRoleMatrix{
               "assign a unit to a patrol area for a shift"},
     RouteRule{"GET", "/api/v1/patrol/shifts/{id}/report", false, roles::kReaders,
               "points visited and missed, time in area, distance, idle time"},
+    RouteRule{"GET", "/api/v1/patrol/shifts/{id}/tour", false, roles::kReaders,
+              "a suggested order to visit the points still owed, by road, with arrival times"},
     RouteRule{"POST", "/api/v1/patrol/visits", false, roles::kCommand,
               "record a visit by hand, with the reason"},
     RouteRule{"GET", "/api/v1/patrol/status", false, roles::kReaders,

@@ -735,6 +735,14 @@ TEST_F(PatrolTest, VisitsAreDetectedFromPositionsAndMissedPointsRaiseAlerts) {
     EXPECT_EQ(s["alerts"][0]["point_id"], "P2");
     EXPECT_EQ(s["alerts"][0]["minutes_left"], 10);
     ASSERT_EQ(s["shifts"].size(), 1u);
+    // The suggested tour from where the car is (north of Dupont Circle) still makes it.
+    auto tour = http->get("/api/v1/patrol/shifts/" + shift_id + "/tour", admin);
+    ASSERT_EQ(tour.status, 200) << tour.body;
+    ASSERT_EQ(tour.json()["stops"].size(), 1u) << tour.body;
+    EXPECT_EQ(tour.json()["stops"][0]["point_id"], "P2");
+    EXPECT_EQ(tour.json()["stops"][0]["late"], false);
+    EXPECT_EQ(tour.json()["late"], 0);
+    EXPECT_EQ(http->get("/api/v1/patrol/shifts/S99/tour", admin).status, 404);
     advance(20 * 60);
     s = status();
     ASSERT_EQ(s["alerts"].size(), 1u) << s.dump();
