@@ -204,6 +204,31 @@ export interface Taxonomy {
   priorities: Record<string, Targets>;
 }
 
+// POST /api/v1/incidents/{id}/containment: checkpoints most urgent first.
+export interface ContainmentCheckpoint {
+  lat: number;
+  lon: number;
+  street: string;
+  road_class: string;
+  escape_s: number; // when the escaping vehicle can be there
+  junctions: number;
+  unit_id: number | null; // null: no unit can be there in time
+  callsign?: string;
+  eta_s?: number;
+  margin_s?: number;
+  best_eta_s?: number; // unstaffed, when some unit exists
+  alternatives: Array<{ unit_id: number; callsign: string; eta_s: number }>;
+}
+export interface ContainmentPlan {
+  incident_id: number;
+  escape_s: number;
+  depth_s: number;
+  elapsed_s: number;
+  reached_junctions: number;
+  staffed: number;
+  checkpoints: ContainmentCheckpoint[];
+}
+
 export interface Recommendation {
   unit_id: number;
   callsign: string;

@@ -375,6 +375,53 @@ export class ConsoleMap {
     }
   }
 
+  // A containment plan (POST /api/v1/incidents/{id}/containment): a circle per checkpoint,
+  // staffed green / unstaffed red, labelled by the caller (e.g. "PA-3 2:10"), and a dashed line
+  // from each assigned unit's position to its checkpoint. null removes the layers.
+  async setContainment(points: ContainmentPoint[] | null): Promise<void> {
+    await this.ready;
+    const m = this.map;
+    for (const id of CONTAINMENT_LAYERS) if (m.getLayer(id)) m.removeLayer(id);
+    if (m.getSource('containment')) m.removeSource('containment');
+    (window as any).__pinganContainment = points ? points.length : null;
+    if (!points) return;
+    const features: GeoJSON.Feature[] = [];
+    for (const p of points) {
+      if (p.from) features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: [[p.from.lon, p.from.lat], [p.lon, p.lat]] }, properties: { staffed: p.staffed } });
+    }
+    for (const p of points) {
+      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: { staffed: p.staffed, label: p.label } });
+    }
+    m.addSource('containment', { type: 'geojson', data: { type: 'FeatureCollection', features } });
+    m.addLayer({
+      id: 'containment-lines', type: 'line', source: 'containment', filter: ['==', ['geometry-type'], 'LineString'],
+      paint: { 'line-color': CONTAINMENT_COLOURS.staffed, 'line-width': 2, 'line-dasharray': [2, 2], 'line-opacity': 0.8 },
+    });
+    m.addLayer({
+      id: 'containment', type: 'circle', source: 'containment', filter: ['==', ['geometry-type'], 'Point'],
+      paint: {
+        'circle-radius': 8,
+        'circle-color': ['case', ['boolean', ['get', 'staffed'], false], CONTAINMENT_COLOURS.staffed, CONTAINMENT_COLOURS.unstaffed],
+        'circle-opacity': 0.85,
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 2,
+      },
+    });
+    m.addLayer({
+      id: 'containment-labels', type: 'symbol', source: 'containment', filter: ['==', ['geometry-type'], 'Point'],
+      layout: { 'text-field': ['get', 'label'], 'text-font': ['Noto Sans Regular'], 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-allow-overlap': true },
+      paint: {
+        'text-color': ['case', ['boolean', ['get', 'staffed'], false], '#0b5a2a', '#8f1010'],
+        'text-halo-color': '#fff', 'text-halo-width': 1.5,
+      },
+    });
+    // The whole ring in view.
+    if (points.length > 0) {
+      const lons = points.map((p) => p.lon), lats = points.map((p) => p.lat);
+      m.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 60, maxZoom: 16, duration: 300 });
+    }
+  }
+
   // The visible area as the camera routes take it: latitudes clamped, longitudes in
   // [-180, 180] (west > east when it crosses the antimeridian), the whole world once wider.
   viewport(): { south: number; west: number; north: number; east: number } {
@@ -394,6 +441,16 @@ export class ConsoleMap {
     this.map.resize();
   }
 }
+
+export interface ContainmentPoint {
+  lat: number;
+  lon: number;
+  staffed: boolean;
+  label: string;
+  from?: { lat: number; lon: number } | null; // the assigned unit's position
+}
+export const CONTAINMENT_LAYERS = ['containment-labels', 'containment', 'containment-lines'];
+export const CONTAINMENT_COLOURS = { staffed: '#18a558', unstaffed: '#d62828' };
 
 export const HOTSPOT_LAYERS = ['hotspots-hot', 'hotspots-fill'];
 // Share of the peak density -> colour (transparent yellow to dark red).

@@ -1,7 +1,7 @@
 // Incident detail: the facts, triage, likely duplicates, recommendations with ETA and reasons,
 // one-click dispatch, status actions, the cameras whose view covers the place (with "play"),
 // caller details (role-gated, every read logged by the server), EIDO/CAP export and the timeline.
-import { ApiError, CoveringCamera, Incident, Recommendation, Unit, download, get, post } from '../api';
+import { ApiError, ContainmentPlan, CoveringCamera, Incident, Recommendation, Unit, download, get, post } from '../api';
 import { App, can } from '../app';
 import { append, clear, h } from '../dom';
 import { t } from '../i18n';
@@ -36,6 +36,11 @@ export class DetailView {
   private camerasError: string | null = null;
   private message: { text: string; kind: 'error' | 'ok' | 'info' } | null = null;
   private disposition = '';
+  // The containment plan (封控圈) computed for this incident, drawn on the map while shown.
+  private containment: ContainmentPlan | null = null;
+  private containmentError: string | null = null;
+  private containmentBusy = false;
+  private escapeMin = 10;
   private ticker: number;
 
   constructor(private app: App) {
@@ -65,6 +70,7 @@ export class DetailView {
     this.camerasError = null;
     this.message = null;
     this.disposition = '';
+    this.clearContainment(false);
     this.el.classList.toggle('open', id !== null);
     this.app.map?.select(id);
     this.app.map?.setCamerasCovering(null);
@@ -169,6 +175,77 @@ export class DetailView {
       this.message = { text: e instanceof Error ? e.message : String(e), kind: 'error' };
     }
     this.render();
+  }
+
+  private async planContainment(): Promise<void> {
+    const id = this.id;
+    if (id === null) return;
+    this.containmentBusy = true;
+    this.containmentError = null;
+    this.render();
+    try {
+      const plan = await post<ContainmentPlan>(`/api/v1/incidents/${id}/containment`, { escape_min: this.escapeMin });
+      if (this.id !== id) return;
+      this.containment = plan;
+      void this.app.map?.setContainment(plan.checkpoints.map((c) => {
+        const u = c.unit_id !== null ? state.units.get(c.unit_id) : undefined;
+        return {
+          lat: c.lat, lon: c.lon, staffed: c.unit_id !== null,
+          label: c.unit_id !== null ? `${c.callsign ?? `#${c.unit_id}`} ${duration(c.eta_s ?? 0)}` : t('containment.map_unstaffed'),
+          from: u?.position ? { lat: u.position.lat, lon: u.position.lon } : null,
+        };
+      }));
+    } catch (e) {
+      if (this.id !== id) return;
+      this.containment = null;
+      void this.app.map?.setContainment(null);
+      this.containmentError = e instanceof ApiError ? e.problem.detail : String(e);
+    } finally {
+      if (this.id === id) this.containmentBusy = false;
+    }
+    this.render();
+  }
+
+  private clearContainment(rerender = true): void {
+    this.containment = null;
+    this.containmentError = null;
+    this.containmentBusy = false;
+    void this.app.map?.setContainment(null);
+    if (rerender) this.render();
+  }
+
+  private containmentSection(): HTMLElement {
+    const plan = this.containment;
+    const box = h('div', { class: 'detail-containment', id: 'detail-containment' },
+      h('h3', {}, t('containment.title')),
+      h('div', { class: 'actions' },
+        h('label', {}, t('containment.escape_min'), ' ',
+          h('input', {
+            id: 'containment-escape', type: 'number', min: '1', max: '60', step: '1', value: String(this.escapeMin), style: 'width:4.5em',
+            oninput: (e: Event) => (this.escapeMin = Number((e.target as HTMLInputElement).value)),
+          })),
+        h('button', { id: 'containment-run', class: 'primary', disabled: this.containmentBusy, onclick: () => this.planContainment() },
+          this.containmentBusy ? t('detail.loading') : t('containment.run')),
+        plan || this.containmentError ? h('button', { id: 'containment-clear', onclick: () => this.clearContainment() }, t('containment.clear')) : null));
+    if (this.containmentError) append(box, h('p', { class: 'msg error', id: 'containment-error' }, this.containmentError));
+    if (plan) {
+      append(box,
+        h('p', { class: 'msg info', id: 'containment-summary' },
+          t('containment.summary', { n: plan.checkpoints.length, m: plan.staffed, min: Math.round(plan.escape_s / 60) })),
+        h('ol', { class: 'recs', id: 'containment-list' }, ...plan.checkpoints.map((c, i) => {
+          const staffed = c.unit_id !== null;
+          return h('li', { class: `rec checkpoint ${staffed ? 'staffed' : 'unstaffed'}`, 'data-index': i },
+            h('div', {},
+              h('strong', {}, c.street || t('containment.unnamed', { cls: c.road_class })), ' ',
+              h('span', { class: 'dist' }, t('containment.escape_at', { min: (c.escape_s / 60).toFixed(1) }))),
+            h('small', { class: 'reasons' }, staffed
+              ? t('containment.staffed', { unit: c.callsign ?? `#${c.unit_id}`, eta: duration(c.eta_s ?? 0), margin: duration(c.margin_s ?? 0) })
+              : c.best_eta_s !== undefined
+                ? t('containment.unstaffed_best', { eta: duration(c.best_eta_s) })
+                : t('containment.unstaffed')));
+        })));
+    }
+    return box;
   }
 
   private async showCaller(): Promise<void> {
@@ -314,6 +391,8 @@ export class DetailView {
         })));
       }
     }
+
+    if (open && can.dispatch(role)) append(this.el, this.containmentSection());
 
     if (can.dispatch(role)) {
       const actions = h('div', { class: 'actions', id: 'detail-actions' });
