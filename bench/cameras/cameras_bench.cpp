@@ -17,6 +17,7 @@
 #include <benchmark/benchmark.h>
 
 #include "cameras/coverage.hpp"
+#include "percentiles.hpp"
 
 namespace {
 
@@ -83,12 +84,7 @@ double us_since(Clock::time_point t0) {
 
 void report(benchmark::State& state, std::vector<double>& us) {
     if (us.empty()) return;
-    std::sort(us.begin(), us.end());
-    auto pct = [&](double p) {
-        return us[std::min(us.size() - 1, static_cast<std::size_t>(p * (us.size() - 1) + 0.5))];
-    };
-    state.counters["p50_us"] = pct(0.50);
-    state.counters["p99_us"] = pct(0.99);
+    pingan::bench::report_percentiles(state, us, "us");
     state.counters["max_us"] = us.back();
     state.counters["samples"] = static_cast<double>(us.size());
 }

@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 
 #include "dispatch/containment.hpp"
+#include "percentiles.hpp"
 #include "porto.hpp"
 
 namespace {
@@ -46,18 +47,13 @@ void containment_porto(benchmark::State& state) {
         staffed += static_cast<double>(plan.staffed());
         reached += static_cast<double>(plan.reached_nodes);
     }
-    std::sort(ms.begin(), ms.end());
-    auto pct = [&](double q) {
-        return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * (ms.size() - 1) + 0.5))];
-    };
     const double n = static_cast<double>(ms.size());
-    state.counters["p50_ms"] = pct(0.50);
-    state.counters["p99_ms"] = pct(0.99);
+    bench::report_percentiles(state, ms, "ms");
     state.counters["checkpoints"] = checkpoints / n;
     state.counters["staffed"] = staffed / n;
     state.counters["reached_nodes"] = reached / n;
 }
-// Args: units, T in minutes, depth in seconds (0: T / 2).
+// Args: units, T in minutes, depth in seconds (0: T / 4).
 // The default (T / 4 = 150 s), deeper cuts (fewer checkpoints, more work) and the isochrone's
 // own exits (depth 1 s).
 BENCHMARK(containment_porto)->Args({200, 10, 0})->Iterations(200)->Unit(benchmark::kMillisecond);

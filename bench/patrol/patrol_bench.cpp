@@ -14,6 +14,7 @@
 #include <benchmark/benchmark.h>
 
 #include "patrol/visits.hpp"
+#include "percentiles.hpp"
 
 namespace {
 
@@ -172,13 +173,7 @@ void patrol_visits(benchmark::State& state) {
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
                             static_cast<std::int64_t>(s.fixes.size()));
-    std::sort(ns_per_fix.begin(), ns_per_fix.end());
-    auto pct = [&](double p) {
-        return ns_per_fix[std::min(ns_per_fix.size() - 1,
-                                   static_cast<std::size_t>(p * (ns_per_fix.size() - 1) + 0.5))];
-    };
-    state.counters["p50_ns_per_fix"] = pct(0.50);
-    state.counters["p99_ns_per_fix"] = pct(0.99);
+    pingan::bench::report_percentiles(state, ns_per_fix, "ns_per_fix");
     state.counters["fixes"] = static_cast<double>(s.fixes.size());
     state.counters["visits"] = static_cast<double>(visits);
     state.counters["drive_bys"] = static_cast<double>(drive_bys);

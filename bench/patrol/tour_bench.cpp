@@ -7,6 +7,7 @@
 #include <benchmark/benchmark.h>
 
 #include "patrol/tour.hpp"
+#include "percentiles.hpp"
 #include "porto.hpp"
 #include "road/table.hpp"
 
@@ -56,12 +57,7 @@ void tour_porto(benchmark::State& state) {
         late += static_cast<double>(tour.late);
         benchmark::DoNotOptimize(tour);
     }
-    std::sort(ms.begin(), ms.end());
-    auto pct = [&](double q) {
-        return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * (ms.size() - 1) + 0.5))];
-    };
-    state.counters["p50_ms"] = pct(0.50);
-    state.counters["p99_ms"] = pct(0.99);
+    bench::report_percentiles(state, ms, "ms");
     state.counters["late_stops"] = late / static_cast<double>(ms.size());
 }
 // Args: required points.

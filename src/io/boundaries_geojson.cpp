@@ -79,7 +79,8 @@ std::string to_geojson_geometry(const geo::MultiPolygon& shape) {
 
 base::Result<geo::MultiPolygon> read_geojson_geometry(std::string_view text) {
     const json g = json::parse(text, nullptr, false);
-    if (!g.is_object() || g.value("type", "") != "MultiPolygon" || !g.contains("coordinates")) {
+    if (!g.is_object() || !g.contains("type") || g["type"] != "MultiPolygon" ||
+        !g.contains("coordinates")) {
         return base::error(Code::corrupt_file, "geometry", "geometry: not a GeoJSON MultiPolygon");
     }
     geo::MultiPolygon shape;
