@@ -52,6 +52,28 @@ if [ -n "$boundaries" ] && [ -f "$boundaries" ]; then
   fi
 fi
 
+# A sample camera register (made up, labelled DEMO-: positions on a grid over the city, views
+# in turning directions; the stream addresses point nowhere), so the console's cameras tab and
+# the incident detail show which cameras would see a call. CAMERAS=file.csv uses a real one.
+cameras=${CAMERAS:-}
+if [ -z "$cameras" ] && [ "$have_city" = 1 ]; then
+  cameras=$dir/cameras.csv
+  IFS=, read -r s0 w0 n0 e0 <<<"$bbox"
+  awk -v s="$s0" -v w="$w0" -v n="$n0" -v e="$e0" 'BEGIN {
+    print "id,lat,lon,heading_deg,fov_deg,range_m,stream_kind,stream_url,owner,sharing"
+    k = 0
+    for (i = 1; i <= 8; i++) for (j = 1; j <= 8; j++) {
+      k++
+      lat = s + (n - s) * (i - 0.5) / 8; lon = w + (e - w) * (j - 0.5) / 8
+      fov = (k % 5 == 0) ? 360 : 60 + 15 * (k % 4)
+      sharing = (k % 7 == 0) ? "owner_only" : "shared"
+      printf "DEMO-%02d,%.5f,%.5f,%d,%d,%d,rtsp,rtsp://camera.invalid/demo/%d,demo,%s\n",
+             k, lat, lon, (k * 47) % 360, fov, 150 + 25 * (k % 5), k, sharing
+    }
+  }' >"$cameras"
+fi
+[ -n "$cameras" ] && [ -f "$cameras" ] && serve_args+=(--cameras "$cameras")
+
 "$bin" serve "${serve_args[@]}" >"$dir/server.log" 2>&1 &
 server=$!
 feed=
@@ -100,6 +122,8 @@ cat <<MSG
     $bin stream --url $url --after 0      # the live event stream
     $bin audit verify --db $db             # check the hash chain
   Open $url in a browser for the command console (log in as admin).
+  Sample cameras (DEMO-…, made up) are on the map; an incident's detail lists the ones that
+  see it, and its containment plan shows the checkpoints to seal (封控圈).
 
   Press Ctrl-C to stop.
 MSG
