@@ -174,6 +174,8 @@ base::Result<CameraIndex> CameraIndex::build(std::vector<Camera> cameras) {
     CameraIndex ix;
     ix.cameras_ = std::move(cameras);
     const std::size_t n = ix.cameras_.size();
+    for (std::uint32_t i = 0; i < n; ++i)
+        ix.by_id_.emplace(ix.cameras_[i].id, i);
     ix.cones_.reserve(n);
     for (const Camera& c : ix.cameras_)
         ix.cones_.push_back(make_cone(c));
@@ -442,6 +444,11 @@ InView CameraIndex::in_view(const Viewport& view, std::size_t limit) const {
     for (CameraInView& c : out.cameras)
         c.distance_m = std::sqrt(c.distance_m);
     return out;
+}
+
+const Camera* CameraIndex::find(std::string_view id) const {
+    auto it = by_id_.find(std::string(id));
+    return it == by_id_.end() ? nullptr : &cameras_[it->second];
 }
 
 std::vector<std::string> CameraIndex::stream_origins() const {

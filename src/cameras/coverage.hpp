@@ -18,6 +18,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.hpp"
@@ -91,6 +94,8 @@ public:
 
     const std::vector<Camera>& cameras() const { return cameras_; }
     std::size_t size() const { return cameras_.size(); }
+    // The camera with this id, or null.
+    const Camera* find(std::string_view id) const;
     // The distinct origins of the HLS cameras' streams (see stream_origin), sorted.
     std::vector<std::string> stream_origins() const;
 
@@ -124,6 +129,7 @@ private:
     void scan_viewport(const Viewport& view, bool wraps, InView& out) const;
 
     std::vector<Camera> cameras_;
+    std::unordered_map<std::string, std::uint32_t> by_id_;
     std::vector<detail::Cone> cones_; // by camera index
     geo::LocalProjection projection_{geo::LatLon{}};
     double x0_m_ = 0, y0_m_ = 0; // south-west corner of the grid, projected

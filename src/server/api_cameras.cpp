@@ -99,12 +99,7 @@ void incident_cameras(ApiContext& ctx, Request& req, Reply reply) {
 // Hands out a camera's stream address, once the hand-out is durable in the log.
 void view(ApiContext& ctx, Request& req, Reply reply) {
     const std::string camera_id = req.params.empty() ? std::string() : req.params[0];
-    const cameras::Camera* camera = nullptr;
-    if (ctx.cameras != nullptr) {
-        for (const cameras::Camera& c : ctx.cameras->cameras()) {
-            if (c.id == camera_id) camera = &c;
-        }
-    }
+    const cameras::Camera* camera = ctx.cameras != nullptr ? ctx.cameras->find(camera_id) : nullptr;
     if (camera == nullptr) {
         return reply(Response::problem(base::error(
             Code::not_found, "id", fmt::format("id: no camera '{}' in the register", camera_id))));

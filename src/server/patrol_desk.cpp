@@ -130,7 +130,24 @@ base::Status PatrolDesk::apply(const store::EventRecord& event) {
 base::Status PatrolDesk::add_shift(const patrol::Shift& shift) {
     std::lock_guard lock(mutex_);
     if (auto added = detector_.add_shift(shift); !added) return added;
+    shifts_of_[shift.unit].push_back(shifts_.size());
     shifts_.push_back(shift);
+    return base::Status{};
+}
+
+base::Status PatrolDesk::check_shift(const patrol::Shift& shift) const {
+    std::lock_guard lock(mutex_);
+    auto it = shifts_of_.find(shift.unit);
+    if (it == shifts_of_.end()) return base::Status{};
+    for (std::size_t i : it->second) {
+        const patrol::Shift& other = shifts_[i];
+        if (shift.start < other.end && other.start < shift.end) {
+            return base::error(base::Code::field_invalid, "start",
+                               fmt::format("start: unit {} already has shift {} from {} to {}",
+                                           shift.unit, other.id, base::format_iso8601(other.start),
+                                           base::format_iso8601(other.end)));
+        }
+    }
     return base::Status{};
 }
 
@@ -142,10 +159,14 @@ void PatrolDesk::add_visit(patrol::Visit visit) {
 std::vector<patrol::Visit> PatrolDesk::observe(const std::string& unit, base::TimeMs at,
                                                geo::LatLon where) {
     std::lock_guard lock(mutex_);
-    const bool on_shift = std::any_of(shifts_.begin(), shifts_.end(), [&](const patrol::Shift& s) {
-        return s.unit == unit && at >= s.start && at < s.end;
-    });
-    if (on_shift) fixes_[unit].push_back({at, where});
+    // Fixes are kept for shift reports only while the unit is on a shift (its own few shifts,
+    // not every shift of the centre: this runs for every position report).
+    if (auto it = shifts_of_.find(unit); it != shifts_of_.end()) {
+        const bool on_shift = std::any_of(it->second.begin(), it->second.end(), [&](std::size_t i) {
+            return at >= shifts_[i].start && at < shifts_[i].end;
+        });
+        if (on_shift) fixes_[unit].push_back({at, where});
+    }
     detector_.observe(unit, at, where);
     return detector_.take_closed();
 }

@@ -25,10 +25,11 @@ public:
 
     const patrol::Plan& plan() const { return plan_; }
 
-    // A shift or a visit from the log (at start, or once its event is durable).
+    // A shift or a visit from the log (at start, or once its event is durable): the only way
+    // the desk learns of them.
     base::Status apply(const store::EventRecord& event);
-    base::Status add_shift(const patrol::Shift& shift);
-    void add_visit(patrol::Visit visit);
+    // Whether the shift would be accepted: its unit has no other shift overlapping it.
+    base::Status check_shift(const patrol::Shift& shift) const;
 
     // A position report of a unit (its id as text); returns the visits it ended.
     std::vector<patrol::Visit> observe(const std::string& unit, base::TimeMs at, geo::LatLon where);
@@ -46,12 +47,15 @@ public:
 
 private:
     PatrolDesk(patrol::Plan plan, patrol::VisitDetector detector);
+    base::Status add_shift(const patrol::Shift& shift);
+    void add_visit(patrol::Visit visit);
     std::vector<patrol::Visit> all_visits_locked() const; // recorded plus those still open
 
     patrol::Plan plan_;
     mutable std::mutex mutex_;
     patrol::VisitDetector detector_;
     std::vector<patrol::Shift> shifts_;
+    std::map<std::string, std::vector<std::size_t>> shifts_of_; // unit -> indexes in shifts_
     std::vector<patrol::Visit> visits_;
     std::map<std::string, std::vector<patrol::Fix>> fixes_; // by unit, since start
 };
