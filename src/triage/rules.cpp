@@ -30,11 +30,11 @@ std::string ascii_lower(std::string_view s) {
 
 // Why a rule's regex is refused before std::regex sees it, or empty. libstdc++ compiles and
 // matches by recursion and backtracking: it reads a repeat count into a long without an
-// overflow check, recurses once per nesting level, and takes exponential time on a repeat of
-// something that itself repeats or alternates ("(a+)+", "(a|ab)*", "a**"), and time growing
-// as length^(k+1) for k open-ended repeats in a row ("a.*b.*c" on a 4,000-byte description).
-// Such patterns are refused: at most one open-ended repeat (*, +, {n,}) per top-level branch;
-// the shipped rules need no more.
+// overflow check (also a back-reference number), recurses once per nesting level, and takes
+// exponential time on a repeat of something that itself repeats or alternates ("(a+)+", "(a|ab)*",
+// "a**"), and time growing as length^(k+1) for k open-ended repeats in a row ("a.*b.*c" on a
+// 4,000-byte description). Such patterns are refused: at most one open-ended repeat (*, +, {n,})
+// per top-level branch; the shipped rules need no more.
 std::string regex_refusal(std::string_view pattern) {
     constexpr std::size_t kMaxLength = 500;
     constexpr std::size_t kMaxDepth = 16;
@@ -42,6 +42,10 @@ std::string regex_refusal(std::string_view pattern) {
     if (pattern.size() > kMaxLength) {
         return fmt::format("regex is longer than {} bytes", kMaxLength);
     }
+    // libstdc++ reads "\\N" as a back-reference of any length, also inside [...]; triage
+    // rules match words and never need one.
+    constexpr const char* kBackref = "regex has a back-reference (a digit after a backslash)";
+    const auto is_digit = [](char d) { return d >= '0' && d <= '9'; };
     enum class Last { nothing, atom, repeat, lazy_repeat, group };
     Last last = Last::nothing;
     bool last_group_varies = false; // the group just closed repeats or alternates inside
@@ -50,8 +54,7 @@ std::string regex_refusal(std::string_view pattern) {
     const std::size_t n = pattern.size();
     for (std::size_t i = 0; i < n; ++i) {
         const char c = pattern[i];
-        const bool counted =
-            c == '{' && i + 1 < n && pattern[i + 1] >= '0' && pattern[i + 1] <= '9';
+        const bool counted = c == '{' && i + 1 < n && is_digit(pattern[i + 1]);
         if (c == '*' || c == '+' || c == '?' || counted) {
             if (c == '?' && last == Last::repeat) {
                 last = Last::lazy_repeat; // "*?": the lazy form of the same repeat
@@ -88,6 +91,7 @@ std::string regex_refusal(std::string_view pattern) {
             }
             last = Last::repeat;
         } else if (c == '\\') {
+            if (i + 1 < n && is_digit(pattern[i + 1])) return kBackref;
             ++i; // an escaped character is one atom
             last = Last::atom;
         } else if (c == '[') {
@@ -96,7 +100,10 @@ std::string regex_refusal(std::string_view pattern) {
             if (j < n && pattern[j] == '^') ++j;
             if (j < n && pattern[j] == ']') ++j;
             for (; j < n && pattern[j] != ']'; ++j) {
-                if (pattern[j] == '\\') ++j;
+                if (pattern[j] == '\\') {
+                    if (j + 1 < n && is_digit(pattern[j + 1])) return kBackref;
+                    ++j;
+                }
             }
             i = j;
             last = Last::atom;

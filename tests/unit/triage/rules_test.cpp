@@ -130,16 +130,17 @@ TEST(Triage, BadRulesAreRefusedByName) {
     // and recurses once per nesting level.
     for (const std::string& pattern : std::vector<std::string>{
              "a{1288888888888888888888}", "x{2,99999}", "=**", "(a+)+", "(a|ab)*x", "((a*)b)*",
-             "a*?*", "(?:x{1,3})+", "a.*b.*c", "a+b{2,}",
-             std::string(20, '(') + "a" + std::string(20, ')'), std::string(600, 'a')}) {
+             "a*?*", "(?:x{1,3})+", "a.*b.*c", "a+b{2,}", "(a)\\1", "\\99999999999999999999",
+             "[\\1234]", std::string(20, '(') + "a" + std::string(20, ')'),
+             std::string(600, 'a')}) {
         auto refused = Triage::parse(
             "[[rule]]\nname='r'\ncategory='fire'\nregex='" + pattern + "'\n", taxonomy);
         ASSERT_FALSE(refused.ok()) << pattern;
         EXPECT_NE(refused.error().detail.find("regex"), std::string::npos) << pattern;
     }
     for (const std::string& pattern :
-         std::vector<std::string>{"a{0,12}\\{99999", "[*+]+x", "(?:老公|丈夫).{0,12}打", "x*?y",
-                                  "(ab)+c", "a.*b|c.*d", "(a|b)c*", "a.{0,12}b+"}) {
+         std::vector<std::string>{"a{0,12}\\{99999", "a\\\\1", "[*+]+x", "(?:老公|丈夫).{0,12}打",
+                                  "x*?y", "(ab)+c", "a.*b|c.*d", "(a|b)c*", "a.{0,12}b+"}) {
         auto accepted = Triage::parse(
             "[[rule]]\nname='ok'\ncategory='fire'\nregex='" + pattern + "'\n", taxonomy);
         EXPECT_TRUE(accepted.ok()) << pattern << ": " << accepted.error().detail;
