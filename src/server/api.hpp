@@ -70,8 +70,12 @@ void add_dispatch_routes(Router& router, ApiContext& ctx);
 void add_camera_routes(Router& router, ApiContext& ctx);
 // patrol plan, shifts, visits (detected and manual), live status and alerts, shift reports
 void add_patrol_routes(Router& router, ApiContext& ctx);
-// Reads the shifts and visits of the log into ctx.patrol (at start).
+// Reads the shifts and visits of the log into ctx.patrol, and the breadcrumbs its shift
+// reports need (at start).
 base::Status load_patrol_log(ApiContext& ctx);
+// Ends the visits of units gone silent and brings the patrol alerts on the Board up to date
+// with the clock (every few seconds, and when a test moves the clock); then `done`.
+void patrol_tick(ApiContext& ctx, std::function<void()> done);
 // A unit's accepted position, for visit detection; `then` runs once the visits it ended are
 // durable (at once when it ended none).
 void patrol_position(ApiContext& ctx, ops::Id unit_id, base::TimeMs at, geo::LatLon where,

@@ -358,11 +358,14 @@ void move_clock(ApiContext& ctx, Request& req, Reply reply) {
     if (!r.ok()) return reply(Response::problem(r.error()));
     if (to) ctx.manual_clock->set(*to);
     if (advance) ctx.manual_clock->advance(*advance * 1000);
-    // Answered once the alerts due at the new time are durable, so tests read them next.
+    // Answered once the alerts due at the new time (timers, patrols) are durable, so tests
+    // read them next.
     const base::TimeMs now = ctx.manual_clock->now_ms();
-    ctx.ops.check_timers([now, reply = std::move(reply)](base::Result<std::string> checked) {
+    ctx.ops.check_timers([&ctx, now, reply = std::move(reply)](base::Result<std::string> checked) {
         if (!checked) return reply(Response::problem(checked.error()));
-        reply(Response::json(200, {{"now", base::format_iso8601(now)}}));
+        patrol_tick(ctx, [now, reply] {
+            reply(Response::json(200, {{"now", base::format_iso8601(now)}}));
+        });
     });
 }
 

@@ -1,11 +1,14 @@
 // /api/v1/patrol: the patrol plan (areas, required points), shifts assigning units to areas,
 // visits (detected from position reports, or recorded by hand with a reason), the live status
 // of every shift on duty with its overdue and about-to-be-missed points, and shift reports.
+#include <set>
+
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
 #include "patrol/tour.hpp"
 #include "road/graph.hpp"
+#include "road/route.hpp"
 #include "road/table.hpp"
 #include "server/api.hpp"
 #include "server/body_reader.hpp"
@@ -15,6 +18,9 @@ namespace pingan::server {
 namespace {
 
 using base::Code;
+
+// How long before a window ends a point short of visits raises a patrol_due alert.
+constexpr int kAlertLeadS = 15 * 60;
 
 PatrolDesk* require_desk(ApiContext& ctx, Reply& reply) {
     if (ctx.patrol == nullptr) {
@@ -55,19 +61,21 @@ struct PatrolEvent {
     nlohmann::json payload;
 };
 
-// Appends patrol events (after `check` passes against the Board); once they are durable the
-// desk applies them exactly as it replays the log at start, and `then` hears the outcome.
-void commit(ApiContext& ctx, std::string actor, std::vector<PatrolEvent> events,
-            std::function<base::Status(const ops::Board&)> check,
-            std::function<void(base::Result<std::vector<store::EventRecord>>)> then) {
+using Committed = std::function<void(base::Result<std::vector<store::EventRecord>>)>;
+
+// Appends the patrol events `build` makes, under the Board's lock (so it sees every other
+// server's events first); once they are durable the desk applies them exactly as it replays
+// the log at start, and `then` hears the outcome.
+void commit(ApiContext& ctx, std::string actor,
+            std::function<base::Result<std::vector<PatrolEvent>>(const ops::Board&)> build,
+            Committed then) {
     auto records = std::make_shared<std::vector<store::EventRecord>>();
     ctx.ops.execute(
         [&](ops::Board& board, base::TimeMs at,
             store::Change& change) -> base::Result<std::string> {
-            if (check) {
-                if (auto ok = check(board); !ok) return ok.error();
-            }
-            for (const PatrolEvent& e : events) {
+            auto events = build(board);
+            if (!events) return events.error();
+            for (const PatrolEvent& e : *events) {
                 change.events.push_back(
                     ops::Event::log_only(at, actor, e.kind, "unit/" + e.unit, e.payload));
                 const ops::Event& added = change.events.back();
@@ -93,16 +101,16 @@ void record_visits(
     for (const patrol::Visit& v : visits)
         events.push_back({"patrol.visit_recorded", v.unit, to_json(v)});
     const std::size_t n = events.size();
-    commit(ctx, "patrol", std::move(events), {},
-           [n, then = std::move(then)](base::Result<std::vector<store::EventRecord>> done) {
-               if (!done)
-                   spdlog::warn("{} patrol visit(s) not recorded: {}", n, done.error().detail);
-               then();
-           });
+    commit(
+        ctx, "patrol", [events = std::move(events)](const ops::Board&) { return events; },
+        [n, then = std::move(then)](base::Result<std::vector<store::EventRecord>> done) {
+            if (!done) spdlog::warn("{} patrol visit(s) not recorded: {}", n, done.error().detail);
+            then();
+        });
 }
 
 // Answers 201 with the payload of the one event committed.
-std::function<void(base::Result<std::vector<store::EventRecord>>)> created(Reply reply) {
+Committed created(Reply reply) {
     return [reply = std::move(reply)](base::Result<std::vector<store::EventRecord>> done) {
         if (!done) return reply(Response::problem(done.error()));
         reply(Response{201, "application/json", done->front().payload, {}});
@@ -118,20 +126,32 @@ void assign_shift(ApiContext& ctx, Request& req, Reply reply) {
     auto start = r.time("start", Need::required);
     auto end = r.time("end", Need::required);
     if (!r.ok()) return reply(Response::problem(r.error()));
-    patrol::Shift shift{desk->next_shift_id(), std::to_string(*unit_id), *area_id, *start, *end};
-    if (auto valid = patrol::validate(shift, desk->plan()); !valid) {
+    patrol::Shift draft{"S0", std::to_string(*unit_id), *area_id, *start, *end};
+    if (auto valid = patrol::validate(draft, desk->plan()); !valid) {
         return reply(Response::problem(valid.error()));
     }
-    if (auto free = desk->check_shift(shift); !free) return reply(Response::problem(free.error()));
-    const ops::Id unit = *unit_id;
+    // The id and the overlap check are settled under the Board's lock, where every shift
+    // another server assigned is known, and held until the event is applied.
+    auto held = std::make_shared<std::string>();
     commit(
-        ctx, req.principal.username, {{"patrol.shift_assigned", shift.unit, to_json(shift)}},
-        [unit](const ops::Board& board) -> base::Status {
-            if (board.unit(unit) != nullptr) return {};
-            return base::error(Code::unknown_unit, "unit_id",
-                               fmt::format("unit_id: no unit with id {}", unit));
+        ctx, req.principal.username,
+        [desk, draft, held,
+         unit = *unit_id](const ops::Board& board) -> base::Result<std::vector<PatrolEvent>> {
+            if (board.unit(unit) == nullptr) {
+                return base::error(Code::unknown_unit, "unit_id",
+                                   fmt::format("unit_id: no unit with id {}", unit));
+            }
+            auto shift = desk->reserve_shift(draft);
+            if (!shift) return shift.error();
+            *held = shift->id;
+            return std::vector<PatrolEvent>{
+                {"patrol.shift_assigned", shift->unit, to_json(*shift)}};
         },
-        created(std::move(reply)));
+        [desk, held,
+         answer = created(std::move(reply))](base::Result<std::vector<store::EventRecord>> done) {
+            if (!done && !held->empty()) desk->release_shift(*held);
+            answer(std::move(done));
+        });
 }
 
 void list_shifts(ApiContext& ctx, Request&, Reply reply) {
@@ -155,8 +175,11 @@ void manual_visit(ApiContext& ctx, Request& req, Reply reply) {
     auto visit = desk->manual_visit(std::to_string(*unit_id), *point_id,
                                     at.value_or(ctx.ops.clock().now_ms()), *reason);
     if (!visit) return reply(Response::problem(visit.error()));
-    commit(ctx, req.principal.username, {{"patrol.visit_recorded", visit->unit, to_json(*visit)}},
-           {}, created(std::move(reply)));
+    commit(
+        ctx, req.principal.username,
+        [event = PatrolEvent{"patrol.visit_recorded", visit->unit, to_json(*visit)}](
+            const ops::Board&) { return std::vector<PatrolEvent>{event}; },
+        created(std::move(reply)));
 }
 
 // The live view: every shift on duty with its points, and the alerts due now.
@@ -176,13 +199,42 @@ void status(ApiContext& ctx, Request& req, Reply reply) {
         200, {{"now", base::format_iso8601(now)}, {"shifts", shifts}, {"alerts", alerts}}));
 }
 
+// The breadcrumbs of a unit from `from` to `to`, for a shift older than the fixes in memory.
+base::Result<std::vector<patrol::Fix>> stored_fixes(store::Store& store, ops::Id unit,
+                                                    base::TimeMs from, base::TimeMs to) {
+    std::vector<patrol::Fix> fixes;
+    store::PositionQuery q{from, to, unit};
+    for (;;) {
+        auto page = store.positions(q);
+        if (!page) return page.error();
+        for (const store::PositionRow& p : *page)
+            fixes.push_back({p.at, {p.lat, p.lon}});
+        if (page->size() < static_cast<std::size_t>(q.limit)) return fixes;
+        q.after_at = page->back().at;
+        q.after_id = page->back().id;
+    }
+}
+
 void shift_report(ApiContext& ctx, Request& req, Reply reply) {
     PatrolDesk* desk = require_desk(ctx, reply);
     if (desk == nullptr) return;
     const std::string id = req.params.empty() ? std::string() : req.params[0];
-    auto report = desk->report(id, ctx.ops.clock().now_ms());
-    if (!report) return reply(Response::problem(report.error()));
-    reply(Response::json(200, to_json(*report)));
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto shift = desk->shift(id);
+    if (!shift || desk->has_fixes_for(*shift)) {
+        auto report = desk->report(id, now);
+        if (!report) return reply(Response::problem(report.error()));
+        return reply(Response::json(200, to_json(*report)));
+    }
+    // An old shift: its trace is read from the store, off the network threads.
+    ctx.blocking.post([&ctx, desk, shift = *shift, now, reply = std::move(reply)] {
+        auto fixes = stored_fixes(ctx.ops.store(), std::stoll(shift.unit), shift.start,
+                                  std::min(shift.end, now + 1));
+        if (!fixes) return reply(Response::problem(fixes.error()));
+        auto report = desk->report(shift.id, now, std::span<const patrol::Fix>(*fixes));
+        if (!report) return reply(Response::problem(report.error()));
+        reply(Response::json(200, to_json(*report)));
+    });
 }
 
 // A suggested tour of the points the shift still owes, from where the unit is now, by road:
@@ -237,6 +289,17 @@ void tour(ApiContext& ctx, Request& req, Reply reply) {
             travel.times_ms.push_back(t == road::kNoTime ? -1 : static_cast<std::int64_t>(t));
         planned = patrol::plan_tour(travel, specs);
     }
+    // The road path through the stops in the order planned, for the map.
+    nlohmann::json path = nlohmann::json::array();
+    road::RouteQuery route_query(*ctx.graph);
+    std::size_t at_place = 0;
+    for (const patrol::TourStop& s : planned.stops) {
+        auto leg = route_query.route(places[at_place], places[s.stop + 1]);
+        at_place = s.stop + 1;
+        if (!leg) continue;
+        for (std::size_t i = path.empty() ? 0 : 1; i < leg->points.size(); ++i)
+            path.push_back({leg->points[i].lon, leg->points[i].lat});
+    }
     for (const patrol::TourStop& s : planned.stops) {
         const patrol::DutyResult& d = *owed[s.stop];
         const patrol::RequiredPoint* p = desk->plan().find_point(d.duty.point_id);
@@ -253,17 +316,99 @@ void tour(ApiContext& ctx, Request& req, Reply reply) {
                                {"unit_id", unit_id},
                                {"from", {{"lat", start->point.lat}, {"lon", start->point.lon}}},
                                {"stops", stops},
+                               {"path", path},
                                {"late", planned.late},
                                {"finish", base::format_iso8601(now + planned.finish_ms)},
                                {"exact", planned.exact}}));
 }
 
+// The alerts of the patrol desk on the Board's alert list (GET /api/v1/alerts, the stream):
+// one per duty and kind, keyed "patrol_due/<shift>/<point>/<window start>", resolved once the
+// duty is met, turns overdue (a patrol_overdue alert takes its place) or its shift ends.
+void sync_patrol_alerts(ApiContext& ctx, std::vector<patrol::DutyAlert> due,
+                        Operations::Done done) {
+    ctx.ops.execute(
+        [due = std::move(due)](ops::Board& board, base::TimeMs at,
+                               store::Change& change) -> base::Result<std::string> {
+            std::set<std::string> keys;
+            for (const patrol::DutyAlert& a : due) {
+                ops::Alert alert;
+                const bool overdue = a.alert == patrol::Alert::overdue;
+                alert.kind = overdue ? "patrol_overdue" : "patrol_due";
+                alert.key = fmt::format("{}/{}/{}/{}", alert.kind, a.duty.shift_id, a.duty.point_id,
+                                        a.duty.from);
+                keys.insert(alert.key);
+                if (board.open_alerts().contains(alert.key)) continue;
+                alert.unit_id = std::stoll(a.duty.unit);
+                const ops::Unit* unit = board.unit(*alert.unit_id);
+                const std::string who = unit ? unit->callsign : "unit " + a.duty.unit;
+                alert.message =
+                    overdue ? fmt::format("patrol {}: {} did not visit {} ({}/{}) by {}",
+                                          a.duty.shift_id, who, a.point_name, a.visits,
+                                          a.duty.required, base::format_iso8601(a.duty.to))
+                            : fmt::format("patrol {}: {} must visit {} ({}/{}) within {} min",
+                                          a.duty.shift_id, who, a.point_name, a.visits,
+                                          a.duty.required, a.minutes_left);
+                alert.raised_at = at;
+                board.raise_alert(std::move(alert), change.events);
+            }
+            std::vector<std::string> gone;
+            for (const auto& [key, alert] : board.open_alerts()) {
+                if ((alert.kind == "patrol_due" || alert.kind == "patrol_overdue") &&
+                    !keys.contains(key)) {
+                    gone.push_back(key);
+                }
+            }
+            for (const std::string& key : gone)
+                board.resolve_alert(key, at, change.events);
+            return std::string();
+        },
+        std::move(done));
+}
+
 } // namespace
+
+void patrol_tick(ApiContext& ctx, std::function<void()> done) {
+    if (ctx.patrol == nullptr) return done();
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    record_visits(ctx, ctx.patrol->expire(now), [&ctx, now, done = std::move(done)] {
+        sync_patrol_alerts(
+            ctx, ctx.patrol->alerts(now, kAlertLeadS), [done](base::Result<std::string> synced) {
+                if (!synced) {
+                    spdlog::warn("patrol alerts not stored: {}", synced.error().detail);
+                }
+                done();
+            });
+    });
+}
 
 void patrol_position(ApiContext& ctx, ops::Id unit_id, base::TimeMs at, geo::LatLon where,
                      std::function<void()> then) {
     if (ctx.patrol == nullptr) return then();
     record_visits(ctx, ctx.patrol->observe(std::to_string(unit_id), at, where), std::move(then));
+}
+
+// The breadcrumbs of the shifts running in the last PatrolDesk::kKeepFixes, for their reports.
+base::Status restore_patrol_fixes(ApiContext& ctx) {
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    const std::optional<base::TimeMs> since = ctx.patrol->fixes_needed_since(now);
+    ctx.patrol->set_fixes_since(since.value_or(now));
+    if (!since) return {};
+    store::PositionQuery q{*since, INT64_MAX, std::nullopt};
+    std::size_t restored = 0;
+    for (;;) {
+        auto page = ctx.ops.store().positions(q);
+        if (!page) return page.error();
+        for (const store::PositionRow& p : *page)
+            ctx.patrol->restore_fix(std::to_string(p.unit_id), p.at, {p.lat, p.lon});
+        restored += page->size();
+        if (page->size() < static_cast<std::size_t>(q.limit)) break;
+        q.after_at = page->back().at;
+        q.after_id = page->back().id;
+    }
+    spdlog::info("patrol: read {} breadcrumbs since {} back for shift reports", restored,
+                 base::format_iso8601(*since));
+    return {};
 }
 
 base::Status load_patrol_log(ApiContext& ctx) {
@@ -272,7 +417,7 @@ base::Status load_patrol_log(ApiContext& ctx) {
     for (;;) {
         auto events = ctx.ops.store().events_after(after, 1000);
         if (!events) return events.error();
-        if (events->empty()) return {};
+        if (events->empty()) return restore_patrol_fixes(ctx);
         for (const store::EventRecord& e : *events) {
             after = e.seq;
             if (!e.kind.starts_with("patrol.")) continue;

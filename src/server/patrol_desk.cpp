@@ -26,6 +26,17 @@ nlohmann::json time_or_null(std::optional<base::TimeMs> t) {
     return t ? nlohmann::json(base::format_iso8601(*t)) : nlohmann::json(nullptr);
 }
 
+// The n of a shift id "S<n>", or 0.
+long shift_number(const std::string& id) {
+    if (id.size() < 2 || id[0] != 'S') return 0;
+    long n = 0;
+    for (std::size_t i = 1; i < id.size(); ++i) {
+        if (id[i] < '0' || id[i] > '9' || n > 100'000'000) return 0;
+        n = n * 10 + (id[i] - '0');
+    }
+    return n;
+}
+
 } // namespace
 
 nlohmann::json to_json(const patrol::Shift& s) {
@@ -97,6 +108,8 @@ PatrolDesk::PatrolDesk(patrol::Plan plan, patrol::VisitDetector detector)
 base::Status PatrolDesk::apply(const store::EventRecord& event) {
     auto j = nlohmann::json::parse(event.payload, nullptr, false);
     if (!j.is_object()) return base::Status{};
+    std::lock_guard lock(mutex_);
+    if (event.seq > 0 && !applied_seqs_.insert(event.seq).second) return base::Status{};
     try {
         if (event.kind == "patrol.shift_assigned") {
             patrol::Shift s;
@@ -105,7 +118,8 @@ base::Status PatrolDesk::apply(const store::EventRecord& event) {
             s.area_id = j.at("area_id").get<std::string>();
             s.start = base::parse_iso8601(j.at("start").get<std::string>()).value_or(0);
             s.end = base::parse_iso8601(j.at("end").get<std::string>()).value_or(0);
-            return add_shift(s);
+            held_.erase(s.id);
+            return add_shift_locked(s);
         }
         if (event.kind == "patrol.visit_recorded") {
             patrol::Visit v;
@@ -118,7 +132,7 @@ base::Status PatrolDesk::apply(const store::EventRecord& event) {
             v.dwell_s = j.at("dwell_s").get<double>();
             v.manual = j.at("manual").get<bool>();
             v.reason = j.at("reason").get<std::string>();
-            add_visit(std::move(v));
+            visits_.push_back(std::move(v));
         }
     } catch (const nlohmann::json::exception& e) {
         return base::error(base::Code::corrupt_file, "payload",
@@ -127,52 +141,101 @@ base::Status PatrolDesk::apply(const store::EventRecord& event) {
     return base::Status{};
 }
 
-base::Status PatrolDesk::add_shift(const patrol::Shift& shift) {
-    std::lock_guard lock(mutex_);
+base::Status PatrolDesk::add_shift_locked(const patrol::Shift& shift) {
     if (auto added = detector_.add_shift(shift); !added) return added;
     shifts_of_[shift.unit].push_back(shifts_.size());
     shifts_.push_back(shift);
+    last_shift_number_ = std::max(last_shift_number_, shift_number(shift.id));
     return base::Status{};
 }
 
-base::Status PatrolDesk::check_shift(const patrol::Shift& shift) const {
+base::Result<patrol::Shift> PatrolDesk::reserve_shift(patrol::Shift draft) {
     std::lock_guard lock(mutex_);
-    auto it = shifts_of_.find(shift.unit);
-    if (it == shifts_of_.end()) return base::Status{};
-    for (std::size_t i : it->second) {
-        const patrol::Shift& other = shifts_[i];
-        if (shift.start < other.end && other.start < shift.end) {
-            return base::error(base::Code::field_invalid, "start",
-                               fmt::format("start: unit {} already has shift {} from {} to {}",
-                                           shift.unit, other.id, base::format_iso8601(other.start),
-                                           base::format_iso8601(other.end)));
+    auto overlaps = [&](const patrol::Shift& other) -> base::Status {
+        if (other.unit != draft.unit || !(draft.start < other.end && other.start < draft.end)) {
+            return base::Status{};
+        }
+        return base::error(base::Code::field_invalid, "start",
+                           fmt::format("start: unit {} already has shift {} from {} to {}",
+                                       draft.unit, other.id, base::format_iso8601(other.start),
+                                       base::format_iso8601(other.end)));
+    };
+    if (auto it = shifts_of_.find(draft.unit); it != shifts_of_.end()) {
+        for (std::size_t i : it->second) {
+            if (auto free = overlaps(shifts_[i]); !free) return free.error();
         }
     }
-    return base::Status{};
+    for (const auto& [id, held] : held_) {
+        if (auto free = overlaps(held); !free) return free.error();
+    }
+    draft.id = fmt::format("S{}", ++last_shift_number_);
+    held_.emplace(draft.id, draft);
+    return draft;
 }
 
-void PatrolDesk::add_visit(patrol::Visit visit) {
+void PatrolDesk::release_shift(const std::string& id) {
     std::lock_guard lock(mutex_);
-    visits_.push_back(std::move(visit));
+    held_.erase(id);
+}
+
+void PatrolDesk::keep_fix_locked(const std::string& unit, base::TimeMs at, geo::LatLon where) {
+    // Fixes are kept for shift reports only while the unit is on a shift (its own few shifts,
+    // not every shift of the centre: this runs for every position report).
+    auto it = shifts_of_.find(unit);
+    if (it == shifts_of_.end()) return;
+    const bool on_shift = std::any_of(it->second.begin(), it->second.end(), [&](std::size_t i) {
+        return at >= shifts_[i].start && at < shifts_[i].end;
+    });
+    if (!on_shift) return;
+    std::vector<patrol::Fix>& fixes = fixes_[unit];
+    fixes.push_back({at, where});
+    // Reports come back late over the air: keep the trace in time order.
+    for (std::size_t i = fixes.size() - 1; i > 0 && fixes[i].at < fixes[i - 1].at; --i)
+        std::swap(fixes[i], fixes[i - 1]);
 }
 
 std::vector<patrol::Visit> PatrolDesk::observe(const std::string& unit, base::TimeMs at,
                                                geo::LatLon where) {
     std::lock_guard lock(mutex_);
-    // Fixes are kept for shift reports only while the unit is on a shift (its own few shifts,
-    // not every shift of the centre: this runs for every position report).
-    if (auto it = shifts_of_.find(unit); it != shifts_of_.end()) {
-        const bool on_shift = std::any_of(it->second.begin(), it->second.end(), [&](std::size_t i) {
-            return at >= shifts_[i].start && at < shifts_[i].end;
-        });
-        if (on_shift) fixes_[unit].push_back({at, where});
-    }
+    keep_fix_locked(unit, at, where);
     detector_.observe(unit, at, where);
     return detector_.take_closed();
 }
 
+void PatrolDesk::restore_fix(const std::string& unit, base::TimeMs at, geo::LatLon where) {
+    std::lock_guard lock(mutex_);
+    keep_fix_locked(unit, at, where);
+}
+
+std::optional<base::TimeMs> PatrolDesk::fixes_needed_since(base::TimeMs now) const {
+    std::lock_guard lock(mutex_);
+    std::optional<base::TimeMs> since;
+    for (const patrol::Shift& s : shifts_) {
+        if (s.end > now - kKeepFixes && s.start <= now) {
+            since = std::min(since.value_or(s.start), s.start);
+        }
+    }
+    return since;
+}
+
+void PatrolDesk::set_fixes_since(base::TimeMs since) {
+    std::lock_guard lock(mutex_);
+    fixes_since_ = since;
+}
+
 std::vector<patrol::Visit> PatrolDesk::expire(base::TimeMs now) {
     std::lock_guard lock(mutex_);
+    const base::TimeMs horizon = now - kKeepFixes;
+    if (fixes_since_ < horizon) {
+        fixes_since_ = horizon;
+        for (auto it = fixes_.begin(); it != fixes_.end();) {
+            std::vector<patrol::Fix>& f = it->second;
+            f.erase(f.begin(), std::lower_bound(
+                                   f.begin(), f.end(), horizon,
+                                   [](const patrol::Fix& x, base::TimeMs t) { return x.at < t; }));
+            it = f.empty() ? fixes_.erase(it) : std::next(it);
+        }
+    }
     detector_.expire(now);
     return detector_.take_closed();
 }
@@ -182,9 +245,12 @@ std::vector<patrol::Shift> PatrolDesk::shifts() const {
     return shifts_;
 }
 
-std::string PatrolDesk::next_shift_id() const {
+std::optional<patrol::Shift> PatrolDesk::shift(const std::string& id) const {
     std::lock_guard lock(mutex_);
-    return fmt::format("S{}", shifts_.size() + 1);
+    for (const patrol::Shift& s : shifts_) {
+        if (s.id == id) return s;
+    }
+    return std::nullopt;
 }
 
 base::Result<patrol::Visit> PatrolDesk::manual_visit(const std::string& unit,
@@ -201,27 +267,41 @@ std::vector<patrol::Visit> PatrolDesk::all_visits_locked() const {
     return all;
 }
 
+std::span<const patrol::Fix> PatrolDesk::fixes_locked(const std::string& unit) const {
+    auto it = fixes_.find(unit);
+    return it == fixes_.end() ? std::span<const patrol::Fix>() : std::span(it->second);
+}
+
 std::vector<patrol::ShiftReport> PatrolDesk::status(base::TimeMs now) const {
     std::lock_guard lock(mutex_);
     const std::vector<patrol::Visit> visits = all_visits_locked();
     std::vector<patrol::ShiftReport> out;
     for (const patrol::Shift& s : shifts_) {
         if (now < s.start || now >= s.end) continue; // the live view: shifts on duty now
-        auto it = fixes_.find(s.unit);
-        const std::span<const patrol::Fix> fixes =
-            it == fixes_.end() ? std::span<const patrol::Fix>() : std::span(it->second);
-        if (auto r = patrol::shift_report(plan_, s, fixes, visits, now)) out.push_back(*r);
+        if (auto r = patrol::shift_report(plan_, s, fixes_locked(s.unit), visits, now)) {
+            out.push_back(*r);
+        }
     }
     return out;
 }
 
 std::vector<patrol::DutyAlert> PatrolDesk::alerts(base::TimeMs now, int lead_s) const {
     std::lock_guard lock(mutex_);
-    return patrol::overdue(plan_, shifts_, all_visits_locked(), now, lead_s);
+    std::vector<patrol::Shift> on_duty;
+    for (const patrol::Shift& s : shifts_) {
+        if (s.start <= now && now < s.end) on_duty.push_back(s);
+    }
+    return patrol::overdue(plan_, on_duty, all_visits_locked(), now, lead_s);
 }
 
-base::Result<patrol::ShiftReport> PatrolDesk::report(const std::string& shift_id,
-                                                     base::TimeMs now) const {
+bool PatrolDesk::has_fixes_for(const patrol::Shift& shift) const {
+    std::lock_guard lock(mutex_);
+    return shift.start >= fixes_since_;
+}
+
+base::Result<patrol::ShiftReport>
+PatrolDesk::report(const std::string& shift_id, base::TimeMs now,
+                   std::optional<std::span<const patrol::Fix>> fixes) const {
     std::lock_guard lock(mutex_);
     auto s = std::find_if(shifts_.begin(), shifts_.end(),
                           [&](const patrol::Shift& x) { return x.id == shift_id; });
@@ -229,10 +309,8 @@ base::Result<patrol::ShiftReport> PatrolDesk::report(const std::string& shift_id
         return base::error(base::Code::not_found, "id",
                            fmt::format("id: no patrol shift {}", shift_id));
     }
-    auto it = fixes_.find(s->unit);
-    const std::span<const patrol::Fix> fixes =
-        it == fixes_.end() ? std::span<const patrol::Fix>() : std::span(it->second);
-    return patrol::shift_report(plan_, *s, fixes, all_visits_locked(), now);
+    return patrol::shift_report(plan_, *s, fixes ? *fixes : fixes_locked(s->unit),
+                                all_visits_locked(), now);
 }
 
 } // namespace pingan::server

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
@@ -21,6 +22,7 @@
 #include "server/http_server.hpp"
 #include "server/patrol_desk.hpp"
 #include "server/retention_worker.hpp"
+#include "server/ticker.hpp"
 #include "store/open_store.hpp"
 #include "store/records.hpp"
 
@@ -186,6 +188,21 @@ int serve(const ServeOptions& options) {
         spdlog::info("patrol plan {}: {} areas, {} required points", options.patrol_path,
                      patrol_desk->plan().areas.size(), patrol_desk->plan().points.size());
     }
+    // Shifts and visits another server on the same database recorded (the start-up read of
+    // the log and these may overlap: the desk skips an event it has applied).
+    if (patrol_desk) {
+        ops.foreign_events = [&desk = *patrol_desk, sessions_hook = std::move(ops.foreign_events)](
+                                 const std::vector<store::EventRecord>& records) {
+            sessions_hook(records);
+            for (const store::EventRecord& r : records) {
+                if (!r.kind.starts_with("patrol.")) continue;
+                if (auto applied = desk.apply(r); !applied) {
+                    spdlog::warn("patrol event {} ({}) not applied: {}", r.seq, r.kind,
+                                 applied.error().detail);
+                }
+            }
+        };
+    }
     ops.attach(centre);
     if (auto started = ops.start(); !started) {
         fmt::print(stderr, "pingan: error: {}\n", started.error().detail);
@@ -244,6 +261,13 @@ int serve(const ServeOptions& options) {
     handoff.start();
     RetentionWorker retention(ops, options.caller_retention_days * 86'400'000LL);
     retention.start();
+    // Patrol alerts follow the clock; a unit gone silent at a point ends its visit.
+    Ticker patrol_ticker(std::chrono::seconds(5), [&ctx] {
+        std::promise<void> ticked;
+        patrol_tick(ctx, [&ticked] { ticked.set_value(); });
+        ticked.get_future().wait();
+    });
+    if (patrol_desk) patrol_ticker.start();
     router.check_complete();
     auto port = server.listen();
     if (!port) {
@@ -262,6 +286,7 @@ int serve(const ServeOptions& options) {
     spdlog::info("pingan serving on {}://{}:{} (database {})",
                  options.tls_cert.empty() ? "http" : "https", options.bind, *port, options.db_path);
     server.run();
+    patrol_ticker.stop();
     retention.stop();
     handoff.stop();
     ops.stop();

@@ -680,6 +680,27 @@ base::Result<std::optional<PositionDigest>> PgStore::next_position_digest() {
     });
 }
 
+base::Result<std::vector<PositionRow>> PgStore::positions(const PositionQuery& q) {
+    return read("reading breadcrumbs", [&](Conn& db) {
+        Rows rows = db.query("SELECT id, unit_id, at, lat, lon, heading, speed FROM positions "
+                             "WHERE at >= $1 AND at < $2 AND ($3::bigint IS NULL OR unit_id = $3) "
+                             "AND (at > $4 OR (at = $4 AND id > $5)) ORDER BY at, id LIMIT $6",
+                             Params()
+                                 .add(std::max(q.from, q.after_at))
+                                 .add(q.to)
+                                 .add(q.unit)
+                                 .add(q.after_at)
+                                 .add(q.after_id)
+                                 .add(q.limit));
+        std::vector<PositionRow> out;
+        for (int r = 0; r < rows.size(); ++r)
+            out.push_back(PositionRow{rows.int64(r, 0), rows.int64(r, 1), rows.int64(r, 2),
+                                      rows.real(r, 3), rows.real(r, 4), rows.opt_real(r, 5),
+                                      rows.opt_real(r, 6)});
+        return out;
+    });
+}
+
 base::Result<std::optional<ops::Incident>> PgStore::incident(Id id) {
     return read("reading an incident", [&](Conn& db) {
         Rows rows =

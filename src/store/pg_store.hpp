@@ -50,6 +50,7 @@ public:
     base::Result<std::int64_t> head_seq() override;
     base::Result<VerifyReport> verify_chain() override;
     base::Result<std::optional<PositionDigest>> next_position_digest() override;
+    base::Result<std::vector<PositionRow>> positions(const PositionQuery& q) override;
 
     base::Result<std::optional<ops::Incident>> incident(Id id) override;
     base::Result<std::vector<ops::Incident>> incidents(const IncidentQuery& q) override;

@@ -23,16 +23,6 @@
 
 namespace pingan::store {
 
-struct PositionRow {
-    Id id = 0;
-    Id unit_id = 0;
-    base::TimeMs at = 0;
-    double lat = 0;
-    double lon = 0;
-    std::optional<double> heading;
-    std::optional<double> speed;
-};
-
 // The canonical text of a float (see above).
 std::string canonical_real(double v);
 

@@ -492,6 +492,24 @@ base::Result<std::optional<PositionDigest>> SqliteStore::next_position_digest() 
     }
 }
 
+base::Result<std::vector<PositionRow>> SqliteStore::positions(const PositionQuery& q) {
+    std::vector<PositionRow> out;
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare("SELECT id, unit_id, at, lat, lon, heading, speed FROM positions "
+                              "WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR unit_id = ?3) "
+                              "AND (at > ?4 OR (at = ?4 AND id > ?5)) ORDER BY at, id LIMIT ?6");
+        s.bind(1, std::max(q.from, q.after_at)).bind(2, q.to).bind(3, q.unit);
+        s.bind(4, q.after_at).bind(5, q.after_id).bind(6, q.limit);
+        while (s.step())
+            out.push_back(PositionRow{s.int64(0), s.int64(1), s.int64(2), s.real(3), s.real(4),
+                                      s.opt_real(5), s.opt_real(6)});
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading breadcrumbs");
+    }
+    return out;
+}
+
 base::Result<std::optional<ops::Incident>> SqliteStore::incident(Id id) {
     try {
         auto db = reader();

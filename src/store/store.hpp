@@ -7,6 +7,7 @@
 // error reported); a failing transaction fails the whole batch and nothing of it is stored.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -134,6 +135,27 @@ struct IncidentQuery {
     int limit = 100;
 };
 
+// One breadcrumb as stored.
+struct PositionRow {
+    Id id = 0;
+    Id unit_id = 0;
+    base::TimeMs at = 0;
+    double lat = 0;
+    double lon = 0;
+    std::optional<double> heading;
+    std::optional<double> speed;
+};
+
+// A page of breadcrumbs (Store::positions). The next page starts after the last row's (at, id).
+struct PositionQuery {
+    base::TimeMs from = 0;
+    base::TimeMs to = 0;
+    std::optional<Id> unit;
+    base::TimeMs after_at = INT64_MIN;
+    Id after_id = 0;
+    int limit = 10'000;
+};
+
 // A digest of breadcrumb rows [first_id, last_id]: positions are not chained one by one, but
 // each digest is an event, so a changed or deleted breadcrumb is found by audit verify.
 struct PositionDigest {
@@ -197,6 +219,9 @@ public:
     virtual base::Result<VerifyReport> verify_chain() = 0;
     // The digest of every breadcrumb stored after the last digested one, or nothing if none.
     virtual base::Result<std::optional<PositionDigest>> next_position_digest() = 0;
+    // Breadcrumbs with q.from <= at < q.to (of one unit, or all), in (at, id) order, a page
+    // of at most q.limit after the cursor (q.after_at, q.after_id).
+    virtual base::Result<std::vector<PositionRow>> positions(const PositionQuery& q) = 0;
 
     virtual base::Result<std::optional<ops::Incident>> incident(Id id) = 0;
     virtual base::Result<std::vector<ops::Incident>> incidents(const IncidentQuery& q) = 0;

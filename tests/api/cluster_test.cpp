@@ -4,6 +4,7 @@
 // the same order, and the log verifies.
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -21,8 +22,9 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 struct Node {
-    Node(const std::string& uri, const std::filesystem::path& dir)
-        : server((std::filesystem::create_directories(dir), uri), dir) {
+    Node(const std::string& uri, const std::filesystem::path& dir,
+         std::vector<std::string> extra = {})
+        : server((std::filesystem::create_directories(dir), uri), dir, std::move(extra)) {
         server.start();
         token = login(server.port(), "admin", kAdminPassword);
         http = std::make_unique<HttpClient>(server.port());
@@ -189,6 +191,103 @@ TEST(Cluster, TwoServersOnOneDatabaseKeepOneLog) {
     b.server.stop();
     auto verify = run_cli({"audit", "verify", "--db", pg.uri()});
     EXPECT_EQ(verify.exit_code, 0) << verify.out;
+}
+
+// The patrol desk is the same on both servers: a shift assigned through one is known to the
+// other, the same unit booked through both at once gets one shift, ids never repeat, and a
+// visit recorded through one counts on the other.
+TEST(Cluster, PatrolShiftsAreSharedAndNeverDoubleBooked) {
+    Scratch scratch;
+    PgTemp pg(scratch.path("pg"));
+    ASSERT_FALSE(pg.uri().empty()) << "PostgreSQL did not start";
+    add_user(pg.uri(), "admin", "admin", kAdminPassword);
+    const std::string plan = scratch.path("patrol.geojson").string();
+    std::ofstream(plan) << R"({"type": "FeatureCollection", "features": [
+      {"type": "Feature", "properties": {"id": "A1", "name": "Dupont"},
+       "geometry": {"type": "Polygon", "coordinates": [[[-77.06, 38.90], [-77.03, 38.90],
+                    [-77.03, 38.92], [-77.06, 38.92], [-77.06, 38.90]]]}},
+      {"type": "Feature", "properties": {"id": "P1", "area_id": "A1", "name": "Dupont Circle"},
+       "geometry": {"type": "Point", "coordinates": [-77.0434, 38.9097]}}]})";
+    Node a(pg.uri(), scratch.path("a"), {"--patrol", plan});
+    Node b(pg.uri(), scratch.path("b"), {"--patrol", plan});
+    std::atomic<int> refused{0};
+    std::vector<std::int64_t> units;
+    for (const char* callsign : {"2D21", "2D22"}) {
+        auto unit = post_retrying(
+            *a.http, "/api/v1/units",
+            {{"callsign", callsign}, {"agency", "police"}, {"lat", 38.91}, {"lon", -77.04}},
+            a.token, refused);
+        ASSERT_EQ(unit.status, 201) << unit.body;
+        units.push_back(unit.json()["id"].get<std::int64_t>());
+    }
+    ASSERT_TRUE(appears_on(b, fmt::format("/api/v1/units/{}", units.back())));
+
+    // Four requests through both servers at once book the first unit for the same hours.
+    const json booking = {{"unit_id", units[0]},
+                          {"area_id", "A1"},
+                          {"start", "2026-11-22T08:00:00Z"},
+                          {"end", "2026-11-22T16:00:00Z"}};
+    std::vector<HttpResult> answers(4);
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 4; ++c) {
+        clients.emplace_back([&, c] {
+            Node& node = c % 2 == 0 ? a : b;
+            HttpClient http(node.server.port());
+            answers[c] = post_retrying(http, "/api/v1/patrol/shifts", booking, node.token, refused);
+        });
+    }
+    for (auto& t : clients)
+        t.join();
+    std::string first_id;
+    int booked = 0;
+    for (const HttpResult& r : answers) {
+        if (r.status == 201) {
+            ++booked;
+            first_id = r.json()["shift_id"].get<std::string>();
+        } else {
+            EXPECT_EQ(r.status, 422) << r.body;
+            EXPECT_EQ(r.json()["field"], "start") << r.body;
+        }
+    }
+    ASSERT_EQ(booked, 1) << "the unit was booked " << booked << " times";
+
+    // The other unit, through the other server: a new id, and both servers list both shifts.
+    json second = booking;
+    second["unit_id"] = units[1];
+    auto other = post_retrying(*b.http, "/api/v1/patrol/shifts", second, b.token, refused);
+    ASSERT_EQ(other.status, 201) << other.body;
+    EXPECT_NE(other.json()["shift_id"], first_id);
+    auto shifts_on = [](Node& node) {
+        std::set<std::string> ids;
+        const json listed = node.http->get("/api/v1/patrol/shifts", node.token).json();
+        for (const json& s : listed["items"])
+            ids.insert(s["shift_id"].get<std::string>());
+        return ids;
+    };
+    const std::set<std::string> both = {first_id, other.json()["shift_id"].get<std::string>()};
+    auto until = std::chrono::steady_clock::now() + seconds(10);
+    while ((shifts_on(a) != both || shifts_on(b) != both) &&
+           std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(milliseconds(50));
+    EXPECT_EQ(shifts_on(a), both);
+    EXPECT_EQ(shifts_on(b), both);
+
+    // A visit recorded by hand through a counts in b's report.
+    auto visit = post_retrying(*a.http, "/api/v1/patrol/visits",
+                               {{"unit_id", units[0]},
+                                {"point_id", "P1"},
+                                {"at", "2026-11-22T09:00:00Z"},
+                                {"reason", "radio check-in, GPS down"}},
+                               a.token, refused);
+    ASSERT_EQ(visit.status, 201) << visit.body;
+    auto met_on_b = [&] {
+        auto r = b.http->get("/api/v1/patrol/shifts/" + first_id + "/report", b.token);
+        return r.status == 200 ? r.json()["met"].get<int>() : -1;
+    };
+    until = std::chrono::steady_clock::now() + seconds(10);
+    while (met_on_b() != 1 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(milliseconds(50));
+    EXPECT_EQ(met_on_b(), 1) << b.server.log();
 }
 
 } // namespace

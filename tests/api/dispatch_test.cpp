@@ -735,6 +735,22 @@ TEST_F(PatrolTest, VisitsAreDetectedFromPositionsAndMissedPointsRaiseAlerts) {
     EXPECT_EQ(s["alerts"][0]["point_id"], "P2");
     EXPECT_EQ(s["alerts"][0]["minutes_left"], 10);
     ASSERT_EQ(s["shifts"].size(), 1u);
+    // The same alert is on the centre's alert list (and so on the stream and the console).
+    auto patrol_alerts = [&] {
+        std::vector<json> out;
+        for (const json& a : open_alerts()) {
+            if (a["kind"].get<std::string>().starts_with("patrol_")) out.push_back(a);
+        }
+        return out;
+    };
+    auto listed = patrol_alerts();
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0]["kind"], "patrol_due");
+    EXPECT_EQ(listed[0]["unit_id"], car);
+    EXPECT_NE(listed[0]["message"].get<std::string>().find("PA-9 must visit Sheridan Circle (0/1) "
+                                                           "within 10 min"),
+              std::string::npos)
+        << listed[0].dump();
     // The suggested tour from where the car is (north of Dupont Circle) still makes it.
     auto tour = http->get("/api/v1/patrol/shifts/" + shift_id + "/tour", admin);
     ASSERT_EQ(tour.status, 200) << tour.body;
@@ -742,11 +758,21 @@ TEST_F(PatrolTest, VisitsAreDetectedFromPositionsAndMissedPointsRaiseAlerts) {
     EXPECT_EQ(tour.json()["stops"][0]["point_id"], "P2");
     EXPECT_EQ(tour.json()["stops"][0]["late"], false);
     EXPECT_EQ(tour.json()["late"], 0);
+    // The road path from the car to Sheridan Circle, for the map: [lon, lat] pairs that start
+    // near the car and end near the point.
+    const json path = tour.json()["path"];
+    ASSERT_GE(path.size(), 2u) << tour.body;
+    EXPECT_NEAR(path.back()[0].get<double>(), -77.0500, 0.001);
+    EXPECT_NEAR(path.back()[1].get<double>(), 38.9117, 0.001);
+    EXPECT_NEAR(path.front()[1].get<double>(), 38.9150, 0.001);
     EXPECT_EQ(http->get("/api/v1/patrol/shifts/S99/tour", admin).status, 404);
     advance(20 * 60);
     s = status();
     ASSERT_EQ(s["alerts"].size(), 1u) << s.dump();
     EXPECT_EQ(s["alerts"][0]["kind"], "overdue");
+    listed = patrol_alerts();
+    ASSERT_EQ(listed.size(), 1u) << "the patrol_due alert gave way to patrol_overdue";
+    EXPECT_EQ(listed[0]["kind"], "patrol_overdue");
 
     // A visit recorded by hand needs a reason, and counts as manual.
     auto manual = http->post("/api/v1/patrol/visits",
@@ -761,14 +787,41 @@ TEST_F(PatrolTest, VisitsAreDetectedFromPositionsAndMissedPointsRaiseAlerts) {
                         admin);
     ASSERT_EQ(manual.status, 201) << manual.body;
     EXPECT_TRUE(status()["alerts"].empty());
+    advance(0);
+    EXPECT_TRUE(patrol_alerts().empty()) << "the overdue alert is resolved by the visit";
 
-    // Shifts and visits are in the log: a restarted server still knows them.
+    // Shift ids are never reused, and a second shift of another car does not overlap it.
+    const std::int64_t other = unit_at("PA-10", 38.905, -77.045)["id"];
+    auto second = http->post("/api/v1/patrol/shifts",
+                             {{"unit_id", other},
+                              {"area_id", "A1"},
+                              {"start", "2026-11-22T08:00:00Z"},
+                              {"end", "2026-11-22T16:00:00Z"}},
+                             admin);
+    ASSERT_EQ(second.status, 201) << second.body;
+    EXPECT_NE(second.json()["shift_id"], shift_id);
+
+    // Shifts and visits are in the log, and the trace in the breadcrumbs: a restarted server
+    // still knows them, and reports the same distance.
     restart();
     admin = login(server->port(), "admin", kAdminPassword);
     reported = http->get("/api/v1/patrol/shifts/" + shift_id + "/report", admin);
     ASSERT_EQ(reported.status, 200) << reported.body;
     for (const json& d : reported.json()["duties"])
         EXPECT_EQ(d["state"], "met") << reported.body;
+    EXPECT_EQ(reported.json()["fixes"], 21) << reported.body;
+    EXPECT_DOUBLE_EQ(reported.json()["distance_m"].get<double>(),
+                     report["distance_m"].get<double>());
+    // Two days on, the trace is no longer in memory: the report reads it from the store.
+    advance(2 * 86400);
+    admin = login(server->port(), "admin", kAdminPassword); // the session has expired
+    reported = http->get("/api/v1/patrol/shifts/" + shift_id + "/report", admin);
+    ASSERT_EQ(reported.status, 200) << reported.body;
+    EXPECT_EQ(reported.json()["fixes"], 21) << reported.body;
+    EXPECT_DOUBLE_EQ(reported.json()["distance_m"].get<double>(),
+                     report["distance_m"].get<double>());
+    EXPECT_EQ(reported.json()["met"], 2);
+    EXPECT_TRUE(patrol_alerts().empty()) << "no alerts for shifts that have ended";
 }
 
 TEST_F(DispatchTest, EidoRoundTripAndCapAlert) {

@@ -229,6 +229,59 @@ TEST_P(StoreContract, ReopeningKeepsEverything) {
     EXPECT_EQ((*again)->verify_chain()->count, 3);
 }
 
+TEST_P(StoreContract, BreadcrumbsAreReadBackByTimeAndUnitAPageAtATime) {
+    std::vector<ops::Event> ev;
+    ops::NewUnit nu;
+    nu.callsign = "PA-4";
+    const ops::Id a = board.create_unit(nu, "admin", kT0, ev)->id;
+    nu.callsign = "PA-5";
+    const ops::Id b = board.create_unit(nu, "admin", kT0, ev)->id;
+    commit(std::move(ev));
+    // Two units, a fix each per second; unit b's third fix arrives late (stored last, earlier
+    // time), and one fix of a shares its time with one of b.
+    std::vector<SideWrite> fixes;
+    for (int i = 0; i < 6; ++i) {
+        if (i != 2)
+            fixes.push_back(PositionRecord{
+                b, ops::Position{{38.8, -77.0 - i * 1e-4}, 90.0, 5.0, kT0 + i * 1000}});
+        fixes.push_back(PositionRecord{
+            a,
+            ops::Position{{38.9 + i * 1e-4, -77.0}, std::nullopt, std::nullopt, kT0 + i * 1000}});
+    }
+    fixes.push_back(PositionRecord{b, ops::Position{{38.8, -77.0002}, 90.0, 5.0, kT0 + 2000}});
+    commit({}, fixes);
+
+    PositionQuery q{kT0 + 1000, kT0 + 5000, std::nullopt};
+    q.limit = 3;
+    std::vector<PositionRow> all;
+    for (;;) {
+        auto page = store->positions(q).value();
+        all.insert(all.end(), page.begin(), page.end());
+        if (page.size() < 3u) break;
+        q.after_at = page.back().at;
+        q.after_id = page.back().id;
+    }
+    ASSERT_EQ(all.size(), 8u) << "4 seconds [1 s, 5 s) of two units";
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        EXPECT_TRUE(all[i - 1].at < all[i].at ||
+                    (all[i - 1].at == all[i].at && all[i - 1].id < all[i].id))
+            << i;
+    }
+    EXPECT_EQ(all.front().at, kT0 + 1000);
+    EXPECT_EQ(all.back().at, kT0 + 4000);
+
+    auto of_b = store->positions(PositionQuery{kT0, kT0 + 10'000, b}).value();
+    ASSERT_EQ(of_b.size(), 6u);
+    EXPECT_EQ(of_b[2].at, kT0 + 2000) << "the late fix in its place in time";
+    EXPECT_DOUBLE_EQ(of_b[2].lon, -77.0002);
+    EXPECT_EQ(of_b[2].unit_id, b);
+    EXPECT_DOUBLE_EQ(*of_b[2].heading, 90.0);
+    auto of_a = store->positions(PositionQuery{kT0, kT0 + 10'000, a}).value();
+    ASSERT_EQ(of_a.size(), 6u);
+    EXPECT_FALSE(of_a[0].heading.has_value());
+    EXPECT_TRUE(store->positions(PositionQuery{kT0 + 6000, kT0 + 9000, a}).value().empty());
+}
+
 TEST_P(StoreContract, PositionDigestsCatchChangedBreadcrumbs) {
     std::vector<ops::Event> ev;
     ops::NewUnit nu;
