@@ -94,17 +94,22 @@ void commit(ApiContext& ctx, std::string actor,
 
 // Visits the detector ended become patrol.visit_recorded events, counted once durable; then
 // `then` runs (so a position report that ended a visit is answered after it is on record).
+// Visits the store refused are given back to the desk for the next tick.
 void record_visits(
     ApiContext& ctx, std::vector<patrol::Visit> visits, std::function<void()> then = [] {}) {
     if (visits.empty()) return then();
     std::vector<PatrolEvent> events;
     for (const patrol::Visit& v : visits)
         events.push_back({"patrol.visit_recorded", v.unit, to_json(v)});
-    const std::size_t n = events.size();
     commit(
         ctx, "patrol", [events = std::move(events)](const ops::Board&) { return events; },
-        [n, then = std::move(then)](base::Result<std::vector<store::EventRecord>> done) {
-            if (!done) spdlog::warn("{} patrol visit(s) not recorded: {}", n, done.error().detail);
+        [&ctx, visits = std::move(visits),
+         then = std::move(then)](base::Result<std::vector<store::EventRecord>> done) mutable {
+            if (!done) {
+                spdlog::warn("{} patrol visit(s) not recorded, retried in a few seconds: {}",
+                             visits.size(), done.error().detail);
+                ctx.patrol->retry(std::move(visits));
+            }
             then();
         });
 }

@@ -237,7 +237,17 @@ std::vector<patrol::Visit> PatrolDesk::expire(base::TimeMs now) {
         }
     }
     detector_.expire(now);
-    return detector_.take_closed();
+    std::vector<patrol::Visit> closed = detector_.take_closed();
+    closed.insert(closed.end(), std::make_move_iterator(unrecorded_.begin()),
+                  std::make_move_iterator(unrecorded_.end()));
+    unrecorded_.clear();
+    return closed;
+}
+
+void PatrolDesk::retry(std::vector<patrol::Visit> visits) {
+    std::lock_guard lock(mutex_);
+    unrecorded_.insert(unrecorded_.end(), std::make_move_iterator(visits.begin()),
+                       std::make_move_iterator(visits.end()));
 }
 
 std::vector<patrol::Shift> PatrolDesk::shifts() const {
@@ -262,6 +272,7 @@ base::Result<patrol::Visit> PatrolDesk::manual_visit(const std::string& unit,
 
 std::vector<patrol::Visit> PatrolDesk::all_visits_locked() const {
     std::vector<patrol::Visit> all = visits_;
+    all.insert(all.end(), unrecorded_.begin(), unrecorded_.end());
     for (patrol::Visit& v : detector_.open_visits())
         all.push_back(std::move(v));
     return all;

@@ -54,9 +54,12 @@ public:
     // The fixes in memory are complete from `since` on (where the read-back started, or the
     // start of serving).
     void set_fixes_since(base::TimeMs since);
-    // Ends visits of units silent too long and returns them; forgets fixes older than
-    // kKeepFixes.
+    // Ends visits of units silent too long and returns them with those given back by
+    // retry(); forgets fixes older than kKeepFixes.
     std::vector<patrol::Visit> expire(base::TimeMs now);
+    // Detected visits whose event was not stored (the store refused): expire() returns them
+    // again, so the next tick tries once more.
+    void retry(std::vector<patrol::Visit> visits);
 
     std::vector<patrol::Shift> shifts() const;
     std::optional<patrol::Shift> shift(const std::string& id) const;
@@ -85,6 +88,7 @@ private:
     std::vector<patrol::Shift> shifts_;
     std::map<std::string, std::vector<std::size_t>> shifts_of_; // unit -> indexes in shifts_
     std::vector<patrol::Visit> visits_;
+    std::vector<patrol::Visit> unrecorded_;                 // detected, event not yet stored
     std::map<std::string, patrol::Shift> held_;             // reserved shifts by id
     long last_shift_number_ = 0;                            // of ids "S<n>", held or applied
     std::set<std::int64_t> applied_seqs_;                   // of events applied with a seq
