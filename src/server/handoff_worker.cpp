@@ -31,32 +31,19 @@ std::string remote_id_of(const std::string& body) {
 } // namespace
 
 HandoffWorker::HandoffWorker(Operations& ops, const HandoffConfig& config)
-    : ops_(ops), config_(config) {}
+    : ops_(ops), config_(config),
+      ticker_(std::chrono::milliseconds(config.poll_ms), [this] { run_once(); }) {}
 
 HandoffWorker::~HandoffWorker() {
     stop();
 }
 
 void HandoffWorker::start() {
-    if (config_.url.empty()) return;
-    thread_ = std::thread([this] {
-        std::unique_lock lock(mutex_);
-        while (!wake_.wait_for(lock, std::chrono::milliseconds(config_.poll_ms),
-                               [this] { return stopping_; })) {
-            lock.unlock();
-            run_once();
-            lock.lock();
-        }
-    });
+    if (!config_.url.empty()) ticker_.start();
 }
 
 void HandoffWorker::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    ticker_.stop();
 }
 
 void HandoffWorker::run_once() {

@@ -3,12 +3,9 @@
 // failures are retried with growing waits, and an alert is raised after repeated failures.
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "server/centre.hpp"
 #include "server/operations.hpp"
+#include "server/ticker.hpp"
 
 namespace pingan::server {
 
@@ -29,10 +26,7 @@ private:
 
     Operations& ops_;
     const HandoffConfig& config_;
-    std::thread thread_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
+    Ticker ticker_; // every poll_ms
 };
 
 } // namespace pingan::server

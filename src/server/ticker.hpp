@@ -1,5 +1,5 @@
-// A thread that runs a task every so often until stopped (the patrol desk's alerts and silent
-// units). The task runs to its end before the next wait begins.
+// A thread that runs a task every so often until stopped (the 12345 outbox, the patrol desk's
+// alerts and silent units). The task runs to its end before the next wait begins.
 #pragma once
 
 #include <chrono>

@@ -35,12 +35,23 @@ store::EventRecord event(std::int64_t seq, const std::string& kind, const nlohma
     return {seq, 0, "test", kind, "unit/7", j.dump(), "", ""};
 }
 
+// Unit 7's day shift `id` in A1, applied to the desk as the event `seq`.
+patrol::Shift day_shift(PatrolDesk& d, const std::string& id, std::int64_t seq) {
+    const patrol::Shift s{id, "7", "A1", at("2026-11-22T08:00:00Z"), at("2026-11-22T16:00:00Z")};
+    EXPECT_TRUE(d.apply(event(seq, "patrol.shift_assigned", to_json(s))).ok());
+    return s;
+}
+
+// Two minutes at Dupont Circle from 09:00.
+patrol::Visit visit_at_nine(const std::string& shift_id) {
+    return {"7",   "P1",  shift_id, at("2026-11-22T09:00:00Z"), at("2026-11-22T09:02:00Z"),
+            120.0, false, ""};
+}
+
 TEST(PatrolDesk, AnEventComingTwiceIsAppliedOnce) {
     auto d = desk();
-    const patrol::Shift s{"S4", "7", "A1", at("2026-11-22T08:00:00Z"), at("2026-11-22T16:00:00Z")};
-    ASSERT_TRUE(d->apply(event(10, "patrol.shift_assigned", to_json(s))).ok());
-    patrol::Visit v{"7", "P1",  "S4", at("2026-11-22T09:00:00Z"), at("2026-11-22T09:02:00Z"),
-                    120, false, ""};
+    day_shift(*d, "S4", 10);
+    const patrol::Visit v = visit_at_nine("S4");
     ASSERT_TRUE(d->apply(event(11, "patrol.visit_recorded", to_json(v))).ok());
     // The start-up read and another server's commits overlap: seq 11 comes again.
     ASSERT_TRUE(d->apply(event(11, "patrol.visit_recorded", to_json(v))).ok());
@@ -74,10 +85,8 @@ TEST(PatrolDesk, AHeldShiftBlocksAnOverlapUntilReleased) {
 
 TEST(PatrolDesk, AVisitTheStoreRefusedComesBackAndCountsMeanwhile) {
     auto d = desk();
-    const patrol::Shift s{"S1", "7", "A1", at("2026-11-22T08:00:00Z"), at("2026-11-22T16:00:00Z")};
-    ASSERT_TRUE(d->apply(event(1, "patrol.shift_assigned", to_json(s))).ok());
-    patrol::Visit v{"7", "P1",  "S1", at("2026-11-22T09:00:00Z"), at("2026-11-22T09:02:00Z"),
-                    120, false, ""};
+    day_shift(*d, "S1", 1);
+    const patrol::Visit v = visit_at_nine("S1");
     d->retry({v});
     EXPECT_EQ(d->report("S1", at("2026-11-22T10:00:00Z"))->met, 1)
         << "the live view counts it while it waits";
@@ -89,8 +98,7 @@ TEST(PatrolDesk, AVisitTheStoreRefusedComesBackAndCountsMeanwhile) {
 
 TEST(PatrolDesk, FixesAreKeptForADay) {
     auto d = desk();
-    const patrol::Shift s{"S1", "7", "A1", at("2026-11-22T08:00:00Z"), at("2026-11-22T16:00:00Z")};
-    ASSERT_TRUE(d->apply(event(1, "patrol.shift_assigned", to_json(s))).ok());
+    const patrol::Shift s = day_shift(*d, "S1", 1);
     EXPECT_EQ(d->fixes_needed_since(at("2026-11-22T12:00:00Z")), s.start);
     EXPECT_FALSE(d->fixes_needed_since(at("2026-11-23T17:00:00Z")).has_value());
     d->set_fixes_since(s.start);
