@@ -74,6 +74,48 @@ if [ -z "$cameras" ] && [ "$have_city" = 1 ]; then
 fi
 [ -n "$cameras" ] && [ -f "$cameras" ] && serve_args+=(--cameras "$cameras")
 
+# A sample patrol plan (made up, labelled DEMO: 必巡区域/点位): three areas of about 1.4 km
+# around the starting places of the first three patrol cars (the fleet's formula below), five
+# required points in each, 300-450 m from the middle. Points 1-4 are owed in 2-hour windows
+# every 4 hours, staggered by an hour, so some window is always open and some always closing;
+# point 5 is owed once per shift. PATROL=file.geojson uses a real plan (docs/field.md "Patrols").
+patrol=${PATROL:-}
+if [ -z "$patrol" ] && [ "$have_city" = 1 ]; then
+  patrol=$dir/patrol.geojson
+  IFS=, read -r s0 w0 n0 e0 <<<"$bbox"
+  awk -v s="$s0" -v w="$w0" -v n="$n0" -v e="$e0" -v zh="$([ "$city" = chengdu ] && echo 1 || echo 0)" 'BEGIN {
+    split("school gate|metro entrance|bank branch|night market|park", en, "|")
+    split("学校门口|地铁站口|银行网点|夜市|公园", cn, "|")
+    split("0.55 0.30|-0.45 0.55|-0.55 -0.35|0.35 -0.55|0.05 0.65", off, "|")
+    dlat = 0.006; dlon = 0.008
+    printf "{\"type\":\"FeatureCollection\",\"features\":["
+    sep = ""
+    for (k = 1; k <= 3; k++) {
+      lat = s + (n - s) * (0.15 + 0.7 * ((k * 37) % 16) / 15); lon = w + (e - w) * (0.15 + 0.7 * ((k * 11) % 16) / 15)
+      area = zh ? sprintf("演示巡区%d", k) : sprintf("DEMO area %d", k)
+      printf "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"DEMO-A%d\",\"name\":\"%s\"},", sep, k, area
+      printf "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.5f,%.5f],[%.5f,%.5f],[%.5f,%.5f],[%.5f,%.5f],[%.5f,%.5f]]]}}",
+             lon - dlon, lat - dlat, lon + dlon, lat - dlat, lon + dlon, lat + dlat, lon - dlon, lat + dlat, lon - dlon, lat - dlat
+      sep = ","
+      for (j = 1; j <= 5; j++) {
+        split(off[j], o, " ")
+        name = zh ? sprintf("演示-%s", cn[j]) : sprintf("DEMO %s", en[j])
+        windows = ""
+        if (j <= 4) {
+          for (h = j - 1; h < 24; h += 4) {
+            windows = windows sprintf("%s\"%02d:00-%02d:00\"", windows == "" ? "" : ",", h, h + 2 > 24 ? h + 2 - 24 : h + 2)
+          }
+        }
+        printf ",{\"type\":\"Feature\",\"properties\":{\"id\":\"DEMO-A%d-P%d\",\"area_id\":\"DEMO-A%d\",\"name\":\"%s\",", k, j, k, name
+        printf "\"radius_m\":50,\"min_dwell_s\":60,\"windows\":[%s]},", windows
+        printf "\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.5f,%.5f]}}", lon + dlon * o[1], lat + dlat * o[2]
+      }
+    }
+    print "]}"
+  }' >"$patrol"
+fi
+[ -n "$patrol" ] && [ -f "$patrol" ] && serve_args+=(--patrol "$patrol")
+
 "$bin" serve "${serve_args[@]}" >"$dir/server.log" 2>&1 &
 server=$!
 feed=
@@ -92,13 +134,31 @@ case "$city" in
 esac
 IFS=, read -r south west north east <<<"$bbox"
 i=0
+patrol_cars=()
 for agency in police police police police police police police police police police police police fire fire ems ems; do
   i=$((i + 1))
   lat=$(awk -v s="$south" -v n="$north" -v k="$i" 'BEGIN { printf "%.5f", s + (n - s) * (0.15 + 0.7 * ((k * 37) % 16) / 15) }')
   lon=$(awk -v w="$west" -v e="$east" -v k="$i" 'BEGIN { printf "%.5f", w + (e - w) * (0.15 + 0.7 * ((k * 11) % 16) / 15) }')
-  api -o /dev/null -X POST "$url/api/v1/units" \
-      -d "{\"callsign\":\"$prefix$((100 + i))\",\"agency\":\"$agency\",\"lat\":$lat,\"lon\":$lon}"
+  id=$(api -X POST "$url/api/v1/units" \
+      -d "{\"callsign\":\"$prefix$((100 + i))\",\"agency\":\"$agency\",\"lat\":$lat,\"lon\":$lon}" |
+       sed -E 's/^\{"id":([0-9]+).*/\1/')
+  [ "$agency" = police ] && patrol_cars+=("$id")
 done
+
+# Patrol shifts from now for 8 hours: the first three patrol cars, one to each of the plan's
+# first three areas (the sample plan's areas are around where these cars start).
+if [ -n "$patrol" ] && [ -f "$patrol" ]; then
+  start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  end=$(date -u -d '+8 hours' +%Y-%m-%dT%H:%M:%SZ)
+  areas=$(api "$url/api/v1/patrol/plan" | grep -o '"areas":\[[^]]*\]' | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | head -3)
+  k=0
+  for area in $areas; do
+    api -o /dev/null -X POST "$url/api/v1/patrol/shifts" \
+        -d "{\"unit_id\":${patrol_cars[$k]},\"area_id\":\"$area\",\"start\":\"$start\",\"end\":\"$end\"}" ||
+      echo "could not assign unit ${patrol_cars[$k]} to patrol area $area" >&2
+    k=$((k + 1))
+  done
+fi
 lat0=$(awk -v s="$south" -v n="$north" 'BEGIN { printf "%.5f", (s + n) / 2 }')
 lon0=$(awk -v w="$west" -v e="$east" 'BEGIN { printf "%.5f", (w + e) / 2 }')
 
@@ -125,8 +185,13 @@ cat <<MSG
   Sample cameras (DEMO-…, made up) are on the map; an incident's detail lists the ones that
   see it, and its containment plan shows the checkpoints to seal (封控圈).
 
-  Press Ctrl-C to stop.
 MSG
+if [ -n "$patrol" ] && [ -f "$patrol" ]; then
+  echo "  Three patrol cars are on patrol shifts (巡逻 tab, Alt+P); with the feed they drive their"
+  echo "  suggested tours and their visits to the required points (DEMO, made up) show live."
+  echo
+fi
+echo "  Press Ctrl-C to stop."
 if [ "$have_city" = 1 ]; then
   echo "  Simulated calls arrive every ${EVERY:-8} s (FEED=0 to switch off; log: $dir/feed.log)."
 else

@@ -388,3 +388,98 @@ export interface CameraStream {
   stream_kind: Camera['stream_kind'];
   stream_url: string;
 }
+
+// ---- patrol (issue 9, 必巡区域/点位; src/server/api_patrol.cpp, docs/field.md "Patrols") ----
+// GET /api/v1/patrol/plan: areas (no geometry here) and required points with their windows.
+export interface PatrolPlan {
+  areas: Array<{ id: string; name: string }>;
+  points: PatrolPoint[];
+}
+export interface PatrolPoint {
+  id: string;
+  area_id: string;
+  name: string;
+  lat: number;
+  lon: number;
+  radius_m: number;
+  min_dwell_s: number;
+  min_visits: number; // owed in each occurrence of a window within a shift
+  windows: string[]; // "08:00-10:00", the centre's local time; none: once per shift
+}
+
+export interface PatrolShift {
+  shift_id: string;
+  unit_id: number;
+  area_id: string;
+  start: string;
+  end: string;
+}
+
+export type DutyState = 'met' | 'missed' | 'pending';
+
+// One occurrence of a point's window within a shift, and the visits counted for it.
+export interface PatrolDuty {
+  point_id: string;
+  point_name: string;
+  from: string;
+  to: string;
+  required: number;
+  visits: number; // detected and manual
+  manual_visits: number;
+  state: DutyState;
+}
+
+// GET /api/v1/patrol/shifts/{id}/report, and each shift of /status.
+export interface PatrolReport {
+  shift_id: string;
+  unit_id: number;
+  area_id: string;
+  met: number;
+  missed: number;
+  pending: number;
+  time_in_area_s: number;
+  distance_m: number;
+  idle_s: number;
+  fixes: number; // positions within the shift that were read
+  duties: PatrolDuty[];
+}
+
+export interface PatrolAlert {
+  kind: 'overdue' | 'about_to_miss';
+  shift_id: string;
+  unit_id: number;
+  point_id: string;
+  point_name: string;
+  visits: number;
+  required: number;
+  to: string; // the window's end
+  minutes_left: number; // rounded up; 0 when overdue
+}
+
+// GET /api/v1/patrol/status: the shifts on duty now, overdue first in the alerts.
+export interface PatrolStatus {
+  now: string; // the server's clock
+  shifts: PatrolReport[];
+  alerts: PatrolAlert[];
+}
+
+// GET /api/v1/patrol/shifts/{id}/tour: the points still owed in a suggested order, by road.
+export interface PatrolTour {
+  shift_id: string;
+  unit_id: number;
+  from: { lat: number; lon: number }; // the unit's position, snapped to the road
+  late: number; // stops that cannot be made in their window
+  finish: string;
+  exact: boolean; // every order was tried
+  stops: Array<{
+    point_id: string;
+    point_name: string;
+    lat: number;
+    lon: number;
+    arrive: string;
+    start: string; // arrival, or the window's opening when that is later
+    window_to: string;
+    late: boolean;
+  }>;
+  path?: Array<[number, number]>; // [lon, lat] by road from the unit through the stops, when the server gives it
+}

@@ -11,6 +11,7 @@ export interface Features {
   coverage: boolean;
   merge: boolean;
   cameras: number | null; // cameras in the register; null: this server has no camera routes
+  patrol: boolean | null; // a patrol plan is loaded; false: none (503); null: no patrol routes
 }
 
 export interface App {

@@ -1,7 +1,7 @@
 // The command console: log in, load a snapshot, follow the stream, and show call-taking, the
-// queue, units, alerts, statistics and cameras next to the map. /unit is the vehicle terminal page.
+// queue, units, alerts, statistics, cameras and patrols next to the map. /unit is the vehicle terminal page.
 import './style.css';
-import { Alert, ApiError, CamerasInView, ConsoleSettings, Incident, Me, Taxonomy, Unit, get, getToken, onConnectionProblem, post, probe, setToken } from './api';
+import { Alert, ApiError, CamerasInView, ConsoleSettings, Incident, Me, PatrolPlan, Taxonomy, Unit, get, getToken, onConnectionProblem, post, probe, setToken } from './api';
 import { App, Features, can } from './app';
 import { append, clear, h } from './dom';
 import { Lang, getLang, onLangChange, setLang, t } from './i18n';
@@ -19,6 +19,7 @@ import { CamerasView } from './views/cameras';
 import { CasesView } from './views/cases';
 import { EvidenceView } from './views/evidence';
 import { OversightView } from './views/oversight';
+import { PatrolView } from './views/patrol';
 import { AlertsView, StatsView, UnitsView } from './views/units';
 
 const root = document.getElementById('app')!;
@@ -84,7 +85,7 @@ async function startConsole(me: Me): Promise<void> {
   const settings = await get<ConsoleSettings>('/api/v1/console').catch(() => ({ utc_offset_minutes: -new Date().getTimezoneOffset(), map: false, streets: 0, addresses: 0 }));
   setCentreOffset(settings.utc_offset_minutes);
   // Optional parts of the API (issue 4): each panel is hidden when its route is not there.
-  const [taxonomy, alerts, triage, coverage, merge, cameras] = await Promise.all([
+  const [taxonomy, alerts, triage, coverage, merge, cameras, patrol] = await Promise.all([
     get<Taxonomy>('/api/v1/taxonomy').catch(() => null),
     probe('/api/v1/alerts'),
     routeExists('POST', '/api/v1/triage'),
@@ -93,9 +94,11 @@ async function startConsole(me: Me): Promise<void> {
     routeExists('POST', '/api/v1/incidents/0/merge'),
     // The whole world, one item: how many cameras the register holds (0 without --cameras).
     get<CamerasInView>('/api/v1/cameras?south=-90&west=-180&north=90&east=180&limit=1').then((r) => r.total).catch(() => null),
+    // The patrol plan (serve --patrol): 503 without one, 404 on a server without patrol routes.
+    patrolPlan(),
   ]);
   state.taxonomy = taxonomy;
-  const features: Features = { taxonomy: !!taxonomy, triage, recommendations: null, alerts, coverage, merge, cameras };
+  const features: Features = { taxonomy: !!taxonomy, triage, recommendations: null, alerts, coverage, merge, cameras, patrol: patrol === undefined ? null : patrol !== null };
 
   // ---- layout ----
   clear(root);
@@ -127,7 +130,8 @@ async function startConsole(me: Me): Promise<void> {
   });
 
   let currentTab = '';
-  const views: Record<string, { el: HTMLElement; render(): void | Promise<void>; focus?(): void }> = {};
+  // enter/leave: the view is shown / hidden (e.g. to draw on the map only while shown).
+  const views: Record<string, { el: HTMLElement; render(): void | Promise<void>; focus?(): void; enter?(): void; leave?(): void }> = {};
   const app: App = {
     me, settings, features, map: null, stream, selectedIncident: null,
     openIncident: (id) => {
@@ -138,11 +142,13 @@ async function startConsole(me: Me): Promise<void> {
     },
     setTab: (tab) => {
       if (!views[tab]) return;
+      if (currentTab !== tab) views[currentTab]?.leave?.();
       currentTab = tab;
       for (const b of tabs.querySelectorAll('button')) b.classList.toggle('on', (b as HTMLElement).dataset.tab === tab);
       clear(side);
       side.append(views[tab].el);
       void views[tab].render();
+      views[tab].enter?.();
       views[tab].focus?.();
       sessionStorage.setItem('pingan.tab', tab);
     },
@@ -198,12 +204,15 @@ async function startConsole(me: Me): Promise<void> {
   // Only where the register holds cameras: an empty panel on every console helps nobody.
   const camerasView = features.cameras ? new CamerasView(app) : null;
   if (camerasView) views.cameras = camerasView;
+  // Every role of the console may watch patrols; without a plan the tab says so.
+  const patrolView = patrol !== undefined ? new PatrolView(app, patrol) : null;
+  if (patrolView) views.patrol = patrolView;
   const detail = new DetailView(app);
   detailHost.append(detail.el);
 
   function renderTabs(): void {
     clear(tabs);
-    const keys: Record<string, string> = { call: 'N', queue: 'Q', units: 'U', alerts: 'A', stats: 'T', analysis: 'Y', cases: 'K', evidence: 'E', oversight: 'O', cameras: 'V' };
+    const keys: Record<string, string> = { call: 'N', queue: 'Q', units: 'U', alerts: 'A', stats: 'T', analysis: 'Y', cases: 'K', evidence: 'E', oversight: 'O', cameras: 'V', patrol: 'P' };
     for (const tab of Object.keys(views)) {
       tabs.append(h('button', { 'data-tab': tab, id: `tab-${tab}`, class: tab === currentTab ? 'on' : '', title: `Alt+${keys[tab]}`, onclick: () => app.setTab(tab) }, t(`tab.${tab}`)));
     }
@@ -320,6 +329,8 @@ async function startConsole(me: Me): Promise<void> {
   state.apply = (e) => {
     if (loading) buffered.push(e);
     applyLive(e);
+    // Visits, shifts and alerts change the patrol picture; the view reads it again.
+    if (e.kind.startsWith('patrol.') || e.kind.startsWith('alert.')) patrolView?.changed();
     if (e.kind === 'incident.created' && e.payload) {
       const id = e.payload.id as number;
       const at = e.at ?? '';
@@ -343,7 +354,7 @@ async function startConsole(me: Me): Promise<void> {
       const v = views[currentTab];
       // Call taking keeps what is typed (and a scanner's input); the other panels listed
       // redraw when asked.
-      if (v && !['call', 'stats', 'analysis', 'cases', 'evidence', 'oversight', 'cameras'].includes(currentTab)) void v.render();
+      if (v && !['call', 'stats', 'analysis', 'cases', 'evidence', 'oversight', 'cameras', 'patrol'].includes(currentTab)) void v.render();
       if (currentTab === 'call') call?.renderDuplicates();
     }, 250);
   });
@@ -383,6 +394,7 @@ async function startConsole(me: Me): Promise<void> {
   app.map = await mapCreated;
   app.map.map.getContainer().append(player.el);
   camerasView?.attach(app.map);
+  patrolView?.attach(app.map);
   if (!settings.map) app.toast(t('map.none'), 'info');
   void app.map.ready.then(() => {
     (window as any).__pinganMapReady = performance.now();
@@ -416,6 +428,7 @@ async function startConsole(me: Me): Promise<void> {
       e: () => app.setTab('evidence'),
       o: () => app.setTab('oversight'),
       v: () => app.setTab('cameras'),
+      p: () => app.setTab('patrol'),
       g: () => setLang(getLang() === 'zh-CN' ? 'en' : 'zh-CN'),
       d: () => detail.dispatchTop(),
       s: () => call?.acceptSuggestion(),
@@ -431,6 +444,16 @@ async function startConsole(me: Me): Promise<void> {
       e.preventDefault();
     }
   });
+}
+
+// The patrol plan; null when the server has none loaded (503), undefined when it has no patrol
+// routes at all (404).
+async function patrolPlan(): Promise<PatrolPlan | null | undefined> {
+  try {
+    return await get<PatrolPlan>('/api/v1/patrol/plan');
+  } catch (e) {
+    return e instanceof ApiError && e.problem.status === 503 ? null : undefined;
+  }
 }
 
 // Whether the server has a route (404 "no route" means no; 405, 400, 401, 422 … mean yes).

@@ -1,5 +1,6 @@
 // The map: the offline base map from pingan (/tiles/style.json), incidents, units with heading
-// arrows, cameras with their view cones, the coverage overlay and the call-taker's draft location. Sources are updated at
+// arrows, cameras with their view cones, the coverage overlay, required patrol points and a suggested
+// tour, and the call-taker's draft location. Sources are updated at
 // most once per animation frame, so thousands of units moving every second stay smooth.
 import maplibregl, { GeoJSONSource, Map as MlMap, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -422,6 +423,113 @@ export class ConsoleMap {
     }
   }
 
+  // Required patrol points (必巡点位) coloured by their live state, named from zoom 14; under the
+  // incidents and units. null removes them.
+  async setPatrolPoints(points: PatrolPointMark[] | null): Promise<void> {
+    await this.ready;
+    const m = this.map;
+    if (!points) {
+      for (const id of PATROL_POINT_LAYERS) if (m.getLayer(id)) m.removeLayer(id);
+      if (m.getSource('patrol-points')) m.removeSource('patrol-points');
+      return;
+    }
+    const data: GeoJSON.FeatureCollection = {
+      type: 'FeatureCollection',
+      features: points.map((p) => ({
+        type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+        properties: { id: p.id, name: p.name, state: p.state },
+      })),
+    };
+    const src = m.getSource('patrol-points') as GeoJSONSource | undefined;
+    if (src) {
+      src.setData(data);
+      return;
+    }
+    m.addSource('patrol-points', { type: 'geojson', data });
+    const below = m.getLayer('incidents') ? 'incidents' : undefined;
+    m.addLayer({
+      id: 'patrol-points', type: 'circle', source: 'patrol-points',
+      paint: {
+        'circle-radius': 7,
+        'circle-color': ['match', ['get', 'state'], ...Object.entries(PATROL_COLOURS).flat(), '#777'] as any,
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 2,
+      },
+    }, below);
+    m.addLayer({
+      id: 'patrol-point-labels', type: 'symbol', source: 'patrol-points', minzoom: 14,
+      layout: { 'text-field': ['get', 'name'], 'text-font': ['Noto Sans Regular'], 'text-size': 11, 'text-offset': [0, 1], 'text-anchor': 'top' },
+      paint: { 'text-color': '#24364f', 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
+    }, below);
+    // Bring the points into view when none is (e.g. the map shows another part of the city).
+    if (points.length > 0) {
+      const b = m.getBounds();
+      if (!points.some((p) => b.contains([p.lon, p.lat]))) {
+        const lons = points.map((p) => p.lon), lats = points.map((p) => p.lat);
+        m.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 60, maxZoom: 16, duration: 0 });
+      }
+    }
+  }
+
+  // A suggested patrol tour: the line (the road path when the server gives one, else straight
+  // from the unit through the stops) and numbered rings around the stops' points (the point's
+  // colour stays visible inside) labelled with their arrival time, late stops red. null removes
+  // it; fit: bring it into view.
+  async setPatrolTour(tour: PatrolTourMark | null, fit = false): Promise<void> {
+    await this.ready;
+    const m = this.map;
+    const old = m.getSource('patrol-tour') as GeoJSONSource | undefined;
+    if (!tour) {
+      for (const id of PATROL_TOUR_LAYERS) if (m.getLayer(id)) m.removeLayer(id);
+      if (old) m.removeSource('patrol-tour');
+      return;
+    }
+    const features: GeoJSON.Feature[] = [];
+    if (tour.path.length >= 2) features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: tour.path }, properties: {} });
+    for (const s of tour.stops) {
+      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: { n: s.n, label: s.label, late: s.late } });
+    }
+    const data: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features };
+    if (old) old.setData(data); // a refresh: the layers stay
+    else this.addPatrolTourLayers(data);
+    const coords = [...tour.path, ...tour.stops.map((s) => [s.lon, s.lat] as [number, number])];
+    if (fit && coords.length > 0) {
+      const lons = coords.map((c) => c[0]), lats = coords.map((c) => c[1]);
+      m.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 60, maxZoom: 16, duration: 300 });
+    }
+  }
+
+  private addPatrolTourLayers(data: GeoJSON.FeatureCollection): void {
+    const m = this.map;
+    m.addSource('patrol-tour', { type: 'geojson', data });
+    m.addLayer({
+      id: 'patrol-tour-line', type: 'line', source: 'patrol-tour', filter: ['==', ['geometry-type'], 'LineString'],
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': PATROL_TOUR_COLOURS.line, 'line-width': 4, 'line-opacity': 0.75 },
+    });
+    const stopColour = ['case', ['boolean', ['get', 'late'], false], PATROL_TOUR_COLOURS.late, PATROL_TOUR_COLOURS.stop] as any;
+    m.addLayer({
+      id: 'patrol-tour-stops', type: 'circle', source: 'patrol-tour', filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 12, 'circle-opacity': 0, 'circle-stroke-color': stopColour, 'circle-stroke-width': 3 },
+    });
+    m.addLayer({
+      id: 'patrol-tour-numbers', type: 'symbol', source: 'patrol-tour', filter: ['==', ['geometry-type'], 'Point'],
+      layout: {
+        'text-field': ['get', 'n'], 'text-font': ['Noto Sans Regular'], 'text-size': 13, 'text-offset': [-1.2, -1.2],
+        'text-allow-overlap': true, 'text-ignore-placement': true,
+      },
+      paint: { 'text-color': '#fff', 'text-halo-color': stopColour, 'text-halo-width': 4 },
+    });
+    m.addLayer({
+      id: 'patrol-tour-labels', type: 'symbol', source: 'patrol-tour', filter: ['==', ['geometry-type'], 'Point'],
+      layout: { 'text-field': ['get', 'label'], 'text-font': ['Noto Sans Regular'], 'text-size': 11, 'text-offset': [0, 1.5], 'text-anchor': 'top', 'text-allow-overlap': true },
+      paint: {
+        'text-color': ['case', ['boolean', ['get', 'late'], false], '#8f1010', '#3b2470'],
+        'text-halo-color': '#fff', 'text-halo-width': 1.5,
+      },
+    });
+  }
+
   // The visible area as the camera routes take it: latitudes clamped, longitudes in
   // [-180, 180] (west > east when it crosses the antimeridian), the whole world once wider.
   viewport(): { south: number; west: number; north: number; east: number } {
@@ -451,6 +559,25 @@ export interface ContainmentPoint {
 }
 export const CONTAINMENT_LAYERS = ['containment-labels', 'containment', 'containment-lines'];
 export const CONTAINMENT_COLOURS = { staffed: '#18a558', unstaffed: '#d62828' };
+
+// Required patrol points by live state: met green, owed now blue, about to be missed amber,
+// overdue red, nothing owed now (no shift on duty, or the window not open) grey.
+export const PATROL_COLOURS = { met: '#2e9d4b', pending: '#2f6fd6', idle: '#9aa0a6', about_to_miss: '#d98a00', overdue: '#cf2e2e' };
+export type PatrolPointState = keyof typeof PATROL_COLOURS;
+export interface PatrolPointMark {
+  id: string;
+  name: string;
+  lat: number;
+  lon: number;
+  state: PatrolPointState;
+}
+export interface PatrolTourMark {
+  path: Array<[number, number]>; // [lon, lat]
+  stops: Array<{ lat: number; lon: number; n: string; label: string; late: boolean }>; // n: "1", or "1,6" for a point visited twice
+}
+export const PATROL_POINT_LAYERS = ['patrol-point-labels', 'patrol-points'];
+export const PATROL_TOUR_LAYERS = ['patrol-tour-labels', 'patrol-tour-numbers', 'patrol-tour-stops', 'patrol-tour-line'];
+export const PATROL_TOUR_COLOURS = { line: '#6a3fb5', stop: '#4b2a99', late: '#cf2e2e' };
 
 export const HOTSPOT_LAYERS = ['hotspots-hot', 'hotspots-fill'];
 // Share of the peak density -> colour (transparent yellow to dark red).

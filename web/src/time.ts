@@ -41,3 +41,14 @@ export function centreDay(iso: string | number | Date): string {
   const d = shifted(iso);
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
+// The instant a centre-local "HH:MM" names on or after `near` (an ISO instant), within a day:
+// e.g. the time of a visit typed for a window that opened at `near`. null when not a time.
+export function clockNear(near: string, hhmm: string): string | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm.trim());
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
+  const base = new Date(near).getTime();
+  const d = shifted(base);
+  let ms = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), Number(m[1]), Number(m[2])) - offsetMin * 60_000;
+  if (ms < base - 60_000) ms += 86_400_000; // the window crossed midnight
+  return new Date(ms).toISOString();
+}
