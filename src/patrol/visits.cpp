@@ -444,6 +444,22 @@ base::Result<Visit> manual_visit(const Plan& plan, std::span<const Shift> shifts
                                        "{}",
                                        unit, point->area_id, point_id, base::format_iso8601(at)));
     }
+    // A visit outside every window of a windowed point would count for nothing: refused.
+    if (!point->windows.empty()) {
+        const std::vector<Duty> owed = duties(plan, *shift);
+        const bool in_window = std::any_of(owed.begin(), owed.end(), [&](const Duty& d) {
+            return d.point_id == point->id && d.from <= at && at < d.to;
+        });
+        if (!in_window) {
+            std::string windows;
+            for (const DailyWindow& w : point->windows)
+                windows += (windows.empty() ? "" : ", ") + format_daily_window(w);
+            return base::error(Code::field_invalid, "at",
+                               fmt::format("at: point '{}' is owed only in its windows ({}); a "
+                                           "visit at {} would count for none of them",
+                                           point_id, windows, base::format_iso8601(at)));
+        }
+    }
     Visit v;
     v.unit = std::string(unit);
     v.point_id = point->id;

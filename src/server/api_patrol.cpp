@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include "io/boundaries_geojson.hpp"
 #include "patrol/tour.hpp"
 #include "road/graph.hpp"
 #include "road/route.hpp"
@@ -34,8 +35,11 @@ void plan(ApiContext& ctx, Request&, Reply reply) {
     PatrolDesk* desk = require_desk(ctx, reply);
     if (desk == nullptr) return;
     nlohmann::json areas = nlohmann::json::array(), points = nlohmann::json::array();
-    for (const patrol::PatrolArea& a : desk->plan().areas)
-        areas.push_back({{"id", a.id}, {"name", a.name}});
+    for (const patrol::PatrolArea& a : desk->plan().areas) {
+        areas.push_back({{"id", a.id},
+                         {"name", a.name},
+                         {"geometry", nlohmann::json::parse(io::to_geojson_geometry(a.shape))}});
+    }
     for (const patrol::RequiredPoint& p : desk->plan().points) {
         nlohmann::json windows = nlohmann::json::array();
         for (const patrol::DailyWindow& w : p.windows)

@@ -670,6 +670,8 @@ TEST_F(PatrolTest, VisitsAreDetectedFromPositionsAndMissedPointsRaiseAlerts) {
     auto plan = http->get("/api/v1/patrol/plan", admin);
     ASSERT_EQ(plan.status, 200) << plan.body;
     EXPECT_EQ(plan.json()["points"].size(), 2u);
+    EXPECT_EQ(plan.json()["areas"][0]["geometry"]["type"], "MultiPolygon") << plan.body;
+    EXPECT_EQ(plan.json()["areas"][0]["geometry"]["coordinates"][0][0].size(), 5u) << plan.body;
     auto shift = http->post("/api/v1/patrol/shifts",
                             {{"unit_id", car},
                              {"area_id", "A1"},

@@ -365,5 +365,20 @@ TEST(ManualVisit, NeedsAShiftInThePointsArea) {
     EXPECT_EQ(unknown.error().field, "point_id");
 }
 
+TEST(ManualVisit, AtAWindowedPointMustFallInAWindow) {
+    Plan plan = city_plan();
+    plan.points[0].windows = {DailyWindow{9 * 60, 10 * 60}, DailyWindow{14 * 60, 15 * 60}};
+    const std::vector<Shift> shifts = {kShift}; // 08:00-16:00 local
+    EXPECT_TRUE(manual_visit(plan, shifts, "U1", "P1", kT0 + 90 * 60 * kS, "checked").ok())
+        << "09:30 is in the first window";
+    EXPECT_TRUE(manual_visit(plan, shifts, "U1", "P1", kT0 + 6 * 3600 * kS, "checked").ok())
+        << "14:00 opens the second";
+    auto between = manual_visit(plan, shifts, "U1", "P1", kT0 + 2 * 3600 * kS, "checked");
+    ASSERT_FALSE(between.ok()) << "10:00 closes the first window";
+    EXPECT_EQ(between.error().field, "at");
+    EXPECT_NE(between.error().detail.find("09:00-10:00, 14:00-15:00"), std::string::npos)
+        << between.error().detail;
+}
+
 } // namespace
 } // namespace pingan::patrol
