@@ -290,6 +290,32 @@ void Operations::on_commit_failed(const base::Error& e) {
     if (reload_locked() && watch_) committer_->request_catch_up();
 }
 
+namespace {
+
+// Refusals that depend on the records (unknown ids, states, duplicates), not on the request.
+bool judged_on_state(base::Code c) {
+    switch (c) {
+    case base::Code::not_found:
+    case base::Code::unknown_incident:
+    case base::Code::unknown_unit:
+    case base::Code::unknown_user:
+    case base::Code::invalid_transition:
+    case base::Code::unit_not_available:
+    case base::Code::already_assigned:
+    case base::Code::duplicate_callsign:
+    case base::Code::duplicate_username:
+    case base::Code::unknown_item:
+    case base::Code::duplicate_item:
+    case base::Code::not_in_custody:
+    case base::Code::backdated_event:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
 void Operations::execute(const Command& command, Done done) {
     std::unique_lock lock(mutex_);
     if (board_stale_ && !reload_locked()) {
@@ -301,6 +327,20 @@ void Operations::execute(const Command& command, Done done) {
     const base::TimeMs now = clock_.now_ms();
     auto result = command(board_, now, change);
     if (result) follow_units_locked(change, now);
+    if (!result && watch_ && judged_on_state(result.error().code)) {
+        // Refused for what the Board holds ("no unit 12", "unit busy"): with other servers
+        // writing, the Board may not have heard of their latest commit yet (the fence only
+        // guards what is accepted). If it is behind, the caller retries once it has caught up.
+        auto head = store_.head_seq();
+        if (head && *head != committer_->fenced_head()) {
+            committer_->request_catch_up();
+            lock.unlock();
+            done(base::error(base::Code::unavailable,
+                             "this server is catching up with another server's changes; retry "
+                             "this request"));
+            return;
+        }
+    }
     if (!result || (change.events.empty() && change.side.empty())) {
         lock.unlock();
         done(std::move(result));
