@@ -1,23 +1,12 @@
 #include <fmt/core.h>
 
 #include "io/compstat_files.hpp"
+#include "io/csv_writer.hpp"
 
 namespace pingan::io {
 namespace {
 
 using analytics::CompStatRow;
-
-// RFC 4180 quoting when needed.
-std::string quoted(std::string_view v) {
-    if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
 
 std::string num(const std::optional<double>& v) {
     return v ? fmt::format("{:.6g}", *v) : std::string();
@@ -29,8 +18,9 @@ struct Writer {
              std::string_view jurisdiction, std::string_view metric, const std::string& current,
              const std::string& previous, const std::string& change,
              const std::string& change_pct) {
-        out += fmt::format("{},{},{},{},{},{},{},{},{}\n", section, quoted(category), quoted(group),
-                           quoted(jurisdiction), metric, current, previous, change, change_pct);
+        out += fmt::format("{},{},{},{},{},{},{},{},{}\n", section, csv_field(category),
+                           csv_field(group), csv_field(jurisdiction), metric, current, previous,
+                           change, change_pct);
     }
     void counts(const CompStatRow& r, std::string_view category, std::string_view group,
                 std::string_view jurisdiction) {

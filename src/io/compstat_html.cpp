@@ -7,17 +7,12 @@
 #include "analytics/taxonomy.hpp"
 #include "base/json_writer.hpp"
 #include "io/compstat_files.hpp"
-#include "io/xml_text.hpp"
+#include "io/report_html.hpp"
 
 namespace pingan::io {
 namespace {
 
 using analytics::CompStatRow;
-
-// HTML text and attribute values take the same five escapes as XML.
-std::string html_escape(std::string_view s) {
-    return xml_escape(s);
-}
 
 // Text placed inside <script>: "</" would end the element early. In JSON "<\/" reads back as
 // "</"; in the ECharts source the sequence only occurs inside string literals.
@@ -115,16 +110,6 @@ std::string frame_geojson(const analytics::HotspotReport* map) {
         w, s, e, n);
 }
 
-constexpr std::string_view kStyle = R"css(
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei",system-ui,sans-serif;margin:24px;color:#222}
-h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd}
-.meta{color:#555;font-size:13px} table{border-collapse:collapse;font-size:13px;margin:6px 0}
-td,th{border:1px solid #ddd;padding:3px 8px} th{background:#f3f3f3;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums} .charts{display:flex;flex-wrap:wrap;gap:12px}
-.chart{width:560px;height:360px;border:1px solid #eee} #map{width:100%;max-width:1140px;height:520px;border:1px solid #eee}
-small{color:#777}
-)css";
-
 // Builds the charts from the embedded data. No network access: the page's Content-Security-
 // Policy forbids every fetch, and ECharts is inline.
 constexpr std::string_view kScript = R"js(
@@ -168,12 +153,7 @@ m.setOption({title:{text:'Incident density, report period (incidents per km²)',
 std::string compstat_html(const analytics::CompStatReport& r, const CompStatHtmlInput& in) {
     std::string h;
     h.reserve(in.echarts_js.size() + 200'000);
-    h += "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n";
-    h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-         "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n";
-    h += fmt::format("<title>{}</title>\n<style>{}</style></head><body>\n", html_escape(in.title),
-                     kStyle);
-    h += fmt::format("<h1>{}</h1>\n", html_escape(in.title));
+    h += report_page_begin(in.title);
     const std::string zone = in.time_zone.empty() ? "UTC" : in.time_zone;
     h += fmt::format("<p class=meta>Period {} – {} (UTC; dates in {})",
                      base::format_iso8601(r.current.from), base::format_iso8601(r.current.to),
@@ -270,7 +250,8 @@ std::string compstat_html(const analytics::CompStatReport& r, const CompStatHtml
                                                    : std::string(in.boundaries_geojson));
     h += "</script>\n<script>";
     h += kScript;
-    h += "</script>\n</body></html>\n";
+    h += "</script>\n";
+    h += report_page_end();
     return h;
 }
 

@@ -165,6 +165,47 @@ private:
     std::optional<base::Error> error_;
 };
 
+std::optional<cases::DiscrepancyKind> parse_discrepancy_kind(std::string_view s) {
+    for (auto k : {cases::DiscrepancyKind::missing, cases::DiscrepancyKind::unexpected,
+                   cases::DiscrepancyKind::wrong_location}) {
+        if (cases::to_string(k) == s) return k;
+    }
+    return std::nullopt;
+}
+
+base::Result<Reconciliation> reconciliation_from_event(const Event& e) {
+    PayloadReader r(e.kind, e.payload);
+    Reconciliation rec;
+    rec.location = r.str("location");
+    rec.expected = static_cast<std::size_t>(r.integer("expected"));
+    rec.scanned = r.strings("scanned").size();
+    rec.at = e.at;
+    rec.actor = e.actor;
+    if (!r.ok()) return r.error();
+    auto it = r.doc().find("discrepancies");
+    if (it == r.doc().end() || !it->is_array()) {
+        r.fail("discrepancies", "is not an array");
+        return r.error();
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        PayloadReader d(e.kind, (*it)[i].dump());
+        const auto kind = parse_discrepancy_kind(d.str("kind"));
+        cases::Discrepancy x;
+        x.item_code = d.str("item_code");
+        x.recorded_location = d.str("recorded_location", false);
+        x.scanned_location = d.str("scanned_location", false);
+        x.detail = d.str("detail", false);
+        if (d.ok() && !kind) d.fail("kind", "is not missing, unexpected or wrong_location");
+        if (!d.ok()) {
+            r.fail(fmt::format("discrepancies[{}].{}", i, d.error().field), "is invalid");
+            return r.error();
+        }
+        x.kind = *kind;
+        rec.discrepancies.push_back(std::move(x));
+    }
+    return rec;
+}
+
 base::Error unknown_case(Id id) {
     return base::error(Code::not_found, "id", fmt::format("id: no case with id {}", id));
 }
@@ -400,6 +441,9 @@ base::Status CaseBook::apply(const Event& e) {
     }
     if (kind.starts_with("evidence.")) {
         if (kind == "evidence.reconciled") {
+            auto rec = reconciliation_from_event(e);
+            if (!rec) return rec.error();
+            reconciliations_.push_back(std::move(rec).value());
             ++applied_;
             return {};
         }
@@ -718,6 +762,8 @@ Reconciliation CaseBook::reconcile(std::string_view location,
     (void)push(Event::log_only(at, std::string(actor), "evidence.reconciled",
                                fmt::format("storage/{}", location), payload),
                out);
+    r.at = at;
+    r.actor = std::string(actor);
     return r;
 }
 

@@ -111,12 +111,14 @@ struct CaseAlert {
     TimeMs ends_at = 0;
 };
 
-// The outcome of a reconciliation, as recorded.
+// The outcome of a reconciliation, as recorded (evidence.reconciled).
 struct Reconciliation {
     std::string location;
     std::size_t expected = 0; // items recorded at the location
     std::size_t scanned = 0;  // distinct codes scanned
     std::vector<cases::Discrepancy> discrepancies;
+    TimeMs at = 0;     // when it was recorded
+    std::string actor; // who scanned
 };
 
 class CaseBook {
@@ -159,6 +161,8 @@ public:
     const std::map<Id, Case>& cases() const { return cases_; }
     const cases::CustodyLedger& ledger() const { return ledger_; }
     const std::map<Id, Notice>& notices() const { return notices_; }
+    // Every reconciliation recorded, in log order (for the custody discrepancy report).
+    const std::vector<Reconciliation>& reconciliations() const { return reconciliations_; }
     const std::vector<ReadRecord>* reads_of(std::string_view subject) const;
     // The custody events of an item in order (its chain), or null for an unknown code.
     const std::vector<cases::CustodyEvent>* custody_of(std::string_view code) const;
@@ -171,6 +175,7 @@ private:
     std::map<Id, Case> cases_;
     cases::CustodyLedger ledger_;
     std::map<Id, Notice> notices_;
+    std::vector<Reconciliation> reconciliations_;
     std::map<std::string, std::vector<ReadRecord>, std::less<>> reads_;            // by subject
     std::map<std::string, std::vector<cases::CustodyEvent>, std::less<>> custody_; // by code
     Id max_case_id_ = 0;

@@ -1,4 +1,5 @@
-// /api/v1/cases, /api/v1/evidence, /api/v1/notices, /api/v1/oversight, /api/v1/audit/reads:
+// /api/v1/cases, /api/v1/evidence, /api/v1/notices, /api/v1/oversight, /api/v1/audit/reads,
+// /api/v1/reports/{deadline-compliance,custody-discrepancies}:
 // cases with statutory deadlines, evidence custody and oversight (issue 8, docs/cases.md "In
 // the server"). Every change is an event of the hash chain, made by the case book the Board
 // holds; every read of a case or an item is a log-only event (case.read, evidence.read).
@@ -17,6 +18,8 @@
 #include <spdlog/spdlog.h>
 
 #include "cases/label_svg.hpp"
+#include "io/case_report_files.hpp"
+#include "ops/case_reports.hpp"
 #include "server/api.hpp"
 #include "server/body_reader.hpp"
 
@@ -853,6 +856,81 @@ void audit_reads(ApiContext& ctx, Request& req, Reply reply) {
     reply(Response{200, "application/json", std::move(body), {}});
 }
 
+// ---------------------------------------------------------------------------- reports ---
+
+struct ReportQuery {
+    ops::ReportPeriod period;
+    std::string format; // json, csv or html
+};
+
+// from, to (YYYY-MM, local months, both included; default the current month) and format.
+base::Result<ReportQuery> report_query(const ApiContext& ctx, const Request& req,
+                                       base::TimeMs now) {
+    ReportQuery q;
+    q.period.utc_offset_minutes = ctx.utc_offset_minutes;
+    const ops::Month current = ops::month_of(now, ctx.utc_offset_minutes);
+    auto month = [&req, current](const char* name) -> base::Result<ops::Month> {
+        const std::string* s = req.query_param(name);
+        if (s == nullptr) return current;
+        auto m = ops::parse_month(*s);
+        if (!m) {
+            return base::error(Code::bad_argument, name,
+                               fmt::format("{}: '{}' is not a month such as 2026-01 (YYYY-MM)",
+                                           name, s->substr(0, 40)));
+        }
+        return *m;
+    };
+    auto to = month("to");
+    if (!to) return to.error();
+    auto from = req.query_param("from") != nullptr ? month("from") : base::Result<ops::Month>(*to);
+    if (!from) return from.error();
+    if (*to < *from) {
+        return base::error(Code::bad_argument, "from",
+                           fmt::format("from: {} is after to ({})", ops::format_month(*from),
+                                       ops::format_month(*to)));
+    }
+    q.period.from = *from;
+    q.period.to = *to;
+    q.format = "json";
+    if (const std::string* f = req.query_param("format")) q.format = *f;
+    if (q.format != "json" && q.format != "csv" && q.format != "html") {
+        return base::error(Code::bad_argument, "format", "format: must be json, csv or html");
+    }
+    return q;
+}
+
+Response report_response(const std::string& format, std::string body) {
+    if (format == "csv") return Response{200, "text/csv; charset=utf-8", std::move(body), {}};
+    if (format == "html") return Response{200, "text/html; charset=utf-8", std::move(body), {}};
+    return Response{200, "application/json", std::move(body), {}};
+}
+
+void deadline_compliance(ApiContext& ctx, Request& req, Reply reply) {
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto q = report_query(ctx, req, now);
+    if (!q) return reply(Response::problem(q.error()));
+    std::string body = ctx.ops.with_board([&](const ops::Board& board) {
+        const ops::ComplianceReport r = ops::deadline_compliance(board.case_book(), q->period, now);
+        if (q->format == "csv") return io::deadline_compliance_csv(r);
+        if (q->format == "html") return io::deadline_compliance_html(r);
+        return dump(ops::to_json(r));
+    });
+    reply(report_response(q->format, std::move(body)));
+}
+
+void custody_discrepancies(ApiContext& ctx, Request& req, Reply reply) {
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto q = report_query(ctx, req, now);
+    if (!q) return reply(Response::problem(q.error()));
+    std::string body = ctx.ops.with_board([&](const ops::Board& board) {
+        const ops::DiscrepancyReport r = ops::custody_discrepancies(board.case_book(), q->period);
+        if (q->format == "csv") return io::custody_discrepancies_csv(r);
+        if (q->format == "html") return io::custody_discrepancies_html(r);
+        return dump(ops::to_json(r));
+    });
+    reply(report_response(q->format, std::move(body)));
+}
+
 } // namespace
 
 base::Status load_case_rules(ApiContext& ctx, const std::string& config_dir) {
@@ -916,6 +994,8 @@ void add_case_routes(Router& router, ApiContext& ctx) {
     route("POST", "/api/v1/notices/{id}/response", answer_notice);
     route("GET", "/api/v1/oversight", oversight);
     route("GET", "/api/v1/audit/reads", audit_reads);
+    route("GET", "/api/v1/reports/deadline-compliance", deadline_compliance);
+    route("GET", "/api/v1/reports/custody-discrepancies", custody_discrepancies);
 }
 
 } // namespace pingan::server

@@ -173,6 +173,10 @@ inline constexpr std::array kRoleMatrix{
               "overdue cases, unanswered notices, incidents closed without disposition"},
     RouteRule{"GET", "/api/v1/audit/reads", false, roles::kAuditor,
               "who read a case or evidence item, from the event log"},
+    RouteRule{"GET", "/api/v1/reports/deadline-compliance", false, roles::kOversight,
+              "stage deadlines met on time, late or overdue per unit and month (JSON, CSV, HTML)"},
+    RouteRule{"GET", "/api/v1/reports/custody-discrepancies", false, roles::kOversight,
+              "reconciliation discrepancies over a period and whether they were resolved"},
     RouteRule{"GET", "/api/v1/users", false, roles::kAdmin, "list users"},
     RouteRule{"POST", "/api/v1/users", false, roles::kAdmin, "create a user"},
 };

@@ -1,6 +1,7 @@
 // Cases, evidence custody and oversight against the real server (issue 8; rules DL-* and CU-*
 // of docs/cases.md). Time is the manual clock; the limits table and calendar are the shipped
 // config/case_limits.toml and config/holidays.toml; the centre is at UTC+8.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -540,6 +541,8 @@ TEST_F(CaseTest, WrongRolesAreRefusedOnEveryCaseRoute) {
         {"POST", "/api/v1/notices/1/response", {&disp, &taker, &aud, &admin}},
         {"GET", "/api/v1/oversight", {&off1, &disp, &taker, &admin}},
         {"GET", "/api/v1/audit/reads?subject=case/" + id, {&off1, &sup, &disp, &taker, &admin}},
+        {"GET", "/api/v1/reports/deadline-compliance", {&off1, &disp, &taker, &admin}},
+        {"GET", "/api/v1/reports/custody-discrepancies", {&off1, &disp, &taker, &admin}},
     };
     const std::int64_t head = head_seq();
     for (const Route& route : routes) {
@@ -584,6 +587,111 @@ TEST_F(CaseTest, CaseEventsAreWholeOnlyForSupervisorsAndAuditors) {
     EXPECT_NE(events_of("case.opened")[0]["payload"].dump().find(
                   std::to_string(opened["id"].get<std::int64_t>())),
               std::string::npos);
+}
+
+// Reports (docs/cases.md "Reports", RP-1..RP-7): one deadline met thanks to an extension in
+// January, one overdue in February; a discrepancy resolved by the next clean scan.
+TEST_F(CaseTest, ReportsOfDeadlineComplianceAndCustodyDiscrepancies) {
+    // off1: 30 Jan 10:00 -> last day 2 Feb, never ended: overdue in February.
+    const json first = open_case(off1);
+    // off2: 27 Jan -> last day 30 Jan, extended by a day -> 31 Jan, closed on 31 Jan 18:00:
+    // on time in January, only because of the extension.
+    const json second =
+        open_case(sup, {{"officers", {"off2"}}, {"started_at", "2026-01-27T02:00:00Z"}});
+    const std::string second_id = std::to_string(second["id"].get<int>());
+    auto r = http->post("/api/v1/cases/" + second_id + "/extensions",
+                        {{"amount", 1}, {"reason", "witness in hospital"}}, sup);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["deadline"]["last_day"], "2026-01-31");
+    register_item("P-1", first["id"].get<int>(), "Locker-1");
+    r = http->post("/api/v1/evidence/reconciliation",
+                   {{"location", "Locker-1"}, {"codes", {"X-1"}}}, off1);
+    ASSERT_EQ(r.status, 200) << r.body;
+
+    set_clock("2026-01-31T10:00:00Z");
+    r = http->post("/api/v1/cases/" + second_id + "/stage", {{"stage", "closed"}}, off2);
+    ASSERT_EQ(r.status, 200) << r.body;
+    r = http->post("/api/v1/evidence/reconciliation",
+                   {{"location", "Locker-1"}, {"codes", {"P-1"}}}, off1);
+    ASSERT_EQ(r.status, 200) << r.body;
+    set_clock("2026-02-03T02:00:00Z");
+
+    r = http->get("/api/v1/reports/deadline-compliance?from=2026-01&to=2026-02", sup);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json rows = r.json()["rows"];
+    ASSERT_EQ(rows.size(), 2u) << r.body;
+    EXPECT_EQ(rows[0]["month"], "2026-01");
+    EXPECT_EQ(rows[0]["unit"], "off2");
+    EXPECT_EQ(rows[0]["due"], 1);
+    EXPECT_EQ(rows[0]["on_time"], 1);
+    EXPECT_EQ(rows[0]["extended"], 1);
+    EXPECT_EQ(rows[0]["compliance"], 1.0);
+    EXPECT_EQ(rows[1]["month"], "2026-02");
+    EXPECT_EQ(rows[1]["unit"], "off1");
+    EXPECT_EQ(rows[1]["overdue"], 1);
+    EXPECT_EQ(rows[1]["compliance"], 0.0);
+    EXPECT_EQ(r.json()["total"]["due"], 2);
+    EXPECT_EQ(r.json()["period"]["begins_at"], "2025-12-31T16:00:00.000Z");
+
+    r = http->get("/api/v1/reports/deadline-compliance?from=2026-01&to=2026-02&format=csv", aud);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("content-type"), "text/csv; charset=utf-8");
+    EXPECT_EQ(r.body, "month,unit,due,on_time,late,overdue,pending,extended,compliance\n"
+                      "2026-01,off2,1,1,0,0,0,1,1.0000\n"
+                      "2026-02,off1,1,0,0,1,0,0,0.0000\n");
+    // The current month (February) by default.
+    r = http->get("/api/v1/reports/deadline-compliance?format=html", sup);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("content-type"), "text/html; charset=utf-8");
+    EXPECT_NE(r.body.find("<td>2026-02</td><td>off1</td><td class=n>1</td>"), std::string::npos);
+    EXPECT_EQ(r.body.find("<td>2026-01</td>"), std::string::npos);
+
+    r = http->get("/api/v1/reports/custody-discrepancies?from=2026-01&to=2026-01", aud);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json found = r.json();
+    EXPECT_EQ(found["count"], 2);
+    EXPECT_EQ(found["unresolved"], 0);
+    ASSERT_EQ(found["items"].size(), 2u);
+    EXPECT_EQ(found["items"][0]["kind"], "missing");
+    EXPECT_EQ(found["items"][0]["item_code"], "P-1");
+    EXPECT_EQ(found["items"][0]["found_at"], "2026-01-30T02:00:00.000Z");
+    EXPECT_EQ(found["items"][0]["resolved_at"], "2026-01-31T10:00:00.000Z");
+    EXPECT_EQ(found["items"][0]["item"]["location"], "Locker-1");
+    EXPECT_EQ(found["items"][1]["kind"], "unexpected");
+    EXPECT_EQ(found["items"][1]["item_code"], "X-1");
+    EXPECT_TRUE(found["items"][1]["item"].is_null());
+    r = http->get("/api/v1/reports/custody-discrepancies?from=2026-02&to=2026-02", sup);
+    EXPECT_EQ(r.json()["count"], 0) << r.body;
+
+    r = http->get("/api/v1/reports/custody-discrepancies?from=2026-01&to=2026-01&format=csv", sup);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string header =
+        "found_at,location,found_by,kind,item_code,recorded_location,scanned_location,detail,"
+        "resolved_at,item_location,item_holder,item_last_event_at,item_disposed\n";
+    ASSERT_EQ(r.body.substr(0, header.size()), header);
+    const std::size_t eol = r.body.find('\n', header.size());
+    const std::string line = r.body.substr(header.size(), eol - header.size() + 1);
+    EXPECT_EQ(line.rfind("2026-01-30T02:00:00.000Z,Locker-1,off1,missing,P-1,Locker-1,,", 0), 0u)
+        << line;
+    EXPECT_NE(line.find(",2026-01-31T10:00:00.000Z,Locker-1,off1,2026-01-30T02:00:00.000Z,false\n"),
+              std::string::npos)
+        << line;
+    EXPECT_EQ(std::count(r.body.begin(), r.body.end(), '\n'), 3);
+
+    // Bad input names the field.
+    const std::vector<std::pair<std::string, std::string>> bad{{"from=2026-13&to=2026-02", "from"},
+                                                               {"from=2026-01&to=Feb", "to"},
+                                                               {"from=2026-03&to=2026-02", "from"},
+                                                               {"format=xml", "format"}};
+    for (const auto& [query, field] : bad) {
+        for (const char* route : {"deadline-compliance", "custody-discrepancies"}) {
+            r = http->get(fmt::format("/api/v1/reports/{}?{}", route, query), sup);
+            EXPECT_EQ(r.status, 400) << route << "?" << query << ": " << r.body;
+            EXPECT_EQ(r.json()["field"], field) << route << "?" << query << ": " << r.body;
+        }
+    }
+    EXPECT_EQ(http->get("/api/v1/reports/deadline-compliance", off1).status, 403);
+    EXPECT_EQ(http->get("/api/v1/reports/custody-discrepancies", disp).status, 403);
 }
 
 } // namespace
