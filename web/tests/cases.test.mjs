@@ -115,6 +115,8 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
     assert.equal(api.pending_handover, null);
     assert.equal(api.custody.at(-1).kind, 'handover_confirmed');
     await scan(giver.page, CODE);
+    // The item from the first scan is still on the page until the new read lands: wait for it.
+    await giver.page.waitForFunction(() => /sgt-wang/.test(document.querySelector('#evidence-holder')?.textContent ?? ''));
     assert.match(await giver.page.textContent('#evidence-holder'), /sgt-wang/);
     assert.doesNotMatch(await giver.page.textContent('#evidence-holder'), /you/);
     assert.equal(await giver.page.locator('#handover-form').count(), 0);
