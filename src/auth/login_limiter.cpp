@@ -26,18 +26,21 @@ base::TimeMs LoginLimiter::retry_after_ms(const std::string& username, const std
     return std::max(wait_for("user:" + username, now), wait_for("addr:" + client, now));
 }
 
-void LoginLimiter::record_failure(const std::string& username, const std::string& client,
-                                  base::TimeMs now) {
+int LoginLimiter::record_failure(const std::string& username, const std::string& client,
+                                 base::TimeMs now) {
     std::lock_guard lock(mutex_);
     failures_["user:" + username].push_back(now);
     failures_["addr:" + client].push_back(now);
     // Bound memory under a spray of random user names: forget the oldest keys.
     if (failures_.size() > 100'000) failures_.clear();
+    if (in_a_row_.size() > 100'000) in_a_row_.clear();
+    return ++in_a_row_[username];
 }
 
 void LoginLimiter::record_success(const std::string& username) {
     std::lock_guard lock(mutex_);
     failures_.erase("user:" + username);
+    in_a_row_.erase(username);
 }
 
 } // namespace pingan::auth

@@ -21,7 +21,9 @@ public:
     // Milliseconds to wait before the next attempt is allowed; 0 when allowed now.
     base::TimeMs retry_after_ms(const std::string& username, const std::string& client,
                                 base::TimeMs now);
-    void record_failure(const std::string& username, const std::string& client, base::TimeMs now);
+    // Returns the user name's failures in a row since its last success (for the lockout that
+    // an administrator lifts: serve --lock-after).
+    int record_failure(const std::string& username, const std::string& client, base::TimeMs now);
     void record_success(const std::string& username);
 
 private:
@@ -30,6 +32,7 @@ private:
     base::TimeMs window_ms_;
     std::mutex mutex_;
     std::unordered_map<std::string, std::deque<base::TimeMs>> failures_; // key -> failure times
+    std::unordered_map<std::string, int> in_a_row_;                      // user name -> failures
 };
 
 } // namespace pingan::auth

@@ -47,6 +47,12 @@ void SessionRegistry::revoke(const std::string& hash) {
     sessions_.erase(hash);
 }
 
+std::size_t SessionRegistry::revoke_user(const std::string& username) {
+    std::unique_lock lock(mutex_);
+    return std::erase_if(
+        sessions_, [&](const auto& entry) { return entry.second.principal.username == username; });
+}
+
 std::optional<Principal> SessionRegistry::find(const std::string& hash, base::TimeMs now) const {
     std::shared_lock lock(mutex_);
     auto it = sessions_.find(hash);

@@ -34,6 +34,8 @@ public:
     // Replaces every session (another server opened or revoked some in the shared store).
     void replace_all(std::unordered_map<std::string, Session> sessions);
     void revoke(const std::string& token_hash);
+    // Ends every session of the user; returns how many.
+    std::size_t revoke_user(const std::string& username);
     // The principal of a live session, or nothing (unknown, revoked or expired).
     std::optional<Principal> find(const std::string& token_hash, base::TimeMs now) const;
     std::size_t size() const;

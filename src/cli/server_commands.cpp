@@ -48,6 +48,12 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
         ->check(CLI::Range(1LL, 7LL * 24 * 3600))
         ->capture_default_str();
     serve
+        ->add_option("--lock-after", opts->lock_after,
+                     "failed logins in a row that disable an account until an administrator "
+                     "enables it (0: off; throttling still applies)")
+        ->check(CLI::Range(0, 1000))
+        ->capture_default_str();
+    serve
         ->add_option("--caller-retention-days", opts->caller_retention_days,
                      "days after which caller names and phone numbers are deleted (0: keep)")
         ->check(CLI::Range(0, 3650))

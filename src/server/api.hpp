@@ -40,6 +40,9 @@ struct ApiContext {
     Metrics& metrics;
     WorkerPool& blocking;
     base::TimeMs token_ttl_ms = 12 * 3'600'000; // one shift
+    // serve --lock-after: this many failed logins in a row disable the account until an
+    // administrator enables it; 0 = off (throttling only).
+    int lock_after_failures = 0;
     // The base map and address search (api_map.cpp). Null when serve runs without --graph:
     // tiles and geocoding then answer 503 and the console shows no base map.
     const road::Graph* graph = nullptr;

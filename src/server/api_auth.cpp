@@ -29,6 +29,44 @@ const std::string& dummy_hash() {
     return hash;
 }
 
+// Disables an account and ends its sessions (events `user.disabled`, `session.revoked_all`);
+// `then` hears the outcome once it is durable and the sessions here are gone.
+void disable_account(ApiContext& ctx, const std::string& actor, const std::string& username,
+                     const std::string& reason, Operations::Done then) {
+    ctx.ops.execute(
+        [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
+            const json payload = {{"username", username}, {"reason", reason}};
+            change.events.push_back(
+                ops::Event::log_only(at, actor, "user.disabled", "user/" + username, payload));
+            change.events.push_back(ops::Event::log_only(
+                at, actor, "session.revoked_all", "user/" + username, {{"username", username}}));
+            change.side.emplace_back(store::UserAccessWrite{username, true, true, at});
+            return json{{"username", username}, {"disabled", true}}.dump();
+        },
+        [&ctx, username, then = std::move(then)](base::Result<std::string> done) {
+            if (done) ctx.sessions.revoke_user(username);
+            then(std::move(done));
+        });
+}
+
+// serve --lock-after: the account stays disabled until an administrator enables it. The
+// failed login is answered once the lock is on record.
+void lock_out(ApiContext& ctx, const std::string& username, int failures, Reply reply) {
+    disable_account(
+        ctx, "system:lockout", username, fmt::format("{} failed logins in a row", failures),
+        [username, failures, reply = std::move(reply)](base::Result<std::string> done) {
+            if (done) {
+                spdlog::warn("account '{}' locked after {} failed logins; an "
+                             "administrator must enable it",
+                             username, failures);
+            } else {
+                spdlog::error("account '{}' not locked: {}", username, done.error().detail);
+            }
+            reply(Response::problem(
+                base::error(Code::login_failed, "user name or password is wrong")));
+        });
+}
+
 void login(ApiContext& ctx, Request& req, Reply reply) {
     BodyReader r(req.body);
     auto username = r.string("username", Need::required, 64);
@@ -54,8 +92,11 @@ void login(ApiContext& ctx, Request& req, Reply reply) {
             auth::verify_password(known ? user->password_hash : dummy_hash(), password) && known;
         const base::TimeMs t = ctx.ops.clock().now_ms();
         if (!good) {
-            ctx.limiter.record_failure(username, client, t);
+            const int in_a_row = ctx.limiter.record_failure(username, client, t);
             spdlog::warn("failed login for '{}' from {}", username, client);
+            if (known && ctx.lock_after_failures > 0 && in_a_row >= ctx.lock_after_failures) {
+                return lock_out(ctx, username, in_a_row, std::move(reply));
+            }
             return reply(Response::problem(
                 base::error(Code::login_failed, "user name or password is wrong")));
         }
@@ -154,6 +195,73 @@ void create_user(ApiContext& ctx, Request& req, Reply reply) {
     });
 }
 
+// The account named in the path, or why there is none.
+base::Result<store::UserRecord> account_of(ApiContext& ctx, const Request& req) {
+    const std::string name = req.params.empty() ? std::string() : req.params[0];
+    auto user = ctx.ops.store().user(name);
+    if (!user) return user.error();
+    if (!*user) {
+        return base::error(Code::unknown_user, "username",
+                           fmt::format("username: no user '{}'", name.substr(0, 64)));
+    }
+    return **user;
+}
+
+// POST /api/v1/users/{username}/revoke-sessions: ends every session of the user, everywhere.
+void revoke_sessions(ApiContext& ctx, Request& req, Reply reply) {
+    auto user = account_of(ctx, req);
+    if (!user) return reply(Response::problem(user.error()));
+    const std::string actor = req.principal.username;
+    const std::string username = user->username;
+    ctx.ops.execute(
+        [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
+            change.events.push_back(ops::Event::log_only(
+                at, actor, "session.revoked_all", "user/" + username, {{"username", username}}));
+            change.side.emplace_back(store::UserAccessWrite{username, std::nullopt, true, at});
+            return std::string();
+        },
+        [&ctx, username, reply = std::move(reply)](base::Result<std::string> done) {
+            if (!done) return reply(Response::problem(done.error()));
+            const std::size_t ended = ctx.sessions.revoke_user(username);
+            reply(Response::json(200, {{"username", username}, {"sessions_ended", ended}}));
+        });
+}
+
+// POST /api/v1/users/{username}/disable {reason}: no more logins, and its sessions end.
+void disable_user(ApiContext& ctx, Request& req, Reply reply) {
+    BodyReader r(req.body);
+    auto reason = r.string("reason", Need::required, 500);
+    if (!r.ok()) return reply(Response::problem(r.error()));
+    auto user = account_of(ctx, req);
+    if (!user) return reply(Response::problem(user.error()));
+    if (user->username == req.principal.username) {
+        return reply(Response::problem(base::error(
+            Code::field_invalid, "username",
+            "username: an administrator cannot disable their own account (ask another)")));
+    }
+    disable_account(ctx, req.principal.username, user->username, *reason,
+                    api::respond(std::move(reply), 200));
+}
+
+// POST /api/v1/users/{username}/enable: lifts a disablement, also a lockout.
+void enable_user(ApiContext& ctx, Request& req, Reply reply) {
+    auto user = account_of(ctx, req);
+    if (!user) return reply(Response::problem(user.error()));
+    const std::string actor = req.principal.username;
+    const std::string username = user->username;
+    ctx.ops.execute(
+        [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
+            change.events.push_back(ops::Event::log_only(
+                at, actor, "user.enabled", "user/" + username, {{"username", username}}));
+            change.side.emplace_back(store::UserAccessWrite{username, false, false, at});
+            return json{{"username", username}, {"disabled", false}}.dump();
+        },
+        [&ctx, username, reply = std::move(reply)](base::Result<std::string> done) {
+            if (done) ctx.limiter.record_success(username); // the failures count from zero
+            api::respond(std::move(reply), 200)(std::move(done));
+        });
+}
+
 void list_users(ApiContext& ctx, Request&, Reply reply) {
     auto users = ctx.ops.store().users();
     if (!users) return reply(Response::problem(users.error()));
@@ -187,6 +295,12 @@ void add_auth_routes(Router& router, ApiContext& ctx) {
                [&ctx](Request& req, Reply reply) { list_users(ctx, req, std::move(reply)); });
     router.add("POST", "/api/v1/users",
                [&ctx](Request& req, Reply reply) { create_user(ctx, req, std::move(reply)); });
+    router.add("POST", "/api/v1/users/{username}/revoke-sessions",
+               [&ctx](Request& req, Reply reply) { revoke_sessions(ctx, req, std::move(reply)); });
+    router.add("POST", "/api/v1/users/{username}/disable",
+               [&ctx](Request& req, Reply reply) { disable_user(ctx, req, std::move(reply)); });
+    router.add("POST", "/api/v1/users/{username}/enable",
+               [&ctx](Request& req, Reply reply) { enable_user(ctx, req, std::move(reply)); });
     router.add("GET", "/healthz", [&ctx](Request&, Reply reply) {
         const bool ok = ctx.ops.healthy();
         reply(Response::json(ok ? 200 : 503, {{"status", ok ? "ok" : "degraded"}}));

@@ -179,6 +179,12 @@ inline constexpr std::array kRoleMatrix{
               "reconciliation discrepancies over a period and whether they were resolved"},
     RouteRule{"GET", "/api/v1/users", false, roles::kAdmin, "list users"},
     RouteRule{"POST", "/api/v1/users", false, roles::kAdmin, "create a user"},
+    RouteRule{"POST", "/api/v1/users/{username}/revoke-sessions", false, roles::kAdmin,
+              "end every session of a user, on every server"},
+    RouteRule{"POST", "/api/v1/users/{username}/disable", false, roles::kAdmin,
+              "disable an account (with a reason) and end its sessions"},
+    RouteRule{"POST", "/api/v1/users/{username}/enable", false, roles::kAdmin,
+              "enable an account again, also one locked by failed logins"},
 };
 
 } // namespace pingan::server

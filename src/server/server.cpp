@@ -213,6 +213,7 @@ int serve(const ServeOptions& options) {
     WorkerPool blocking(2);
     Router router(sessions, clock, metrics);
     ApiContext ctx{ops, sessions, limiter, metrics, blocking, options.token_ttl_s * 1000};
+    ctx.lock_after_failures = options.lock_after;
     add_auth_routes(router, ctx);
     add_incident_routes(router, ctx);
     add_unit_routes(router, ctx);

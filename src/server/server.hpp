@@ -20,6 +20,7 @@ struct ServeOptions {
     std::string patrol_path;  // patrol plan, GeoJSON (io/patrol_geojson.hpp)
     int utc_offset_minutes = 0;
     long long token_ttl_s = 12 * 3600;
+    int lock_after = 0; // failed logins in a row that disable an account until enabled; 0: off
     int digest_interval_s = 60; // how often breadcrumbs are digested into the event log
     std::string config_dir;     // taxonomy.toml, triage.toml, dispatch.toml
     std::string policy;         // eta or straight: overrides dispatch.toml (for comparison)

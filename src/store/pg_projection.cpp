@@ -169,6 +169,15 @@ void apply_side_write(Conn& db, const SideWrite& w) {
                        .add(s->session.expires_at)
                        .add(s->session.unit_id));
         }
+    } else if (const auto* a = std::get_if<UserAccessWrite>(&w)) {
+        if (a->disabled) {
+            db.run("UPDATE users SET disabled = $1 WHERE username = $2",
+                   Params().add(static_cast<std::int64_t>(*a->disabled)).add(a->username));
+        }
+        if (a->end_sessions) {
+            db.run("UPDATE sessions SET revoked_at = $1 WHERE username = $2 AND revoked_at IS NULL",
+                   Params().add(a->at).add(a->username));
+        }
     } else if (const auto* purge = std::get_if<CallerPurge>(&w)) {
         for (Id id : purge->incident_ids)
             db.run("DELETE FROM callers WHERE incident_id = $1", Params().add(id));

@@ -172,6 +172,20 @@ void apply_side_write(Db& db, const SideWrite& w) {
                 .bind(6, s->session.unit_id)
                 .run();
         }
+    } else if (const auto* a = std::get_if<UserAccessWrite>(&w)) {
+        if (a->disabled) {
+            db.prepare("UPDATE users SET disabled = ? WHERE username = ?")
+                .bind(1, static_cast<std::int64_t>(*a->disabled))
+                .bind(2, a->username)
+                .run();
+        }
+        if (a->end_sessions) {
+            db.prepare("UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS "
+                       "NULL")
+                .bind(1, a->at)
+                .bind(2, a->username)
+                .run();
+        }
     } else if (const auto* purge = std::get_if<CallerPurge>(&w)) {
         Stmt& del = db.prepare("DELETE FROM callers WHERE incident_id = ?");
         for (Id id : purge->incident_ids) {

@@ -114,8 +114,17 @@ struct RecommendationWrite {
 struct CallerPurge {
     std::vector<Id> incident_ids;
 };
-using SideWrite = std::variant<UserWrite, SessionWrite, CallerRecord, PositionRecord,
-                               BoundaryLayerWrite, OutboxWrite, RecommendationWrite, CallerPurge>;
+// An administrator's change to an account: disables or enables it (when `disabled` is set)
+// and, with `end_sessions`, ends every session of the user at `at`.
+struct UserAccessWrite {
+    std::string username;
+    std::optional<bool> disabled;
+    bool end_sessions = false;
+    base::TimeMs at = 0;
+};
+using SideWrite =
+    std::variant<UserWrite, SessionWrite, CallerRecord, PositionRecord, BoundaryLayerWrite,
+                 OutboxWrite, RecommendationWrite, CallerPurge, UserAccessWrite>;
 
 // One command's worth of writes: all of it lands, or none of it.
 struct Change {

@@ -31,3 +31,26 @@ TEST(LoginLimiter, BlocksAfterFiveFailuresUntilTheWindowPasses) {
     EXPECT_EQ(limiter.retry_after_ms("bob", "10.0.0.9", 2000), 0);
     EXPECT_EQ(limiter.retry_after_ms("amy", "10.0.0.9", 61'001), 0); // window passed
 }
+
+TEST(Sessions, AllSessionsOfOneUserEndTogether) {
+    SessionRegistry r;
+    r.add("h1", {Principal{"amy", Role::dispatcher, std::nullopt}, 1000});
+    r.add("h2", {Principal{"amy", Role::dispatcher, std::nullopt}, 1000});
+    r.add("h3", {Principal{"bo", Role::dispatcher, std::nullopt}, 1000});
+    EXPECT_EQ(r.revoke_user("amy"), 2u);
+    EXPECT_FALSE(r.find("h1", 10).has_value());
+    EXPECT_FALSE(r.find("h2", 10).has_value());
+    EXPECT_EQ(r.find("h3", 10)->username, "bo");
+    EXPECT_EQ(r.revoke_user("amy"), 0u);
+}
+
+TEST(LoginLimiter, CountsFailuresInARowUntilASuccess) {
+    LoginLimiter l;
+    EXPECT_EQ(l.record_failure("amy", "10.0.0.1", 0), 1);
+    EXPECT_EQ(l.record_failure("amy", "10.0.0.2", 10), 2) << "by user name, from any address";
+    EXPECT_EQ(l.record_failure("bo", "10.0.0.1", 20), 1);
+    l.record_success("amy");
+    EXPECT_EQ(l.record_failure("amy", "10.0.0.1", 30), 1);
+    // Not windowed: an hour later the run goes on (only an administrator ends a lockout).
+    EXPECT_EQ(l.record_failure("amy", "10.0.0.1", 3'600'000), 2);
+}

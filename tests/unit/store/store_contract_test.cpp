@@ -382,6 +382,18 @@ TEST_P(StoreContract, UsersAndSessions) {
     auto live = store->live_sessions(kT0 + 500).value();
     ASSERT_EQ(live.size(), 1u);
     EXPECT_EQ(live[0].token_hash, "h1");
+
+    // An administrator disables amy: her sessions end with it; enabling leaves them ended.
+    SessionRecord s3{"h3", "amy", "dispatcher", kT0, kT0 + 5000, std::nullopt};
+    commit({}, {SessionWrite{s3, false}});
+    EXPECT_EQ(store->live_sessions(kT0 + 500)->size(), 2u);
+    commit({}, {UserAccessWrite{"amy", true, true, kT0 + 200}});
+    EXPECT_TRUE(store->user("amy").value()->disabled);
+    EXPECT_FALSE(store->user("bob").value()->disabled);
+    EXPECT_TRUE(store->live_sessions(kT0 + 500)->empty());
+    commit({}, {UserAccessWrite{"amy", false, false, kT0 + 300}});
+    EXPECT_FALSE(store->user("amy").value()->disabled);
+    EXPECT_TRUE(store->live_sessions(kT0 + 500)->empty());
 }
 
 TEST_P(StoreContract, CallersOfSeveralIncidentsAndMerges) {
