@@ -1,3 +1,10 @@
+// Boost 1.74 rescales coordinates to long long for is_valid and intersects (its "robustness"
+// policy) and then multiplies them without an overflow check: a ring with one far-flung vertex
+// overflows (fuzz_geojson found it; tests/fuzz-corpus/geojson/). Newer Boost no longer
+// rescales by default. This is the only file that runs Boost's overlay algorithms, so the
+// switch is set here, before any Boost.Geometry header.
+#define BOOST_GEOMETRY_NO_ROBUSTNESS
+
 #include "geo/boundary.hpp"
 
 #include <map>
