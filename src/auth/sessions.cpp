@@ -1,5 +1,6 @@
 #include "auth/sessions.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 #include <sodium.h>
@@ -51,6 +52,14 @@ std::size_t SessionRegistry::revoke_user(const std::string& username) {
     std::unique_lock lock(mutex_);
     return std::erase_if(
         sessions_, [&](const auto& entry) { return entry.second.principal.username == username; });
+}
+
+std::size_t SessionRegistry::count_of(const std::string& username) const {
+    std::shared_lock lock(mutex_);
+    return static_cast<std::size_t>(
+        std::count_if(sessions_.begin(), sessions_.end(), [&](const auto& entry) {
+            return entry.second.principal.username == username;
+        }));
 }
 
 std::optional<Principal> SessionRegistry::find(const std::string& hash, base::TimeMs now) const {

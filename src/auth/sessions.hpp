@@ -36,6 +36,8 @@ public:
     void revoke(const std::string& token_hash);
     // Ends every session of the user; returns how many.
     std::size_t revoke_user(const std::string& username);
+    // The live sessions of the user this server holds (expired ones too, until swept).
+    std::size_t count_of(const std::string& username) const;
     // The principal of a live session, or nothing (unknown, revoked or expired).
     std::optional<Principal> find(const std::string& token_hash, base::TimeMs now) const;
     std::size_t size() const;

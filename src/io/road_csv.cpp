@@ -6,20 +6,11 @@
 
 #include <fmt/core.h>
 
+#include "io/csv_writer.hpp"
+
 namespace pingan::io {
 
 namespace {
-
-std::string csv_quote(std::string_view s) {
-    if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
 
 // Splits one CSV line (RFC 4180 quotes, no embedded newlines).
 std::vector<std::string> split_csv(std::string_view line) {
@@ -74,7 +65,7 @@ void write_graph_csv(const road::Graph& graph, std::ostream& out) {
             fmt::format("{},{},{},{},{},{:.2f},{:.7f},{:.7f},{:.7f},{:.7f},{},{}\n", s,
                         graph.tail(s), graph.head(s), seconds(graph.forward_time_ms(s)),
                         seconds(graph.backward_time_ms(s)), graph.length_m(s), a.lon, a.lat, b.lon,
-                        b.lat, road::to_string(graph.road_class(s)), csv_quote(graph.name(s)));
+                        b.lat, road::to_string(graph.road_class(s)), csv_field(graph.name(s)));
         out << line;
     }
 }

@@ -29,24 +29,37 @@ const std::string& dummy_hash() {
     return hash;
 }
 
-// Disables an account and ends its sessions (events `user.disabled`, `session.revoked_all`);
-// `then` hears the outcome once it is durable and the sessions here are gone.
-void disable_account(ApiContext& ctx, const std::string& actor, const std::string& username,
-                     const std::string& reason, Operations::Done then) {
+// Records an administrator's (or the lockout's) change to an account: the events (kind,
+// payload) about the user and the side write; once durable, a change that ends sessions ends
+// them here too, then `then` hears the outcome.
+void change_account(ApiContext& ctx, const std::string& actor, const std::string& username,
+                    std::vector<std::pair<std::string, json>> events, store::UserAccessWrite write,
+                    std::string body, Operations::Done then) {
     ctx.ops.execute(
         [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
-            const json payload = {{"username", username}, {"reason", reason}};
-            change.events.push_back(
-                ops::Event::log_only(at, actor, "user.disabled", "user/" + username, payload));
-            change.events.push_back(ops::Event::log_only(
-                at, actor, "session.revoked_all", "user/" + username, {{"username", username}}));
-            change.side.emplace_back(store::UserAccessWrite{username, true, true, at});
-            return json{{"username", username}, {"disabled", true}}.dump();
+            for (auto& [kind, payload] : events) {
+                change.events.push_back(
+                    ops::Event::log_only(at, actor, kind, "user/" + username, payload));
+            }
+            write.at = at;
+            change.side.emplace_back(write);
+            return body;
         },
-        [&ctx, username, then = std::move(then)](base::Result<std::string> done) {
-            if (done) ctx.sessions.revoke_user(username);
+        [&ctx, username, end = write.end_sessions,
+         then = std::move(then)](base::Result<std::string> done) {
+            if (done && end) ctx.sessions.revoke_user(username);
             then(std::move(done));
         });
+}
+
+// Disables an account and ends its sessions (events `user.disabled`, `session.revoked_all`).
+void disable_account(ApiContext& ctx, const std::string& actor, const std::string& username,
+                     const std::string& reason, Operations::Done then) {
+    change_account(ctx, actor, username,
+                   {{"user.disabled", {{"username", username}, {"reason", reason}}},
+                    {"session.revoked_all", {{"username", username}}}},
+                   store::UserAccessWrite{username, true, true, 0},
+                   json{{"username", username}, {"disabled", true}}.dump(), std::move(then));
 }
 
 // serve --lock-after: the account stays disabled until an administrator enables it. The
@@ -211,20 +224,12 @@ base::Result<store::UserRecord> account_of(ApiContext& ctx, const Request& req) 
 void revoke_sessions(ApiContext& ctx, Request& req, Reply reply) {
     auto user = account_of(ctx, req);
     if (!user) return reply(Response::problem(user.error()));
-    const std::string actor = req.principal.username;
-    const std::string username = user->username;
-    ctx.ops.execute(
-        [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
-            change.events.push_back(ops::Event::log_only(
-                at, actor, "session.revoked_all", "user/" + username, {{"username", username}}));
-            change.side.emplace_back(store::UserAccessWrite{username, std::nullopt, true, at});
-            return std::string();
-        },
-        [&ctx, username, reply = std::move(reply)](base::Result<std::string> done) {
-            if (!done) return reply(Response::problem(done.error()));
-            const std::size_t ended = ctx.sessions.revoke_user(username);
-            reply(Response::json(200, {{"username", username}, {"sessions_ended", ended}}));
-        });
+    const std::size_t live = ctx.sessions.count_of(user->username);
+    change_account(ctx, req.principal.username, user->username,
+                   {{"session.revoked_all", {{"username", user->username}}}},
+                   store::UserAccessWrite{user->username, std::nullopt, true, 0},
+                   json{{"username", user->username}, {"sessions_ended", live}}.dump(),
+                   api::respond(std::move(reply), 200));
 }
 
 // POST /api/v1/users/{username}/disable {reason}: no more logins, and its sessions end.
@@ -247,19 +252,15 @@ void disable_user(ApiContext& ctx, Request& req, Reply reply) {
 void enable_user(ApiContext& ctx, Request& req, Reply reply) {
     auto user = account_of(ctx, req);
     if (!user) return reply(Response::problem(user.error()));
-    const std::string actor = req.principal.username;
-    const std::string username = user->username;
-    ctx.ops.execute(
-        [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
-            change.events.push_back(ops::Event::log_only(
-                at, actor, "user.enabled", "user/" + username, {{"username", username}}));
-            change.side.emplace_back(store::UserAccessWrite{username, false, false, at});
-            return json{{"username", username}, {"disabled", false}}.dump();
-        },
-        [&ctx, username, reply = std::move(reply)](base::Result<std::string> done) {
-            if (done) ctx.limiter.record_success(username); // the failures count from zero
-            api::respond(std::move(reply), 200)(std::move(done));
-        });
+    change_account(ctx, req.principal.username, user->username,
+                   {{"user.enabled", {{"username", user->username}}}},
+                   store::UserAccessWrite{user->username, false, false, 0},
+                   json{{"username", user->username}, {"disabled", false}}.dump(),
+                   [&ctx, username = user->username,
+                    answer = api::respond(std::move(reply), 200)](base::Result<std::string> done) {
+                       if (done) ctx.limiter.record_success(username); // count from zero
+                       answer(std::move(done));
+                   });
 }
 
 void list_users(ApiContext& ctx, Request&, Reply reply) {
