@@ -198,7 +198,6 @@ void status(ApiContext& ctx, Request& req, Reply reply) {
     auto lead = api::query_int(req, "lead_min", 15, 0, 24 * 60);
     if (!lead) return reply(Response::problem(lead.error()));
     const base::TimeMs now = ctx.ops.clock().now_ms();
-    record_visits(ctx, desk->expire(now));
     nlohmann::json shifts = nlohmann::json::array(), alerts = nlohmann::json::array();
     for (const patrol::ShiftReport& r : desk->status(now))
         shifts.push_back(to_json(r));

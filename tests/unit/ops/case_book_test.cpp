@@ -5,18 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include "../cases/test_support.hpp"
 #include "ops/case_book.hpp"
 
 using namespace pingan;
 
 namespace {
-
-std::string read_config(const std::string& name) {
-    std::ifstream in(std::string(PINGAN_SOURCE_DIR) + "/config/" + name);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // 10:00 on 30 January 2026 in China.
 constexpr base::TimeMs kStart = 1'769'738'400'000;
@@ -25,10 +19,10 @@ constexpr base::TimeMs kHour = 3'600'000;
 class CaseBookTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto limits = cases::LimitsTable::parse(read_config("case_limits.toml"));
+        auto limits = cases::LimitsTable::parse(test::read_config("case_limits.toml"));
         ASSERT_TRUE(limits) << limits.error().detail;
         rules.limits = std::move(limits).value();
-        auto cal = cases::WorkCalendar::parse(read_config("holidays.toml"));
+        auto cal = cases::WorkCalendar::parse(test::read_config("holidays.toml"));
         ASSERT_TRUE(cal) << cal.error().detail;
         rules.calendar = std::move(cal).value();
         rules.utc_offset_minutes = 480;

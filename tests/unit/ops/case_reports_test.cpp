@@ -5,19 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include "../cases/test_support.hpp"
 #include "io/case_report_files.hpp"
 #include "ops/case_reports.hpp"
 
 using namespace pingan;
 
 namespace {
-
-std::string read_config(const std::string& name) {
-    std::ifstream in(std::string(PINGAN_SOURCE_DIR) + "/config/" + name);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // 10:00 on 30 January 2026 in China.
 constexpr base::TimeMs kStart = 1'769'738'400'000;
@@ -29,10 +23,10 @@ constexpr base::TimeMs kNow = kStart + 11 * kDay + 2 * kHour;
 class CaseReportsTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto limits = cases::LimitsTable::parse(read_config("case_limits.toml"));
+        auto limits = cases::LimitsTable::parse(test::read_config("case_limits.toml"));
         ASSERT_TRUE(limits) << limits.error().detail;
         rules.limits = std::move(limits).value();
-        auto cal = cases::WorkCalendar::parse(read_config("holidays.toml"));
+        auto cal = cases::WorkCalendar::parse(test::read_config("holidays.toml"));
         ASSERT_TRUE(cal) << cal.error().detail;
         rules.calendar = std::move(cal).value();
         rules.utc_offset_minutes = 480;
