@@ -42,4 +42,8 @@ export const can = {
   cases: (r: Role) => ['supervisor', 'auditor'].includes(r),
   caseWork: (r: Role) => ['supervisor', 'unit'].includes(r),
   oversight: (r: Role) => ['supervisor', 'auditor'].includes(r),
+  // Approvals are a supervisor's (docs/api/roles.md): extensions, disposals, issuing notices.
+  approve: (r: Role) => r === 'supervisor',
+  // Who read a case or an item (GET /api/v1/audit/reads): auditors only.
+  auditReads: (r: Role) => r === 'auditor',
 };

@@ -30,3 +30,24 @@ export function append(parent: Element, ...children: Child[]): void {
     parent.append(c instanceof Node ? c : String(c));
   }
 }
+
+// Redraws `root` with `draw` and gives the focus back to the field that had it (by id), with
+// its caret: panels redraw when an answer lands, and a scanner may be typing into a field.
+export function keepFocus(root: Element, draw: () => void): void {
+  const active = document.activeElement;
+  const kept = active instanceof HTMLElement && active.id && root.contains(active)
+    ? { id: active.id, range: active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement ? [active.selectionStart, active.selectionEnd] : null }
+    : null;
+  draw();
+  if (!kept) return;
+  const again = root.querySelector(`#${CSS.escape(kept.id)}`);
+  if (!(again instanceof HTMLElement)) return;
+  again.focus();
+  if (kept.range && (again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) {
+    try {
+      again.setSelectionRange(kept.range[0], kept.range[1]);
+    } catch {
+      // number and date inputs have no caret
+    }
+  }
+}

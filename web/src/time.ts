@@ -52,3 +52,16 @@ export function clockNear(near: string, hhmm: string): string | null {
   if (ms < base - 60_000) ms += 86_400_000; // the window crossed midnight
   return new Date(ms).toISOString();
 }
+// "2026-11-21T14:03" (a datetime-local field's value) in the centre's time zone, and back to an
+// instant: the browser's own zone plays no part. null when the text is not such a time.
+export function centreLocalInput(iso: string | number | Date): string {
+  const d = shifted(iso);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+export function centreInstant(local: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/.exec(local.trim());
+  if (!m) return null;
+  const [y, mo, d, hh, mm] = m.slice(1).map(Number);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || hh > 23 || mm > 59) return null;
+  return new Date(Date.UTC(y, mo - 1, d, hh, mm) - offsetMin * 60_000).toISOString();
+}

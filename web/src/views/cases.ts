@@ -9,7 +9,8 @@ import { append, clear, h } from '../dom';
 import { t } from '../i18n';
 import { state } from '../state';
 import { dateTime } from '../time';
-import { openEvidence, problemText } from './evidence';
+import { openEvidence, problemText, registerEvidence } from './evidence';
+import { issueNotice } from './oversight';
 
 export interface Deadline {
   unit: 'hours' | 'calendar_days' | 'working_days' | 'months';
@@ -97,6 +98,13 @@ export function deadlineText(d: Deadline | null): string {
   if (!d) return '—';
   // Day limits end at local midnight after the last day: say the day, as the law does.
   return d.last_day ? `${d.last_day}${d.moved_for_holiday ? ` (${t('cases.moved', { day: d.statutory_day ?? '' })})` : ''}` : dateTime(d.ends_at);
+}
+
+// Another panel (oversight) asks for a case: the cases panel opens it when shown.
+let requested: number | null = null;
+export function openCase(app: App, id: number): void {
+  requested = id;
+  app.setTab('cases');
 }
 
 export class CasesView {
@@ -248,6 +256,15 @@ export class CasesView {
         ? h('ul', { class: 'case-items', id: 'case-items' }, ...(c.items ?? []).map((code) => h('li', {},
             h('button', { type: 'button', class: 'link-inline', 'data-code': code, onclick: () => openEvidence(this.app, code) }, code))))
         : h('p', { class: 'empty' }, t('cases.no_items')),
+      (this.canWork && c.status === 'open') || can.approve(this.app.me.role)
+        ? h('div', { class: 'actions' },
+            this.canWork && c.status === 'open'
+              ? h('button', { type: 'button', id: 'case-register-item', onclick: () => registerEvidence(this.app, c.id) }, t('cases.register_item'))
+              : null,
+            can.approve(this.app.me.role)
+              ? h('button', { type: 'button', id: 'case-issue-notice', onclick: () => issueNotice(this.app, 'case', c.id) }, t('cases.issue_notice'))
+              : null)
+        : null,
       (c.notices ?? []).length ? h('h3', {}, t('oversight.notices')) : null,
       ...(c.notices ?? []).map((n) => h('div', { class: `msg ${n.overdue ? 'error' : n.answered ? 'ok' : 'info'}`, 'data-notice': n.id },
         `${n.issued_by} · ${dateTime(n.issued_at)} → ${dateTime(n.respond_by)}: ${n.text}`,
@@ -326,6 +343,11 @@ export class CasesView {
   }
 
   render(): void {
+    if (requested !== null) {
+      const id = requested;
+      requested = null;
+      void this.open(id);
+    }
     if (this.list === null && !this.loading) void this.load();
     clear(this.el);
     append(this.el,

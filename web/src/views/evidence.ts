@@ -4,9 +4,14 @@
 // in two steps: the holder offers it to a named receiver, the receiver confirms in their own
 // session (CU-1). The label is the server's Code 128 SVG, fetched with the session token and
 // shown as an image from a blob URL: never inserted as markup.
+// Also: register an item on a case (the caller is its first holder), a supervisor approves the
+// holder's disposal (CU-4), and a storage location is reconciled: its items are scanned into a
+// list and the server answers with what is missing, unexpected or recorded elsewhere.
+// A refusal is shown in the server's words next to the form that caused it, and the field it
+// names is marked.
 import { ApiError, Problem, get, getToken, post } from '../api';
 import { App, can } from '../app';
-import { append, clear, h } from '../dom';
+import { append, clear, h, keepFocus } from '../dom';
 import { t } from '../i18n';
 import { dateTime } from '../time';
 
@@ -32,7 +37,31 @@ export interface EvidenceItem {
   custody?: Array<Record<string, unknown> & { kind: string; actor: string; at: string }>;
 }
 
-type Message = { kind: 'error' | 'ok' | 'info'; text: string } | null;
+export interface Discrepancy {
+  kind: 'missing' | 'unexpected' | 'wrong_location';
+  item_code: string;
+  recorded_location: string;
+  scanned_location: string;
+  detail: string;
+}
+
+export interface Reconciliation {
+  location: string;
+  expected: number;
+  scanned: number;
+  reconciled: boolean;
+  discrepancies: Discrepancy[];
+  at: string;
+}
+
+// form: the form the message belongs to (shown inside it), none for the panel's own line;
+// field: the body field a refusal names, marked in that form.
+type Message = { kind: 'error' | 'ok' | 'info'; text: string; form?: string; field?: string } | null;
+
+// A refusal of the server, for the form that sent it.
+export function refusal(e: unknown, form?: string): NonNullable<Message> {
+  return { kind: 'error', text: problemText(e), form, field: e instanceof ApiError ? e.problem.field : undefined };
+}
 
 // Item codes are 1–40 of A-Z a-z 0-9 - . _ / (docs/cases.md); a scanner may add white space.
 const CODE_RE = /^[A-Za-z0-9._/-]{1,40}$/;
@@ -41,6 +70,12 @@ const CODE_RE = /^[A-Za-z0-9._/-]{1,40}$/;
 let requested: string | null = null;
 export function openEvidence(app: App, code: string): void {
   requested = code;
+  app.setTab('evidence');
+}
+// A case's detail asks to register an item on it: the form opens with the case filled in.
+let registerOn: number | null = null;
+export function registerEvidence(app: App, caseId: number): void {
+  registerOn = caseId;
   app.setTab('evidence');
 }
 
@@ -69,18 +104,31 @@ export class EvidenceView {
   private relocation = '';
   private mine: EvidenceItem[] | null = null;
   private mineLoading = false;
+  private focusNext: string | null = null;
+  // Registering an item; the case and place stay for the next item seized at the same scene.
+  private reg = { open: false, code: '', caseId: '', description: '', location: '', condition: '' };
+  private dispose = { kind: 'returned' as 'returned' | 'confiscated' | 'destroyed', note: '' };
+  // Reconciling a location: the codes scanned there so far, and the server's last answer.
+  private rec = { open: false, location: '', scan: '', codes: [] as string[], result: null as Reconciliation | null, locations: null as string[] | null };
 
   // Only who is logged in: the view also serves the unit terminal (/unit), which has no App.
   constructor(private app: Pick<App, 'me'>) {}
 
   focus(): void {
-    const input = this.el.querySelector('#evidence-code') as HTMLInputElement | null;
+    // The register form asked for (from a case) takes the focus once; else the scan field.
+    const first = this.focusNext;
+    this.focusNext = null;
+    const input = this.el.querySelector(`#${first ?? 'evidence-code'}`) as HTMLInputElement | null;
     input?.focus();
     input?.select();
   }
 
   private get canWork(): boolean {
     return can.caseWork(this.app.me.role);
+  }
+
+  private get canApprove(): boolean {
+    return can.approve(this.app.me.role);
   }
 
   // ---- data ----
@@ -159,7 +207,7 @@ export class EvidenceView {
     this.render();
   }
 
-  private async act(path: string, body: unknown, done: string): Promise<void> {
+  private async act(path: string, body: unknown, done: string, form?: string): Promise<void> {
     if (!this.item || this.busy) return;
     this.busy = true;
     this.message = null;
@@ -173,7 +221,91 @@ export class EvidenceView {
       this.prefill(this.item);
       void this.loadMine();
     } catch (e) {
-      this.message = { kind: 'error', text: problemText(e) };
+      this.message = refusal(e, form);
+    } finally {
+      this.busy = false;
+    }
+    this.render();
+  }
+
+  async register(): Promise<void> {
+    if (this.busy) return;
+    const r = this.reg;
+    const caseId = r.caseId.trim();
+    // A case id that is not a number goes as typed: the server names the field and the reason.
+    const body: Record<string, unknown> = {
+      code: r.code.trim(), case_id: /^\d+$/.test(caseId) ? Number(caseId) : caseId,
+      description: r.description.trim(), location: r.location.trim(),
+    };
+    if (r.condition.trim()) body.condition = r.condition.trim();
+    this.busy = true;
+    this.message = null;
+    this.render();
+    let made: EvidenceItem | null = null;
+    try {
+      made = await post<EvidenceItem>('/api/v1/evidence', body);
+    } catch (e) {
+      this.message = refusal(e, 'register');
+    } finally {
+      this.busy = false;
+    }
+    if (!made) return this.render();
+    this.reg = { ...r, code: '', description: '', condition: '' };
+    this.mine = null;
+    // Show it as a scan would: holder, custody chain (one step) and the label to print.
+    await this.lookup(made.code);
+    this.message = { kind: 'ok', text: t('evidence.registered', { code: made.code, id: String(made.case_id) }) };
+    this.render();
+  }
+
+  private approveDisposal(): Promise<void> {
+    const kind = this.dispose.kind;
+    const body: Record<string, string> = { disposal: kind };
+    if (this.dispose.note.trim()) body.note = this.dispose.note.trim();
+    return this.act('/disposal', body, t('evidence.disposal_done', { what: t(`evidence.disposal.${kind}`) }), 'disposal');
+  }
+
+  // ---- reconciliation ----
+  private async loadLocations(): Promise<void> {
+    this.rec.locations = [];
+    try {
+      const r = await get<{ items: EvidenceItem[] }>('/api/v1/evidence');
+      this.rec.locations = [...new Set(r.items.map((i) => i.location))].sort();
+    } catch {
+      // Suggestions only: a location may be typed.
+    }
+    this.render();
+  }
+
+  // One scan (a USB scanner types the code and Enter): into the list, once.
+  private addScanned(raw: string): void {
+    const code = raw.trim();
+    this.rec.scan = '';
+    if (!code) return this.render();
+    if (!CODE_RE.test(code)) this.message = { kind: 'error', text: t('evidence.bad_code'), form: 'reconcile' };
+    else if (this.rec.codes.includes(code)) this.message = { kind: 'info', text: t('evidence.rec_again', { code }), form: 'reconcile' };
+    else {
+      this.rec.codes.push(code);
+      this.message = null;
+    }
+    this.render();
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.busy) return;
+    const location = this.rec.location.trim();
+    if (!location) {
+      this.message = { kind: 'error', text: t('evidence.rec_need_location'), form: 'reconcile', field: 'location' };
+      return this.render();
+    }
+    this.busy = true;
+    this.message = null;
+    this.render();
+    try {
+      this.rec.result = await post<Reconciliation>('/api/v1/evidence/reconciliation', { location, codes: this.rec.codes });
+      this.rec.codes = [];
+    } catch (e) {
+      this.message = refusal(e, 'reconcile');
     } finally {
       this.busy = false;
     }
@@ -183,18 +315,41 @@ export class EvidenceView {
   private propose(): Promise<void> {
     const receiver = this.receiver.trim();
     if (!receiver) {
-      this.message = { kind: 'error', text: t('evidence.need_receiver') };
+      this.message = { kind: 'error', text: t('evidence.need_receiver'), form: 'handover', field: 'receiver' };
       this.render();
       return Promise.resolve();
     }
     return this.act('/handover', { receiver, place: this.place.trim(), condition: this.condition.trim() },
-      t('evidence.proposed', { who: receiver }));
+      t('evidence.proposed', { who: receiver }), 'handover');
   }
 
   // ---- rendering ----
   private input(id: string, key: 'receiver' | 'place' | 'condition' | 'relocation', extra: Record<string, string> = {}): HTMLInputElement {
     return h('input', { id, type: 'text', value: this[key], autocomplete: 'off', spellcheck: 'false', ...extra,
       oninput: (e: Event) => { this[key] = (e.target as HTMLInputElement).value; } });
+  }
+
+  // The message of a form, inside it, where the eye is.
+  private formMessage(form: string): HTMLElement | null {
+    const m = this.message;
+    return m && m.form === form ? h('div', { class: `msg ${m.kind}`, id: `${form}-message`, role: 'alert', 'data-field': m.field ?? '' }, m.text) : null;
+  }
+
+  // A field of a form: `fields` lists the names the server may give it in a refusal.
+  private field(form: string, fields: string, label: string, control: HTMLElement): HTMLElement {
+    const m = this.message;
+    const bad = !!m && m.kind === 'error' && m.form === form && !!m.field && fields.split(' ').includes(m.field);
+    if (bad) {
+      control.classList.add('invalid');
+      control.setAttribute('aria-invalid', 'true');
+    }
+    control.setAttribute('data-field', fields);
+    return h('label', { class: 'field' }, h('span', { class: 'label' }, label), control);
+  }
+
+  private text(id: string, value: string, set: (v: string) => void, extra: Record<string, string | EventListener> = {}): HTMLInputElement {
+    return h('input', { id, type: 'text', value, autocomplete: 'off', spellcheck: 'false', ...extra,
+      oninput: (e: Event) => set((e.target as HTMLInputElement).value) });
   }
 
   private scanForm(): HTMLElement {
@@ -268,6 +423,8 @@ export class EvidenceView {
           : null) : null,
       this.canWork && holds && !p && !item.disposal ? this.handoverForm() : null,
       this.canWork && holds && !p && !item.disposal ? this.relocationForm() : null,
+      this.canApprove && !holds && !p && !item.disposal ? this.disposalForm(item) : null,
+      this.canApprove && holds && !item.disposal ? h('p', { class: 'note', id: 'disposal-own' }, t('evidence.disposal_own')) : null,
       this.labelUrl && this.labelFor === item.code
         ? h('figure', { class: 'label' }, h('img', { id: 'evidence-label', src: this.labelUrl, alt: t('evidence.label_alt', { code: item.code }) }),
             h('figcaption', {}, t('evidence.label')))
@@ -288,6 +445,7 @@ export class EvidenceView {
         h('label', { class: 'field' }, h('span', { class: 'label' }, t('evidence.place')), this.input('handover-place', 'place'))),
       h('label', { class: 'field' }, h('span', { class: 'label' }, t('evidence.condition')), this.input('handover-condition', 'condition')),
       h('p', { class: 'note' }, t('evidence.two_party')),
+      this.formMessage('handover'),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'handover-submit', disabled: this.busy }, t('evidence.propose'))));
   }
 
@@ -297,12 +455,123 @@ export class EvidenceView {
       onsubmit: (e: Event) => {
         e.preventDefault();
         const location = this.relocation.trim();
-        if (location) void this.act('/relocation', { location }, t('evidence.relocated', { location }));
+        if (location) void this.act('/relocation', { location }, t('evidence.relocated', { location }), 'relocation');
       },
     },
       h('div', { class: 'actions' },
         this.input('relocation-location', 'relocation', { placeholder: t('evidence.storage'), 'aria-label': t('evidence.storage') }),
-        h('button', { type: 'submit', id: 'relocation-submit', disabled: this.busy }, t('evidence.relocate'))));
+        h('button', { type: 'submit', id: 'relocation-submit', disabled: this.busy }, t('evidence.relocate'))),
+      this.formMessage('relocation'));
+  }
+
+  // CU-4: the holder disposes of the item, a supervisor other than the holder approves; the
+  // approver is whoever sends this (the server takes the holder from its ledger).
+  private disposalForm(item: EvidenceItem): HTMLElement {
+    const kinds = ['returned', 'confiscated', 'destroyed'] as const;
+    return h('form', {
+      class: 'disposal', id: 'disposal-form',
+      onsubmit: (e: Event) => { e.preventDefault(); void this.approveDisposal(); },
+    },
+      h('h3', {}, t('evidence.disposal_title')),
+      h('div', { class: 'row' },
+        this.field('disposal', 'disposal', t('evidence.disposal_kind'),
+          h('select', { id: 'disposal-kind', onchange: (e: Event) => { this.dispose.kind = (e.target as HTMLSelectElement).value as typeof kinds[number]; } },
+            ...kinds.map((k) => h('option', { value: k, selected: k === this.dispose.kind }, t(`evidence.disposal.${k}`))))),
+        this.field('disposal', 'note', t('evidence.disposal_note'),
+          this.text('disposal-note', this.dispose.note, (v) => { this.dispose.note = v; }, { placeholder: t('evidence.disposal_note_hint') }))),
+      h('p', { class: 'note' }, t('evidence.disposal_by', { holder: item.holder, me: this.app.me.username })),
+      this.formMessage('disposal'),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'disposal-submit', disabled: this.busy }, t('evidence.disposal_approve'))));
+  }
+
+  private registerForm(): HTMLElement {
+    const r = this.reg;
+    const code = this.text('register-code', r.code, (v) => { r.code = v; }, {
+      placeholder: t('evidence.scan_hint'),
+      // A pre-printed label read by a scanner ends with Enter: go on to the next field.
+      onkeydown: (e: Event) => {
+        if ((e as KeyboardEvent).key !== 'Enter') return;
+        e.preventDefault();
+        (this.el.querySelector('#register-case') as HTMLElement | null)?.focus();
+      },
+    });
+    return h('details', {
+      class: 'register', id: 'evidence-register', open: r.open,
+      ontoggle: (e: Event) => { r.open = (e.target as HTMLDetailsElement).open; },
+    },
+      h('summary', {}, t('evidence.register')),
+      h('form', {
+        id: 'register-form',
+        onsubmit: (e: Event) => { e.preventDefault(); void this.register(); },
+      },
+        h('div', { class: 'row' },
+          this.field('register', 'code item_code', t('evidence.code'), code),
+          this.field('register', 'case_id', t('evidence.case_id'),
+            this.text('register-case', r.caseId, (v) => { r.caseId = v; }, { inputmode: 'numeric' }))),
+        this.field('register', 'description', t('evidence.description'),
+          this.text('register-description', r.description, (v) => { r.description = v; }, { placeholder: t('evidence.description_hint') })),
+        h('div', { class: 'row' },
+          this.field('register', 'location place', t('evidence.location'),
+            this.text('register-location', r.location, (v) => { r.location = v; }, { placeholder: t('evidence.location_hint') })),
+          this.field('register', 'condition', t('evidence.condition'),
+            this.text('register-condition', r.condition, (v) => { r.condition = v; }))),
+        h('p', { class: 'note' }, t('evidence.register_note')),
+        this.formMessage('register'),
+        h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'register-submit', disabled: this.busy }, t('evidence.register_submit')))));
+  }
+
+  private reconcileForm(): HTMLElement {
+    const rec = this.rec;
+    if (rec.open && rec.locations === null) void this.loadLocations();
+    const res = rec.result;
+    const scan = this.text('reconcile-scan', rec.scan, (v) => { rec.scan = v; }, {
+      placeholder: t('evidence.scan_hint'),
+      // Each scan ends with Enter: it adds the code to the list instead of sending the form.
+      onkeydown: (e: Event) => {
+        if ((e as KeyboardEvent).key !== 'Enter') return;
+        e.preventDefault();
+        this.addScanned((e.target as HTMLInputElement).value);
+      },
+    });
+    return h('details', {
+      class: 'reconcile', id: 'evidence-reconcile', open: rec.open,
+      // Creating the element open fires a toggle too: act only on a change.
+      ontoggle: (e: Event) => {
+        const open = (e.target as HTMLDetailsElement).open;
+        if (open === rec.open) return;
+        rec.open = open;
+        if (open && rec.locations === null) void this.loadLocations();
+      },
+    },
+      h('summary', {}, t('evidence.reconcile')),
+      h('form', {
+        id: 'reconcile-form',
+        onsubmit: (e: Event) => { e.preventDefault(); void this.reconcile(); },
+      },
+        h('div', { class: 'row' },
+          this.field('reconcile', 'location', t('evidence.storage'),
+            this.text('reconcile-location', rec.location, (v) => { rec.location = v; }, { list: 'reconcile-locations' })),
+          this.field('reconcile', 'codes', t('evidence.rec_scan'), scan)),
+        h('datalist', { id: 'reconcile-locations' }, ...(rec.locations ?? []).map((l) => h('option', { value: l }))),
+        h('p', { class: 'note' }, t('evidence.rec_note')),
+        h('div', { class: 'rec-codes' },
+          h('strong', {}, t('evidence.rec_scanned'), ' ', h('span', { class: 'count', id: 'reconcile-count' }, String(rec.codes.length))),
+          h('ul', { id: 'reconcile-codes' }, ...rec.codes.map((c) => h('li', { 'data-code': c }, c, ' ',
+            h('button', { type: 'button', class: 'link-inline', 'aria-label': t('evidence.rec_remove', { code: c }),
+              onclick: () => { rec.codes = rec.codes.filter((x) => x !== c); this.render(); } }, '×'))))),
+        this.formMessage('reconcile'),
+        h('div', { class: 'actions' },
+          h('button', { type: 'submit', class: 'primary', id: 'reconcile-submit', disabled: this.busy }, t('evidence.rec_submit')),
+          h('button', { type: 'button', id: 'reconcile-clear', disabled: this.busy || rec.codes.length === 0,
+            onclick: () => { rec.codes = []; this.render(); } }, t('evidence.rec_clear')))),
+      res ? h('div', { class: 'rec-result', id: 'reconcile-result', 'data-reconciled': String(res.reconciled), 'data-location': res.location },
+        h('p', { class: `msg ${res.reconciled ? 'ok' : 'warn'}` },
+          t(res.reconciled ? 'evidence.rec_ok' : 'evidence.rec_bad',
+            { location: res.location, expected: res.expected, scanned: res.scanned, n: res.discrepancies.length, at: dateTime(res.at) })),
+        res.discrepancies.length === 0 ? null : h('table', { class: 'grid', id: 'reconcile-discrepancies' },
+          h('thead', {}, h('tr', {}, ...['evidence.rec_kind', 'evidence.code', 'evidence.rec_recorded'].map((k) => h('th', {}, t(k))))),
+          h('tbody', {}, ...res.discrepancies.map((d) => h('tr', { 'data-kind': d.kind, 'data-code': d.item_code, title: d.detail, onclick: () => void this.lookup(d.item_code) },
+            h('td', {}, t(`evidence.rec.${d.kind}`)), h('td', {}, d.item_code), h('td', {}, d.recorded_location || '—')))))) : null);
   }
 
   private mineList(): HTMLElement | null {
@@ -328,15 +597,23 @@ export class EvidenceView {
       void this.lookup(code);
       return;
     }
-    const hadFocus = document.activeElement?.id === 'evidence-code';
-    clear(this.el);
-    append(this.el,
-      h('h2', {}, t('evidence.title')),
-      this.scanForm(),
-      this.message ? h('div', { class: `msg ${this.message.kind}`, id: 'evidence-message', role: 'alert' }, this.message.text) : null,
-      this.item ? this.itemCard(this.item) : null,
-      this.mineList(),
-    );
-    if (hadFocus) this.focus();
+    if (registerOn !== null) {
+      this.reg = { ...this.reg, open: true, caseId: String(registerOn) };
+      registerOn = null;
+      this.focusNext = 'register-code';
+    }
+    const m = this.message;
+    keepFocus(this.el, () => {
+      clear(this.el);
+      append(this.el,
+        h('h2', {}, t('evidence.title')),
+        this.scanForm(),
+        m && !m.form ? h('div', { class: `msg ${m.kind}`, id: 'evidence-message', role: 'alert' }, m.text) : null,
+        this.item ? this.itemCard(this.item) : null,
+        this.canWork ? this.registerForm() : null,
+        this.canWork ? this.reconcileForm() : null,
+        this.mineList(),
+      );
+    });
   }
 }
