@@ -10,17 +10,13 @@ namespace {
 using base::Code;
 
 constexpr std::array<std::string_view, 3> kDisposalNames{"returned", "confiscated", "destroyed"};
-constexpr std::array<std::string_view, 6> kKindNames{"registered",         "handover_proposed",
-                                                     "handover_confirmed", "handover_cancelled",
-                                                     "relocated",          "disposed"};
+constexpr std::array<std::string_view, 6> kEventKindNames{
+    "registered",         "handover_proposed", "handover_confirmed",
+    "handover_cancelled", "relocated",         "disposed"};
 constexpr std::size_t kMaxCodeLength = 40;
 
 base::Error required(const char* field, std::string_view what) {
     return base::error(Code::field_missing, field, fmt::format("{} is required", what));
-}
-
-std::string when(base::TimeMs t) {
-    return base::format_iso8601(t);
 }
 
 base::Status check_registration(const CustodyEvent& e, bool exists) {
@@ -44,8 +40,8 @@ base::Status check_on_item(const CustodyEvent& e, const EvidenceItem& item) {
     if (e.at < item.last_event_at) { // CU-3
         return base::error(Code::backdated_event, "at",
                            fmt::format("{} of item {} at {} is earlier than its last event at {}",
-                                       to_string(e.kind), item.code, when(e.at),
-                                       when(item.last_event_at)));
+                                       to_string(e.kind), item.code, base::format_iso8601(e.at),
+                                       base::format_iso8601(item.last_event_at)));
     }
     if (item.disposal) { // CU-4
         return base::error(Code::invalid_transition, "item_code",
@@ -153,7 +149,7 @@ std::string_view to_string(Disposal d) {
 }
 
 std::string_view to_string(CustodyEventKind k) {
-    return kKindNames[static_cast<std::size_t>(k)];
+    return kEventKindNames[static_cast<std::size_t>(k)];
 }
 
 std::optional<Disposal> disposal_from_string(std::string_view s) {
@@ -332,7 +328,7 @@ ChainCheck verify_chain(std::span<const CustodyEvent> events) {
         out.ok = false;
         out.bad = i;
         e.detail = fmt::format("event {} ({} at {}): {}", i, to_string(events[i].kind),
-                               when(events[i].at), e.detail);
+                               base::format_iso8601(events[i].at), e.detail);
         out.reason = std::move(e);
     };
     for (std::size_t i = 0; i < events.size() && out.ok; ++i) {

@@ -40,10 +40,6 @@ namespace {
 namespace fs = std::filesystem;
 using analytics::Period;
 
-int fail(const base::Error& e) {
-    return fail_input(e.detail.empty() ? std::string(e.slug()) : e.detail);
-}
-
 std::string actor() {
     const char* user = std::getenv("USER");
     return fmt::format("cli:{}", user != nullptr ? user : "unknown");

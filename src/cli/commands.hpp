@@ -55,5 +55,7 @@ void add_db_commands(CLI::App& app, RunState& state);      // db migrate, backup
 
 // Prints "pingan: error: <message>" to stderr and returns kExitBadInput.
 int fail_input(const std::string& message);
+// fail_input with the error's detail (its slug when it has none).
+int fail(const base::Error& e);
 
 } // namespace pingan::cli

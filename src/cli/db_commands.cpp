@@ -16,7 +16,7 @@ namespace {
 
 // Exit code and message for a failed store operation: bad input (2) when the operator must
 // change an argument, else a runtime failure (1).
-int fail(const base::Error& e) {
+int fail_db(const base::Error& e) {
     fmt::print(stderr, "pingan: error: {}\n", e.detail);
     return e.code == base::Code::bad_argument ? kExitBadInput : kExitFailed;
 }
@@ -49,16 +49,16 @@ std::optional<std::string> check_exists(const std::string& option, const std::st
 int db_migrate(const std::string& db) {
     if (auto bad = check_db_value("--db", db)) return fail_input(*bad);
     auto before = store::schema_version(db);
-    if (!before) return fail(before.error());
+    if (!before) return fail_db(before.error());
     if (before->version > before->latest) {
         return fail_input(fmt::format("--db: schema version {} is newer than this pingan ({})",
                                       before->version, before->latest));
     }
     auto opened = store::open_store(db); // applies the missing migrations
-    if (!opened) return fail(opened.error());
+    if (!opened) return fail_db(opened.error());
     opened->reset();
     auto after = store::schema_version(db);
-    if (!after) return fail(after.error());
+    if (!after) return fail_db(after.error());
     if (after->version == before->version) {
         fmt::print("schema version {}: up to date\n", after->version);
     } else {
@@ -72,7 +72,7 @@ int db_backup(const std::string& db, const std::string& out) {
     if (auto bad = check_db_value("--db", db)) return fail_input(*bad);
     if (auto bad = check_exists("--db", db)) return fail_input(*bad);
     auto head = store::backup_database(db, out);
-    if (!head) return fail(head.error());
+    if (!head) return fail_db(head.error());
     fmt::print("backup written to {}: head event {}, hash {}\n", out, head->seq, head->hash);
     return kExitOk;
 }
@@ -85,7 +85,7 @@ int db_restore(const std::string& db, const std::string& from, bool force) {
             fmt::print("BROKEN: {}\n", head.error().detail);
             return kExitFailed;
         }
-        return fail(head.error());
+        return fail_db(head.error());
     }
     fmt::print("restored {} into {}: chain verified, {} events ({} breadcrumb digests), head "
                "{}\n",
@@ -103,7 +103,7 @@ int db_copy(const std::string& from, const std::string& to) {
             fmt::print("BROKEN: {}\n", report.error().detail);
             return kExitFailed;
         }
-        return fail(report.error());
+        return fail_db(report.error());
     }
     if (report->already_copied) {
         fmt::print("nothing to do: the target already holds head event {}, hash {}\n",

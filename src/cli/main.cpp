@@ -17,6 +17,10 @@ int fail_input(const std::string& message) {
     return kExitBadInput;
 }
 
+int fail(const base::Error& e) {
+    return fail_input(e.detail.empty() ? std::string(e.slug()) : e.detail);
+}
+
 } // namespace pingan::cli
 
 int main(int argc, char** argv) {

@@ -66,10 +66,6 @@ bool parse_latlon(const std::string& text, geo::LatLon& out) {
            num(std::string_view(text).substr(comma + 1), out.lon);
 }
 
-int fail(const base::Error& e) {
-    return fail_input(e.detail.empty() ? std::string(e.slug()) : e.detail);
-}
-
 std::unique_ptr<road::Graph> load_graph(const std::string& path, int& exit_code) {
     auto g = road::Graph::load(path);
     if (!g) {

@@ -14,9 +14,9 @@
 namespace pingan::io {
 namespace {
 
-class Reader {
+class FleetReader {
 public:
-    explicit Reader(std::string_view name) : name_(name) {}
+    explicit FleetReader(std::string_view name) : name_(name) {}
 
     base::Error fail(std::string_view key, std::string_view why) const {
         return base::error(base::Code::bad_argument, std::string(key),
@@ -53,7 +53,7 @@ private:
 } // namespace
 
 base::Result<sim::Fleet> parse_fleet(std::string_view toml_text, std::string_view name) {
-    Reader r(name);
+    FleetReader r(name);
     toml::table root;
     try {
         root = toml::parse(toml_text, name);

@@ -11,7 +11,7 @@ namespace {
 
 using base::Code;
 
-base::Error problem(std::string_view where, std::string detail) {
+base::Error rules_problem(std::string_view where, std::string detail) {
     return base::error(Code::corrupt_file, std::string(where),
                        fmt::format("triage rules: {}: {}", where, detail));
 }
@@ -156,53 +156,57 @@ base::Result<Triage> Triage::parse(std::string_view text, const Taxonomy& taxono
     try {
         doc = toml::parse(text);
     } catch (const toml::parse_error& e) {
-        return problem(fmt::format("line {}", e.source().begin.line), std::string(e.description()));
+        return rules_problem(fmt::format("line {}", e.source().begin.line),
+                             std::string(e.description()));
     }
     Triage t;
     t.taxonomy_ = &taxonomy;
     const toml::array* list = doc["rule"].as_array();
-    if (list == nullptr) return problem("rule", "no [[rule]] entries");
+    if (list == nullptr) return rules_problem("rule", "no [[rule]] entries");
     for (std::size_t i = 0; i < list->size(); ++i) {
         const toml::table* row = list->get(i)->as_table();
         std::string where = fmt::format("rule[{}]", i);
-        if (row == nullptr) return problem(where, "must be a table");
+        if (row == nullptr) return rules_problem(where, "must be a table");
         Rule r;
         r.name = (*row)["name"].value_or(std::string());
         if (!r.name.empty()) where += " (" + r.name + ")";
         r.category = (*row)["category"].value_or(std::string());
-        if (r.name.empty()) return problem(where, "name is required");
+        if (r.name.empty()) return rules_problem(where, "name is required");
         if (taxonomy.find(r.category) == nullptr) {
-            return problem(where, fmt::format("category '{}' is not in the taxonomy", r.category));
+            return rules_problem(where,
+                                 fmt::format("category '{}' is not in the taxonomy", r.category));
         }
         r.priority = static_cast<int>((*row)["priority"].value_or(std::int64_t{0}));
-        if (r.priority < 0 || r.priority > 4) return problem(where, "priority must be 1..4");
+        if (r.priority < 0 || r.priority > 4) return rules_problem(where, "priority must be 1..4");
         r.weight = static_cast<int>((*row)["weight"].value_or(std::int64_t{1}));
-        if (r.weight <= 0 || r.weight > 1000) return problem(where, "weight must be 1..1000");
+        if (r.weight <= 0 || r.weight > 1000) return rules_problem(where, "weight must be 1..1000");
         if (const toml::array* kw = (*row)["keywords"].as_array()) {
             for (const auto& k : *kw) {
                 auto s = k.value<std::string>();
-                if (!s || s->empty()) return problem(where, "keywords must be non-empty strings");
+                if (!s || s->empty())
+                    return rules_problem(where, "keywords must be non-empty strings");
                 Rule::Keyword word;
                 word.text = ascii_lower(*s);
                 const bool prefix_only = word.text.back() == '*';
                 if (prefix_only) word.text.pop_back();
-                if (word.text.empty()) return problem(where, "a keyword is only '*'");
+                if (word.text.empty()) return rules_problem(where, "a keyword is only '*'");
                 word.word_start = is_letter(word.text.front());
                 word.word_end = is_letter(word.text.back()) && !prefix_only;
                 r.keywords.push_back(std::move(word));
             }
         }
         if (auto re = (*row)["regex"].value<std::string>()) {
-            if (auto why = regex_refusal(*re); !why.empty()) return problem(where, why);
+            if (auto why = regex_refusal(*re); !why.empty()) return rules_problem(where, why);
             try {
                 r.regex.emplace(*re,
                                 std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
                 r.regex_needs = regex_required_texts(*re);
             } catch (const std::regex_error& e) {
-                return problem(where, fmt::format("regex does not compile: {}", e.what()));
+                return rules_problem(where, fmt::format("regex does not compile: {}", e.what()));
             }
         }
-        if (r.keywords.empty() && !r.regex) return problem(where, "needs keywords or a regex");
+        if (r.keywords.empty() && !r.regex)
+            return rules_problem(where, "needs keywords or a regex");
         if (const toml::array* kinds = (*row)["location_kinds"].as_array()) {
             for (const auto& k : *kinds) {
                 if (auto s = k.value<std::string>()) r.location_kinds.push_back(*s);
@@ -210,7 +214,8 @@ base::Result<Triage> Triage::parse(std::string_view text, const Taxonomy& taxono
         }
         if (auto hours = (*row)["hours"].value<std::string>()) {
             if (!parse_hours(*hours, r.from_minute, r.to_minute)) {
-                return problem(where, fmt::format("hours '{}' is not like \"22-07\"", *hours));
+                return rules_problem(where,
+                                     fmt::format("hours '{}' is not like \"22-07\"", *hours));
             }
         }
         t.rules_.push_back(std::move(r));

@@ -6,11 +6,12 @@
 
 #include "analytics/compstat.hpp"
 #include "analytics/incident_facts.hpp"
+#include "test_time.hpp"
 
 namespace pingan::analytics {
 namespace {
 
-constexpr TimeMs kDay = 86'400'000;
+using test::kDay;
 constexpr TimeMs kJan1 = 1'704'067'200'000; // 2024-01-01T00:00:00Z
 
 struct F {

@@ -4,6 +4,7 @@
 #include "io/csv_reader.hpp"
 #include "io/time_format.hpp"
 #include "io/time_zone.hpp"
+#include "test_time.hpp"
 
 namespace pingan::io {
 namespace {
@@ -54,9 +55,7 @@ TEST(Csv, OtherDelimiter) {
     EXPECT_EQ(f[1], "2;3");
 }
 
-base::TimeMs utc(int y, int mo, int d, int h, int mi, int s = 0) {
-    return base::from_civil({y, mo, d, h, mi, s, 0});
-}
+using test::utc;
 
 TEST(TimeFormat, FormatsOfTheSharedDataSets) {
     // DC: "2024/02/20 11:08:25+00"

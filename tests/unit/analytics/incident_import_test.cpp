@@ -3,6 +3,7 @@
 
 #include "io/incident_csv.hpp"
 #include "io/incident_mapping.hpp"
+#include "test_time.hpp"
 
 namespace pingan::io {
 namespace {
@@ -38,9 +39,7 @@ IncidentMapping mapping(std::string_view text = kMapping) {
     return m ? *m : IncidentMapping{};
 }
 
-base::TimeMs utc(int y, int mo, int d, int h, int mi, int s = 0) {
-    return base::from_civil({y, mo, d, h, mi, s, 0});
-}
+using test::utc;
 
 TEST(Mapping, CodesPrefixesAndDefault) {
     const IncidentMapping m = mapping();

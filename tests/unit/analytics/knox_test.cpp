@@ -6,12 +6,13 @@
 
 #include "analytics/knox.hpp"
 #include "analytics/random.hpp"
+#include "test_time.hpp"
 
 namespace pingan::analytics {
 namespace {
 
 using base::TimeMs;
-constexpr TimeMs kDay = 86'400'000;
+using test::kDay;
 
 TEST(Knox, FourEventsByHand) {
     // A and B are 50 m and 2 days apart, C is 150 m from A and 10 days after it, D is far.

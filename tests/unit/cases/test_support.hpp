@@ -10,6 +10,9 @@
 namespace pingan::test {
 
 inline constexpr int kChina = 480; // UTC offset of the centre in minutes
+inline constexpr base::TimeMs kHour = 3'600'000;
+// 10:00 on 30 January 2026 in China: where the case book and report tests begin.
+inline constexpr base::TimeMs kStart = 1'769'738'400'000;
 
 inline std::string read_config(const std::string& name) {
     std::ifstream in(std::string(PINGAN_SOURCE_DIR) + "/config/" + name);

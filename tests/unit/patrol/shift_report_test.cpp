@@ -12,21 +12,16 @@
 #include <gtest/gtest.h>
 
 #include "patrol/shift_report.hpp"
+#include "test_frame.hpp"
 
 namespace pingan::patrol {
 namespace {
 
-const geo::LocalProjection kFrame({39.9042, 116.4074});
-
-geo::LatLon at_m(double x_m, double y_m) {
-    return kFrame.to_latlon(x_m, y_m);
-}
-
-constexpr base::TimeMs kS = 1000;
-constexpr base::TimeMs kMin = 60 * kS;
+using test::at_m;
+using test::kMin;
+using test::kS;
+using test::kT0;
 constexpr base::TimeMs kH = 60 * kMin;
-// 2026-03-02 08:00 in Beijing (UTC+8).
-const base::TimeMs kT0 = base::from_civil({2026, 3, 2, 8, 0, 0, 0}, 480);
 
 base::TimeMs local(int hour, int minute = 0) {
     return base::from_civil({2026, 3, 2, hour, minute, 0, 0}, 480);
@@ -56,7 +51,7 @@ Plan plan() {
     return plan;
 }
 
-const Shift kShift{"S1", "U1", "A1", local(8), local(16)};
+const Shift kDayShift{"S1", "U1", "A1", local(8), local(16)};
 
 // The drawn trace, with the numbers it must give:
 //   distance 1000 (north) + 2500 (east) + 500 (after the silence) = 4000 m; the outlier's two
@@ -96,7 +91,7 @@ Visit detected(std::string unit, std::string point_id, base::TimeMs arrived, int
 std::vector<Visit> visits() {
     std::vector<Visit> v;
     v.push_back(detected("U1", "P1", kT0 + 100 * kS, 300));
-    auto manual = manual_visit(plan(), std::vector<Shift>{kShift}, "U1", "P2", local(9),
+    auto manual = manual_visit(plan(), std::vector<Shift>{kDayShift}, "U1", "P2", local(9),
                                "GPS failed; the officer checked the gate on foot");
     EXPECT_TRUE(manual.ok());
     v.push_back(*manual);
@@ -108,7 +103,7 @@ std::vector<Visit> visits() {
 TEST(ShiftReport, NumbersOfAHandComputedTrace) {
     const auto fixes = trace();
     const auto v = visits();
-    auto r = shift_report(plan(), kShift, fixes, v, local(15));
+    auto r = shift_report(plan(), kDayShift, fixes, v, local(15));
     ASSERT_TRUE(r.ok()) << r.error().detail;
     EXPECT_EQ(r->fixes, 75u);
     EXPECT_EQ(r->jumps_skipped, 2u);
@@ -138,7 +133,7 @@ TEST(ShiftReport, NumbersOfAHandComputedTrace) {
     EXPECT_EQ(r->pending, 1);
 
     // At the end of the shift the pending point is missed.
-    auto end = shift_report(plan(), kShift, fixes, v, kShift.end);
+    auto end = shift_report(plan(), kDayShift, fixes, v, kDayShift.end);
     ASSERT_TRUE(end.ok());
     EXPECT_EQ(end->duties[3].state, DutyState::missed);
     EXPECT_EQ(end->missed, 2);
@@ -147,7 +142,7 @@ TEST(ShiftReport, NumbersOfAHandComputedTrace) {
 TEST(ShiftReport, FixesInAnyOrderGiveTheSameNumbers) {
     auto fixes = trace();
     std::reverse(fixes.begin(), fixes.end());
-    auto r = shift_report(plan(), kShift, fixes, {}, local(15));
+    auto r = shift_report(plan(), kDayShift, fixes, {}, local(15));
     ASSERT_TRUE(r.ok());
     EXPECT_NEAR(r->distance_m, 4000, 2);
     EXPECT_DOUBLE_EQ(r->idle_s, 300);
@@ -155,7 +150,7 @@ TEST(ShiftReport, FixesInAnyOrderGiveTheSameNumbers) {
 }
 
 TEST(ShiftReport, AShiftInAnUnknownAreaIsRefused) {
-    Shift s = kShift;
+    Shift s = kDayShift;
     s.area_id = "A9";
     auto r = shift_report(plan(), s, trace(), {}, local(15));
     ASSERT_FALSE(r.ok());
@@ -191,7 +186,7 @@ TEST(CountsFor, ADetectedVisitNeedsItsDwellInsideTheWindow) {
 
 TEST(Overdue, AWindowThatEndedShortIsOverdueAndOneEndingSoonIsAboutToMiss) {
     const Plan p = plan();
-    const std::vector<Shift> shifts = {kShift};
+    const std::vector<Shift> shifts = {kDayShift};
     auto alerts = overdue(p, shifts, {}, local(13, 50));
     ASSERT_EQ(alerts.size(), 2u);
     EXPECT_EQ(alerts[0].duty.point_id, "P2");
@@ -212,7 +207,7 @@ TEST(Overdue, AWindowThatEndedShortIsOverdueAndOneEndingSoonIsAboutToMiss) {
 
 TEST(Overdue, VisitsIncludingOpenOnesSilenceTheAlerts) {
     const Plan p = plan();
-    const std::vector<Shift> shifts = {kShift};
+    const std::vector<Shift> shifts = {kDayShift};
     std::vector<Visit> v = visits(); // P2 in the morning (manual), P1, one of two at P3
     Visit at_gate = detected("U1", "P2", local(13, 45), 70);
     at_gate.left.reset(); // the unit is still there

@@ -9,11 +9,12 @@
 #include <gtest/gtest.h>
 
 #include "patrol/tour.hpp"
+#include "test_frame.hpp"
 
 namespace pingan::patrol {
 namespace {
 
-constexpr std::int64_t kMin = 60'000;
+using test::kMin;
 
 // Node 0 (the start) at `start`, stop k at xs[k]; one minute per unit of distance.
 TravelTimes on_a_line(double start, const std::vector<double>& xs) {

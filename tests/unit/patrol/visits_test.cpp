@@ -12,23 +12,18 @@
 #include <gtest/gtest.h>
 
 #include "patrol/visits.hpp"
+#include "test_frame.hpp"
 
 namespace pingan::patrol {
 namespace {
 
-const geo::LocalProjection kFrame({39.9042, 116.4074}); // Beijing, Tiananmen
-
-geo::LatLon at_m(double x_m, double y_m) {
-    return kFrame.to_latlon(x_m, y_m);
-}
+using test::at_m;
+using test::kS;
+using test::kT0;
 
 geo::Ring square(double x0, double y0, double x1, double y1) {
     return {at_m(x0, y0), at_m(x1, y0), at_m(x1, y1), at_m(x0, y1)};
 }
-
-// 2026-03-02 08:00 in Beijing (UTC+8).
-const base::TimeMs kT0 = base::from_civil({2026, 3, 2, 8, 0, 0, 0}, 480);
-constexpr base::TimeMs kS = 1000;
 
 Plan city_plan() {
     Plan plan;
