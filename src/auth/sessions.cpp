@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <mutex>
 
+#include <fmt/core.h>
 #include <sodium.h>
+
+#include "base/utf8.hpp"
 
 namespace pingan::auth {
 namespace {
@@ -19,6 +22,29 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
 }
 
 } // namespace
+
+base::Status check_team(std::string_view team) {
+    constexpr std::size_t kMaxChars = 64;
+    if (!base::valid_utf8(team)) {
+        return base::error(base::Code::field_invalid, "team", "team: not valid UTF-8");
+    }
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < team.size(); i += base::utf8_sequence(team, i)) {
+        const auto b = static_cast<unsigned char>(team[i]);
+        const bool c1 = b == 0xc2 && i + 1 < team.size() &&
+                        static_cast<unsigned char>(team[i + 1]) < 0xa0; // U+0080..U+009F
+        if (b < 0x20 || b == 0x7f || c1) {
+            return base::error(base::Code::field_invalid, "team",
+                               "team: holds a control character");
+        }
+        ++chars;
+    }
+    if (chars > kMaxChars) {
+        return base::error(base::Code::field_too_long, "team",
+                           fmt::format("team: longer than {} characters", kMaxChars));
+    }
+    return {};
+}
 
 std::string new_token() {
     if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");

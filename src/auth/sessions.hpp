@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "auth/role.hpp"
+#include "base/result.hpp"
 #include "base/time.hpp"
 
 namespace pingan::auth {
@@ -18,7 +19,12 @@ struct Principal {
     std::string username;
     Role role = Role::analyst;
     std::optional<std::int64_t> unit_id; // for role unit: the only unit it may report for
+    std::string team; // station or squad (派出所/中队) of the account; empty: centre level
 };
+
+// A team name as an account or a case carries it: at most 64 characters of valid UTF-8, no
+// control characters (empty is allowed: centre level). The error names the field `team`.
+base::Status check_team(std::string_view team);
 
 std::string new_token();                        // 64 hex characters
 std::string token_hash(std::string_view token); // SHA-256 hex

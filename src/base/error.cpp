@@ -39,6 +39,8 @@ constexpr std::array kErrorTable = {
     ErrorInfo{Code::duplicate_item, 409, "duplicate_item", "Evidence item code already in use"},
     ErrorInfo{Code::not_in_custody, 409, "not_in_custody", "Item is not in this person's custody"},
     ErrorInfo{Code::backdated_event, 409, "backdated_event", "Event is earlier than the last one"},
+    ErrorInfo{Code::unsupported_media_type, 415, "unsupported_media_type",
+              "Content type not accepted here"},
 };
 
 constexpr bool table_matches_enum() {
@@ -47,7 +49,7 @@ constexpr bool table_matches_enum() {
     }
     return true;
 }
-static_assert(kErrorTable.size() == static_cast<std::size_t>(Code::backdated_event) + 1,
+static_assert(kErrorTable.size() == static_cast<std::size_t>(Code::unsupported_media_type) + 1,
               "every Code needs exactly one row in kErrorTable");
 static_assert(table_matches_enum(), "kErrorTable rows must be in enum order");
 

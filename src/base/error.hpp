@@ -48,6 +48,8 @@ enum class Code : std::uint16_t {
     duplicate_item,  // an evidence item with this code already exists
     not_in_custody,  // the giver (or disposer) does not hold the item
     backdated_event, // an event earlier than the item's last event
+    // Attachments.
+    unsupported_media_type, // a body's Content-Type is not one the route takes
     // Appended codes go here, and in kErrorTable.
 };
 

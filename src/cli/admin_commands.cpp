@@ -10,6 +10,7 @@
 
 #include "auth/password.hpp"
 #include "auth/role.hpp"
+#include "auth/sessions.hpp"
 #include "base/clock.hpp"
 #include "cli/commands.hpp"
 #include "store/open_store.hpp"
@@ -47,6 +48,7 @@ struct UserAdd {
     std::string role;
     std::string db;
     std::int64_t unit_id = 0;
+    std::string team; // station or squad; empty: centre level
 };
 
 int user_add(const UserAdd& o) {
@@ -59,6 +61,9 @@ int user_add(const UserAdd& o) {
     }
     if (*role == auth::Role::unit && o.unit_id <= 0) {
         return fail_input("--unit-id: required for role unit");
+    }
+    if (auto team = auth::check_team(o.team); !team) {
+        return fail_input(fmt::format("--{}", team.error().detail));
     }
     for (char c : o.name) {
         const bool ok =
@@ -77,7 +82,7 @@ int user_add(const UserAdd& o) {
     base::SystemClock clock;
     const base::TimeMs now = clock.now_ms();
     store::Change change;
-    nlohmann::json payload = {{"username", o.name}, {"role", o.role}};
+    nlohmann::json payload = {{"username", o.name}, {"role", o.role}, {"team", o.team}};
     std::optional<ops::Id> unit_id;
     if (o.unit_id > 0) {
         unit_id = o.unit_id;
@@ -86,7 +91,7 @@ int user_add(const UserAdd& o) {
     change.events.push_back(
         ops::Event::log_only(now, cli_actor(), "user.created", "user/" + o.name, payload));
     change.side.emplace_back(
-        store::UserWrite{o.name, o.role, auth::hash_password(password), now, unit_id});
+        store::UserWrite{o.name, o.role, auth::hash_password(password), now, unit_id, o.team});
     auto result = (*store)->commit(std::span<const store::Change>(&change, 1));
     if (!result) return fail_input(result.error().detail);
     if (result->errors[0]) {
@@ -131,6 +136,9 @@ void add_admin_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
         ->required();
     user_add_cmd->add_option("--db", add->db, kDbHelp)->required();
     user_add_cmd->add_option("--unit-id", add->unit_id, "for role unit: the unit it reports for");
+    user_add_cmd->add_option("--team", add->team,
+                             "station or squad (派出所/中队) the account belongs to; a supervisor "
+                             "with a team sees that team's cases");
     user_add_cmd->callback([add, &state] { state.exit_code = user_add(*add); });
 
     CLI::App* audit = app.add_subcommand("audit", "Check the event log");

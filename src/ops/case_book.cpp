@@ -287,6 +287,7 @@ json to_json(const Case& c, TimeMs now, const cases::AlertPolicy* policy) {
            {"title", c.title},
            {"officers", c.officers},
            {"incidents", c.incidents},
+           {"team", c.team},
            {"opened_by", c.opened_by},
            {"opened_at", iso(c.opened_at)},
            {"status", c.open() ? "open" : "closed"},
@@ -345,6 +346,19 @@ json to_json(const cases::EvidenceItem& item) {
     }
     j["disposal"] = item.disposal ? json(cases::to_string(*item.disposal)) : json(nullptr);
     return j;
+}
+
+std::string_view image_type_of(std::string_view b) {
+    if (b.size() >= 3 && b.substr(0, 3) == "\xFF\xD8\xFF") return "image/jpeg";
+    if (b.size() >= 8 && b.substr(0, 8) == "\x89PNG\r\n\x1A\n") return "image/png";
+    if (b.size() >= 12 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return "image/webp";
+    return {};
+}
+
+json to_json(const Photo& p) {
+    return json{{"sha256", p.sha256}, {"content_type", p.content_type},
+                {"bytes", p.bytes},   {"caption", p.caption},
+                {"at", iso(p.at)},    {"by", p.by}};
 }
 
 json custody_payload(const cases::CustodyEvent& e) {
@@ -431,11 +445,52 @@ const std::vector<cases::CustodyEvent>* CaseBook::custody_of(std::string_view co
     return it == custody_.end() ? nullptr : &it->second;
 }
 
+const std::vector<Photo>& CaseBook::photos_of(std::string_view code) const {
+    static const std::vector<Photo> kNone;
+    auto it = photos_.find(code);
+    return it == photos_.end() ? kNone : it->second;
+}
+
+const Photo* CaseBook::photo(std::string_view code, std::string_view sha256) const {
+    for (const Photo& p : photos_of(code)) {
+        if (p.sha256 == sha256) return &p;
+    }
+    return nullptr;
+}
+
 base::Status CaseBook::apply(const Event& e) {
     if (!is_book_event(e.kind)) return {};
     const std::string_view kind = e.kind;
     if (kind == "case.read" || kind == "evidence.read") {
-        reads_[e.subject].push_back(ReadRecord{e.at, e.actor, e.kind});
+        ReadRecord rr{e.at, e.actor, e.kind, {}};
+        if (kind == "evidence.read") {
+            PayloadReader r(kind, e.payload);
+            rr.photo = r.str("photo", false);
+            if (!r.ok()) return r.error();
+        }
+        reads_[e.subject].push_back(std::move(rr));
+        ++applied_;
+        return {};
+    }
+    if (kind == "evidence.photo_attached") {
+        PayloadReader r(kind, e.payload);
+        const std::string code = r.str("item_code");
+        Photo p;
+        p.sha256 = r.str("sha256");
+        p.content_type = r.str("content_type");
+        p.bytes = r.integer("bytes");
+        p.caption = r.str("caption", false);
+        p.at = e.at;
+        p.by = e.actor;
+        if (r.ok() && ledger_.find(code) == nullptr) r.fail("item_code", "names no item");
+        if (r.ok() && (p.sha256.size() != 64 ||
+                       p.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+            r.fail("sha256", "is not 64 lower-case hex digits");
+        }
+        if (!r.ok()) return r.error();
+        // The command never records a hash twice for one item; a repeat in the log changes
+        // nothing.
+        if (photo(code, p.sha256) == nullptr) photos_[code].push_back(std::move(p));
         ++applied_;
         return {};
     }
@@ -474,6 +529,7 @@ base::Status CaseBook::apply(const Event& e) {
         c.title = r.str("title", false);
         c.officers = r.strings("officers");
         c.incidents = r.ids("incidents");
+        c.team = r.str("team", false); // absent in events from before teams: centre level
         CaseStage s;
         s.stage = r.str("stage");
         s.legal_ref = r.str("legal_ref", false);
@@ -597,7 +653,8 @@ base::Result<const Case*> CaseBook::open_case(const NewCase& in, const CaseRules
     json payload{
         {"id", id},          {"kind", cases::to_string(in.kind)}, {"type", in.type},
         {"title", in.title}, {"officers", in.officers},           {"incidents", in.incidents},
-        {"stage", in.stage}, {"legal_ref", row->legal_ref},       {"deadline", to_json(*deadline)}};
+        {"stage", in.stage}, {"legal_ref", row->legal_ref},       {"deadline", to_json(*deadline)},
+        {"team", in.team}};
     auto pushed = push(
         Event::log_only(at, std::string(actor), "case.opened", case_subject(id), payload), out);
     if (!pushed) return pushed.error();
@@ -807,6 +864,34 @@ void CaseBook::record_read(std::string_view kind, std::string_view subject, std:
                            TimeMs at, std::vector<Event>& out) {
     (void)push(Event::log_only(at, std::string(actor), std::string(kind), std::string(subject),
                                {{"subject", std::string(subject)}}),
+               out);
+}
+
+base::Result<const Photo*> CaseBook::attach_photo(std::string_view code, const NewPhoto& p,
+                                                  std::string_view actor, TimeMs at,
+                                                  std::vector<Event>& out) {
+    if (ledger_.find(code) == nullptr) {
+        return base::error(Code::unknown_item, "code",
+                           fmt::format("code: no evidence item with code {}", code));
+    }
+    if (const Photo* existing = photo(code, p.sha256)) return existing;
+    json payload{{"item_code", std::string(code)},
+                 {"sha256", p.sha256},
+                 {"content_type", p.content_type},
+                 {"bytes", p.bytes}};
+    if (!p.caption.empty()) payload["caption"] = p.caption;
+    auto pushed = push(Event::log_only(at, std::string(actor), "evidence.photo_attached",
+                                       item_subject(code), payload),
+                       out);
+    if (!pushed) return pushed.error();
+    return photo(code, p.sha256);
+}
+
+void CaseBook::record_photo_read(std::string_view code, std::string_view sha256,
+                                 std::string_view actor, TimeMs at, std::vector<Event>& out) {
+    const std::string subject = item_subject(code);
+    (void)push(Event::log_only(at, std::string(actor), "evidence.read", subject,
+                               {{"subject", subject}, {"photo", std::string(sha256)}}),
                out);
 }
 

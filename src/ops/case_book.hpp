@@ -53,6 +53,7 @@ struct Case {
     std::string title;                 // optional short description
     std::vector<std::string> officers; // user names of the handling officers (办案人)
     std::vector<Id> incidents;         // linked incidents
+    std::string team;                  // station or squad handling it; empty: centre level
     std::string opened_by;
     TimeMs opened_at = 0;
     std::vector<CaseStage> stages; // in order; back() is the current one
@@ -84,7 +85,30 @@ struct ReadRecord {
     TimeMs at = 0;
     std::string actor;
     std::string kind;
+    std::string photo; // sha256 of the photo whose bytes were read; empty: the item itself
 };
+
+// A photo attached to an evidence item (evidence.photo_attached). The bytes are stored once by
+// their SHA-256 (store::Blob); the event names the hash, so the chain covers which bytes.
+struct Photo {
+    std::string sha256;       // 64 lower-case hex digits
+    std::string content_type; // image/jpeg, image/png or image/webp
+    std::int64_t bytes = 0;   // size
+    std::string caption;      // optional, free text
+    TimeMs at = 0;            // when it was attached
+    std::string by;           // who attached it
+};
+
+struct NewPhoto {
+    std::string sha256;
+    std::string content_type;
+    std::int64_t bytes = 0;
+    std::string caption;
+};
+
+// The image type whose magic bytes `bytes` starts with: "image/jpeg", "image/png",
+// "image/webp", or empty when none of them.
+std::string_view image_type_of(std::string_view bytes);
 
 struct NewCase {
     cases::CaseKind kind = cases::CaseKind::criminal;
@@ -92,6 +116,7 @@ struct NewCase {
     std::string title;
     std::vector<std::string> officers;
     std::vector<Id> incidents;
+    std::string team; // empty: centre level
     std::string stage;
     TimeMs started_at = 0;
 };
@@ -156,6 +181,15 @@ public:
     // A log-only read record (case.read / evidence.read) naming who read what.
     void record_read(std::string_view kind, std::string_view subject, std::string_view actor,
                      TimeMs at, std::vector<Event>& out);
+    // Attaches a photo to an item (any item, disposed ones too: a photo adds to the record and
+    // changes no custody). Unknown item: unknown_item. A hash already attached to the item is
+    // not attached again: the existing photo is returned and nothing is appended.
+    base::Result<const Photo*> attach_photo(std::string_view code, const NewPhoto& p,
+                                            std::string_view actor, TimeMs at,
+                                            std::vector<Event>& out);
+    // A logged read of a photo's bytes (evidence.read naming the photo).
+    void record_photo_read(std::string_view code, std::string_view sha256, std::string_view actor,
+                           TimeMs at, std::vector<Event>& out);
 
     const Case* find(Id id) const;
     const std::map<Id, Case>& cases() const { return cases_; }
@@ -166,6 +200,10 @@ public:
     const std::vector<ReadRecord>* reads_of(std::string_view subject) const;
     // The custody events of an item in order (its chain), or null for an unknown code.
     const std::vector<cases::CustodyEvent>* custody_of(std::string_view code) const;
+    // The photos of an item in the order attached (empty for an unknown code or none).
+    const std::vector<Photo>& photos_of(std::string_view code) const;
+    // The photo of the item with this hash, or null.
+    const Photo* photo(std::string_view code, std::string_view sha256) const;
     std::size_t events_applied() const { return applied_; }
 
 private:
@@ -178,6 +216,7 @@ private:
     std::vector<Reconciliation> reconciliations_;
     std::map<std::string, std::vector<ReadRecord>, std::less<>> reads_;            // by subject
     std::map<std::string, std::vector<cases::CustodyEvent>, std::less<>> custody_; // by code
+    std::map<std::string, std::vector<Photo>, std::less<>> photos_;                // by code
     Id max_case_id_ = 0;
     Id max_notice_id_ = 0;
     std::size_t applied_ = 0;
@@ -188,6 +227,7 @@ nlohmann::json to_json(const cases::Deadline& d);
 nlohmann::json to_json(const Case& c, TimeMs now, const cases::AlertPolicy* policy);
 nlohmann::json to_json(const Notice& n, TimeMs now);
 nlohmann::json to_json(const cases::EvidenceItem& item);
+nlohmann::json to_json(const Photo& p);
 nlohmann::json custody_payload(const cases::CustodyEvent& e);
 // The custody event of a stored evidence.<kind> event; an error names the bad field.
 base::Result<cases::CustodyEvent> custody_from_event(std::string_view kind, TimeMs at,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include <fmt/core.h>
@@ -19,6 +20,7 @@ cases::Date first_day(Month m) {
 json row_json(const ComplianceRow& r) {
     const auto share = r.compliance();
     return json{{"unit", r.unit},
+                {"by", r.team ? "team" : "officer"},
                 {"month", format_month(r.month)},
                 {"due", r.due},
                 {"on_time", r.on_time},
@@ -78,25 +80,31 @@ std::optional<double> ComplianceRow::compliance() const {
     return static_cast<double>(on_time) / decided;
 }
 
-ComplianceReport deadline_compliance(const CaseBook& book, const ReportPeriod& period, TimeMs now) {
+ComplianceReport deadline_compliance(const CaseBook& book, const ReportPeriod& period, TimeMs now,
+                                     const std::function<bool(const Case&)>& include) {
     ComplianceReport report;
     report.period = period;
     report.now = now;
     report.total.unit.push_back('*'); // (= "*" trips GCC 12's -Wrestrict false positive)
     report.total.month = period.from;
-    std::map<std::pair<Month, std::string>, ComplianceRow> rows;
+    std::map<std::tuple<Month, std::string, bool>, ComplianceRow> rows;
     for (const auto& entry : book.cases()) {
         const Case& c = entry.second;
-        // RP-1: a case's handling unit is its first officer (主办), for unit accounts the unit.
-        const std::string& unit = c.officers.empty() ? c.opened_by : c.officers.front();
+        if (include && !include(c)) continue;
+        // RP-1: a case's handling unit is its team (派出所/中队) when it has one, else its
+        // first officer (主办), for unit accounts the unit.
+        const bool by_team = !c.team.empty();
+        const std::string& unit =
+            by_team ? c.team : (c.officers.empty() ? c.opened_by : c.officers.front());
         for (const CaseStage& s : c.stages) {
             const cases::Deadline& d = s.deadline;
             // RP-2: a deadline falls due on the local day of its last instant (ends_at is the
             // first instant outside the period: for day limits midnight after last_day).
             const Month due = month_of(d.ends_at - 1, period.utc_offset_minutes);
             if (due < period.from || period.to < due) continue;
-            ComplianceRow& row = rows[{due, unit}];
+            ComplianceRow& row = rows[{due, unit, by_team}];
             row.unit = unit;
+            row.team = by_team;
             row.month = due;
             for (ComplianceRow* r : {&row, &report.total}) {
                 ++r->due;
@@ -122,7 +130,8 @@ ComplianceReport deadline_compliance(const CaseBook& book, const ReportPeriod& p
     return report;
 }
 
-DiscrepancyReport custody_discrepancies(const CaseBook& book, const ReportPeriod& period) {
+DiscrepancyReport custody_discrepancies(const CaseBook& book, const ReportPeriod& period,
+                                        const std::function<bool(std::string_view)>& include) {
     DiscrepancyReport report;
     report.period = period;
     const std::vector<Reconciliation>& all = book.reconciliations();
@@ -133,6 +142,7 @@ DiscrepancyReport custody_discrepancies(const CaseBook& book, const ReportPeriod
         // RP-5: the reconciliations recorded within the period.
         if (rec.at < begin || rec.at >= end) continue;
         for (const cases::Discrepancy& d : rec.discrepancies) {
+            if (include && !include(d.item_code)) continue;
             DiscrepancyRecord out;
             out.found_at = rec.at;
             out.location = rec.location;
@@ -171,6 +181,7 @@ json to_json(const ComplianceReport& r) {
         rows.push_back(row_json(row));
     json total = row_json(r.total);
     total.erase("month");
+    total.erase("by");
     return json{{"period", period_json(r.period)},
                 {"now", base::format_iso8601(r.now)},
                 {"rows", std::move(rows)},

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <compare>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,7 +43,8 @@ struct ReportPeriod {
 
 // RP-1..RP-4: the stage deadlines of one handling unit that fell due in one month.
 struct ComplianceRow {
-    std::string unit; // the case's first officer (docs/cases.md "Reports"); "*" for totals
+    std::string unit;  // the case's team, else its first officer (RP-1); "*" for totals
+    bool team = false; // `unit` names a team (station or squad), not an officer
     Month month;
     int due = 0;      // stage deadlines falling due in the month (RP-2)
     int on_time = 0;  // stage ended before its (extended) deadline
@@ -61,7 +63,9 @@ struct ComplianceReport {
     ComplianceRow total;             // all rows summed (unit "*", month = period.from)
 };
 
-ComplianceReport deadline_compliance(const CaseBook& book, const ReportPeriod& period, TimeMs now);
+// `include` (when given) picks the cases the reader may see; the others are left out.
+ComplianceReport deadline_compliance(const CaseBook& book, const ReportPeriod& period, TimeMs now,
+                                     const std::function<bool(const Case&)>& include = {});
 
 // RP-5..RP-7: one discrepancy of a recorded reconciliation.
 struct DiscrepancyRecord {
@@ -85,7 +89,10 @@ struct DiscrepancyReport {
     std::vector<DiscrepancyRecord> items; // by found_at, then in the reconciliation's order
 };
 
-DiscrepancyReport custody_discrepancies(const CaseBook& book, const ReportPeriod& period);
+// `include` (when given) picks the discrepancies the reader may see, by item code.
+DiscrepancyReport
+custody_discrepancies(const CaseBook& book, const ReportPeriod& period,
+                      const std::function<bool(std::string_view item_code)>& include = {});
 
 nlohmann::json to_json(const ComplianceReport& r);
 nlohmann::json to_json(const DiscrepancyReport& r);

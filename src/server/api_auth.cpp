@@ -116,7 +116,7 @@ void login(ApiContext& ctx, Request& req, Reply reply) {
         ctx.limiter.record_success(username);
         const std::string token = auth::new_token();
         store::SessionRecord session{auth::token_hash(token), user->username, user->role, t,
-                                     t + ctx.token_ttl_ms,    user->unit_id};
+                                     t + ctx.token_ttl_ms,    user->unit_id,  user->team};
         ctx.ops.execute(
             [&](ops::Board&, base::TimeMs at, store::Change& change) -> base::Result<std::string> {
                 change.events.push_back(ops::Event::log_only(
@@ -129,6 +129,7 @@ void login(ApiContext& ctx, Request& req, Reply reply) {
                             {"username", session.username},
                             {"role", session.role},
                             {"unit_id", session.unit_id ? json(*session.unit_id) : json(nullptr)},
+                            {"team", session.team},
                             {"expires_at", base::format_iso8601(session.expires_at)}}
                     .dump();
             },
@@ -136,7 +137,7 @@ void login(ApiContext& ctx, Request& req, Reply reply) {
                 if (!result) return reply(Response::problem(result.error()));
                 ctx.sessions.add(session.token_hash,
                                  {auth::Principal{session.username, *auth::parse_role(session.role),
-                                                  session.unit_id},
+                                                  session.unit_id, session.team},
                                   session.expires_at});
                 reply(Response{200, "application/json", std::move(result).value(), {}});
             });
@@ -172,6 +173,7 @@ void create_user(ApiContext& ctx, Request& req, Reply reply) {
     std::vector<std::string_view> role_names(auth::kRoleNames.begin(), auth::kRoleNames.end());
     auto role = r.one_of("role", Need::required, role_names);
     auto unit_id = r.integer("unit_id", Need::optional, 1, INT64_MAX);
+    auto team = r.string("team", Need::optional, 256, true);
     if (r.ok() && !valid_username(*username)) {
         r.fail(Code::field_invalid, "username",
                "username: use 1-64 lower-case letters, digits, '_', '.', '-'");
@@ -182,13 +184,16 @@ void create_user(ApiContext& ctx, Request& req, Reply reply) {
         }
     }
     if (!r.ok()) return reply(Response::problem(r.error()));
+    if (auto checked = auth::check_team(team.value_or("")); !checked) {
+        return reply(Response::problem(checked.error()));
+    }
     if (*role == "unit" && !unit_id) {
         return reply(Response::problem(
             base::error(Code::field_missing, "unit_id", "unit_id: required for role unit")));
     }
     const std::string actor = req.principal.username;
     ctx.blocking.post([&ctx, actor, username = *username, password = *password, role = *role,
-                       unit_id, reply = std::move(reply)]() mutable {
+                       unit_id, team = team.value_or(""), reply = std::move(reply)]() mutable {
         const std::string hash = auth::hash_password(password);
         ctx.ops.execute(
             [&](ops::Board& board, base::TimeMs at,
@@ -199,9 +204,10 @@ void create_user(ApiContext& ctx, Request& req, Reply reply) {
                 }
                 json payload = {{"username", username}, {"role", role}};
                 if (unit_id) payload["unit_id"] = *unit_id;
+                payload["team"] = team;
                 change.events.push_back(
                     ops::Event::log_only(at, actor, "user.created", "user/" + username, payload));
-                change.side.emplace_back(store::UserWrite{username, role, hash, at, unit_id});
+                change.side.emplace_back(store::UserWrite{username, role, hash, at, unit_id, team});
                 return payload.dump();
             },
             api::respond(std::move(reply), 201));
@@ -273,6 +279,7 @@ void list_users(ApiContext& ctx, Request&, Reply reply) {
                          {"role", u.role},
                          {"disabled", u.disabled},
                          {"unit_id", u.unit_id ? json(*u.unit_id) : json(nullptr)},
+                         {"team", u.team},
                          {"created_at", base::format_iso8601(u.created_at)}});
     }
     reply(Response::json(200, {{"items", std::move(items)}}));
@@ -290,7 +297,8 @@ void add_auth_routes(Router& router, ApiContext& ctx) {
         const auth::Principal& p = req.principal;
         reply(Response::json(200, {{"username", p.username},
                                    {"role", auth::to_string(p.role)},
-                                   {"unit_id", p.unit_id ? json(*p.unit_id) : json(nullptr)}}));
+                                   {"unit_id", p.unit_id ? json(*p.unit_id) : json(nullptr)},
+                                   {"team", p.team}}));
     });
     router.add("GET", "/api/v1/users",
                [&ctx](Request& req, Reply reply) { list_users(ctx, req, std::move(reply)); });

@@ -4,24 +4,29 @@
 // the server"). Every change is an event of the hash chain, made by the case book the Board
 // holds; every read of a case or an item is a log-only event (case.read, evidence.read).
 //
-// Who sees what (docs/roles.md): the role matrix admits unit accounts, supervisors and
-// auditors; here a unit account is further limited to the cases it handles (it is one of
-// the case's officers) and to items of those cases or in its hands.
+// Who sees what (docs/cases.md "Who sees what"): the role matrix admits unit accounts,
+// supervisors and auditors; CaseScope (case_scope.hpp) then limits a unit account to the cases
+// it handles and a team's supervisor to its team's cases, with their items and notices. Every
+// check below asks CaseScope; a case or item the caller may not see is a 403 naming the field.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include "base/utf8.hpp"
 #include "cases/label_svg.hpp"
 #include "io/case_report_files.hpp"
 #include "ops/case_reports.hpp"
 #include "server/api.hpp"
 #include "server/body_reader.hpp"
+#include "server/case_scope.hpp"
+#include "store/hash_chain.hpp"
 
 namespace pingan::server {
 namespace {
@@ -37,25 +42,6 @@ constexpr std::int64_t kFutureSlackMs = 60'000; // clocks of terminals differ a 
 base::Error no_rules() {
     return base::error(Code::unavailable,
                        "cases are not configured: case_limits.toml was not loaded");
-}
-
-bool sees_all(const auth::Principal& p) {
-    return p.role == auth::Role::supervisor || p.role == auth::Role::auditor;
-}
-
-bool sees_case(const auth::Principal& p, const ops::Case& c) {
-    return sees_all(p) || c.handled_by(p.username);
-}
-
-bool sees_item(const auth::Principal& p, const ops::CaseBook& book,
-               const cases::EvidenceItem& item) {
-    if (sees_all(p)) return true;
-    if (item.holder == p.username) return true;
-    if (item.pending && item.pending->receiver == p.username) return true;
-    Id case_id = 0;
-    std::from_chars(item.case_id.data(), item.case_id.data() + item.case_id.size(), case_id);
-    const ops::Case* c = book.find(case_id);
-    return c != nullptr && c->handled_by(p.username);
 }
 
 base::Error not_yours(std::string_view field, std::string_view what, std::string_view user) {
@@ -134,6 +120,16 @@ base::Error unknown_item(std::string_view code) {
                        fmt::format("code: no evidence item with code {}", code));
 }
 
+// The item with `code` if `who` may see it: 404 for an unknown code, 403 for another's item.
+base::Result<const cases::EvidenceItem*>
+seen_item(const ops::CaseBook& book, const auth::Principal& who, const std::string& code) {
+    const cases::EvidenceItem* item = book.ledger().find(code);
+    if (item == nullptr) return unknown_item(code);
+    if (!CaseScope(who).sees(book, *item))
+        return not_yours("code", fmt::format("item {}", code), who.username);
+    return item;
+}
+
 // Users named in a body (officers, receivers) must exist and be able to handle cases.
 base::Status check_people(ApiContext& ctx, std::string_view field,
                           const std::vector<std::string>& names) {
@@ -169,9 +165,21 @@ void create_case(ApiContext& ctx, Request& req, Reply reply) {
     auto title = r.string("title", Need::optional, 500, true);
     auto stage = r.string("stage", Need::required, 64);
     auto officers = r.string_list("officers", Need::optional, 20, 64);
+    auto team = r.string("team", Need::optional, 256, true);
     const base::TimeMs now = ctx.ops.clock().now_ms();
     auto started_at = step_time(r, now, "started_at");
     if (!r.ok()) return reply(Response::problem(r.error()));
+    // The case's team: the one given, else the opener's. An account of a team opens cases for
+    // that team only; a centre-level account (no team) may give any, or none.
+    if (auto checked = auth::check_team(team.value_or("")); !checked) {
+        return reply(Response::problem(checked.error()));
+    }
+    if (team && !req.principal.team.empty() && *team != req.principal.team) {
+        return reply(Response::problem(
+            base::error(Code::forbidden, "team",
+                        fmt::format("team: {} belongs to {} and opens cases for that team only",
+                                    req.principal.username, req.principal.team))));
+    }
     // Linked incidents are integers; read them here (BodyReader lists hold strings).
     std::vector<Id> incidents{*incident_id};
     {
@@ -199,6 +207,7 @@ void create_case(ApiContext& ctx, Request& req, Reply reply) {
     in.title = title.value_or("");
     in.stage = *stage;
     in.officers = officers.value_or(std::vector<std::string>{});
+    in.team = team.value_or(req.principal.team);
     // A unit account opens cases it handles.
     if (req.principal.role == auth::Role::unit &&
         std::find(in.officers.begin(), in.officers.end(), req.principal.username) ==
@@ -265,9 +274,10 @@ void list_cases(ApiContext& ctx, Request& req, Reply reply) {
         const ops::CaseRules* rules = ctx.ops.case_rules();
         if (rules == nullptr) return no_rules();
         std::vector<const ops::Case*> shown;
+        const CaseScope scope(who);
         for (const auto& entry : board.case_book().cases()) {
             const ops::Case& c = entry.second;
-            if (!sees_case(who, c)) continue;
+            if (!scope.sees(c)) continue;
             if (status == "open" && !c.open()) continue;
             if (status == "closed" && c.open()) continue;
             shown.push_back(&c);
@@ -314,7 +324,7 @@ void get_case(ApiContext& ctx, Request& req, Reply reply) {
                 return base::error(Code::not_found, "id",
                                    fmt::format("id: no case with id {}", *id));
             }
-            if (!sees_case(who, *c))
+            if (!CaseScope(who).sees(*c))
                 return not_yours("id", fmt::format("case {}", *id), who.username);
             const ops::CaseRules* rules = ctx.ops.case_rules();
             json j = ops::to_json(*c, at, rules ? &rules->limits.alerts() : nullptr);
@@ -346,7 +356,7 @@ void change_stage(ApiContext& ctx, Request& req, Reply reply) {
             if (rules == nullptr) return no_rules();
             ops::CaseBook& book = board.case_book();
             const ops::Case* existing = book.find(*id);
-            if (existing != nullptr && !sees_case(who, *existing))
+            if (existing != nullptr && !CaseScope(who).sees(*existing))
                 return not_yours("id", fmt::format("case {}", *id), who.username);
             auto c = book.change_stage(*id, *stage, started_at.value_or(at), *rules, who.username,
                                        at, change.events);
@@ -368,13 +378,17 @@ void extend_case(ApiContext& ctx, Request& req, Reply reply) {
     auto amount = r.integer("amount", Need::required, 1, 10'000);
     auto reason = r.string("reason", Need::required, kMaxText);
     if (!r.ok()) return reply(Response::problem(r.error()));
+    const auth::Principal who = req.principal;
     const std::string approver = req.principal.username;
     ctx.ops.execute(
-        [&ctx, &id, &amount, &reason,
+        [&ctx, &who, &id, &amount, &reason,
          &approver](ops::Board& board, base::TimeMs at,
                     store::Change& change) -> base::Result<std::string> {
             const ops::CaseRules* rules = ctx.ops.case_rules();
             if (rules == nullptr) return no_rules();
+            const ops::Case* existing = board.case_book().find(*id);
+            if (existing != nullptr && !CaseScope(who).sees(*existing))
+                return not_yours("id", fmt::format("case {}", *id), who.username);
             cases::Extension ext{approver, *reason, static_cast<int>(*amount), at};
             auto c = board.case_book().extend(*id, ext, *rules, change.events);
             if (!c) return c.error();
@@ -417,7 +431,7 @@ void register_item(ApiContext& ctx, Request& req, Reply reply) {
                  [&](ops::CaseBook& book, const auth::Principal& who,
                      base::TimeMs now_ms) -> base::Result<cases::CustodyEvent> {
                      const ops::Case* c = book.find(*case_id);
-                     if (c != nullptr && !sees_case(who, *c))
+                     if (c != nullptr && !CaseScope(who).sees(*c))
                          return not_yours("case_id", fmt::format("case {}", *case_id),
                                           who.username);
                      cases::NewItem item;
@@ -440,10 +454,9 @@ void get_item(ApiContext& ctx, Request& req, Reply reply) {
         [&who, &code](ops::Board& board, base::TimeMs at,
                       store::Change& change) -> base::Result<std::string> {
             ops::CaseBook& book = board.case_book();
-            const cases::EvidenceItem* item = book.ledger().find(*code);
-            if (item == nullptr) return unknown_item(*code);
-            if (!sees_item(who, book, *item))
-                return not_yours("code", fmt::format("item {}", *code), who.username);
+            auto seen = seen_item(book, who, *code);
+            if (!seen) return seen.error();
+            const cases::EvidenceItem* item = *seen;
             json j = ops::to_json(*item);
             // The chain of custody, oldest first, as recorded.
             json chain = json::array();
@@ -456,6 +469,10 @@ void get_item(ApiContext& ctx, Request& req, Reply reply) {
                 }
             }
             j["custody"] = std::move(chain);
+            json photos = json::array();
+            for (const ops::Photo& p : book.photos_of(*code))
+                photos.push_back(ops::to_json(p));
+            j["photos"] = std::move(photos);
             book.record_read("evidence.read", ops::item_subject(*code), who.username, at,
                              change.events);
             return dump(j);
@@ -475,12 +492,13 @@ void list_items(ApiContext& ctx, Request& req, Reply reply) {
     auto body = ctx.ops.with_board([&](const ops::Board& board) {
         const ops::CaseBook& book = board.case_book();
         json items = json::array();
+        const CaseScope scope(who);
         for (const auto& item : book.ledger().items()) {
             if (case_id != nullptr && item.case_id != *case_id) continue;
             if (location != nullptr && item.location != *location) continue;
             if (holder != nullptr && item.holder != *holder) continue;
             if (item.disposal && !all) continue;
-            if (!sees_item(who, book, item)) continue;
+            if (!scope.sees(book, item)) continue;
             items.push_back(ops::to_json(item));
         }
         return dump(json{{"items", std::move(items)}});
@@ -583,6 +601,9 @@ void dispose_item(ApiContext& ctx, Request& req, Reply reply) {
                      base::TimeMs now_ms) -> base::Result<cases::CustodyEvent> {
                      const cases::EvidenceItem* item = book.ledger().find(*code);
                      if (item == nullptr) return unknown_item(*code);
+                     // The approver answers for the case: it must be one they see.
+                     if (!CaseScope(who).sees_case_of(book, *item))
+                         return not_yours("code", fmt::format("item {}", *code), who.username);
                      cases::DisposalRequest d;
                      d.holder = item->holder;
                      d.disposal = *cases::disposal_from_string(*disposal);
@@ -599,16 +620,154 @@ void item_label(ApiContext& ctx, Request& req, Reply reply) {
     const auth::Principal who = req.principal;
     auto svg = ctx.ops.with_board([&](const ops::Board& board) -> base::Result<std::string> {
         const ops::CaseBook& book = board.case_book();
-        const cases::EvidenceItem* item = book.ledger().find(*code);
-        if (item == nullptr) return unknown_item(*code);
-        if (!sees_item(who, book, *item))
-            return not_yours("code", fmt::format("item {}", *code), who.username);
+        auto seen = seen_item(book, who, *code);
+        if (!seen) return seen.error();
+        const cases::EvidenceItem* item = *seen;
         cases::LabelOptions options;
         options.caption = fmt::format("case {}", item->case_id);
         return cases::code128_svg(*code, options);
     });
     if (!svg) return reply(Response::problem(svg.error()));
     reply(Response{200, "image/svg+xml", std::move(svg).value(), {}});
+}
+
+// ------------------------------------------------------------------------------ photos ---
+
+constexpr std::size_t kMaxCaption = 500;
+
+// The media type of a Content-Type header: without parameters, lower case.
+std::string media_type(std::string_view header) {
+    header = header.substr(0, header.find(';'));
+    while (!header.empty() && (header.back() == ' ' || header.back() == '\t'))
+        header.remove_suffix(1);
+    while (!header.empty() && (header.front() == ' ' || header.front() == '\t'))
+        header.remove_prefix(1);
+    std::string out(header.substr(0, 100));
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+bool is_sha256(std::string_view s) {
+    return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// POST /evidence/{code}/photos: the body is the image itself; the optional caption comes in
+// the query string. The checks that need only the request come first (nothing is hashed for a
+// refused body); the hash is computed off the network threads.
+void attach_photo(ApiContext& ctx, Request& req, Reply reply) {
+    auto code = path_code(req);
+    if (!code) return reply(Response::problem(code.error()));
+    const std::string type = media_type(req.content_type);
+    if (type != "image/jpeg" && type != "image/png" && type != "image/webp") {
+        return reply(Response::problem(base::error(
+            Code::unsupported_media_type, "Content-Type",
+            fmt::format("Content-Type: '{}' is not image/jpeg, image/png or image/webp",
+                        base::valid_utf8(type) ? type.substr(0, 60) : std::string("?")))));
+    }
+    if (req.body.empty()) {
+        return reply(Response::problem(base::error(
+            Code::field_missing, "body", "body: empty; send the image's bytes as the body")));
+    }
+    if (req.body.size() > kUploadLimit) {
+        return reply(Response::problem(
+            base::error(Code::body_too_large, "body",
+                        fmt::format("body: larger than the limit of {} bytes", kUploadLimit))));
+    }
+    const std::string_view found = ops::image_type_of(req.body);
+    if (found != type) {
+        return reply(Response::problem(base::error(
+            Code::field_invalid, "body",
+            found.empty() ? fmt::format("body: not a {} image (its first bytes are no JPEG, PNG "
+                                        "or WebP signature)",
+                                        type)
+                          : fmt::format("body: a {} image sent as Content-Type {}", found, type))));
+    }
+    std::string caption;
+    if (const std::string* c = req.query_param("caption")) {
+        caption = *c;
+        if (!base::valid_utf8(caption)) {
+            return reply(Response::problem(
+                base::error(Code::field_invalid, "caption", "caption: not valid UTF-8")));
+        }
+        if (caption.size() > kMaxCaption) {
+            return reply(Response::problem(
+                base::error(Code::field_too_long, "caption",
+                            fmt::format("caption: longer than {} bytes", kMaxCaption))));
+        }
+        if (std::any_of(caption.begin(), caption.end(),
+                        [](unsigned char ch) { return ch < 0x20 || ch == 0x7f; })) {
+            return reply(Response::problem(
+                base::error(Code::field_invalid, "caption", "caption: holds a control character")));
+        }
+    }
+    ctx.blocking.post([&ctx, who = req.principal, code = *code, type, caption = std::move(caption),
+                       bytes = std::move(req.body), reply = std::move(reply)]() mutable {
+        const std::string sha = store::sha256_hex(bytes);
+        auto fresh = std::make_shared<bool>(false); // false: the item had this photo already
+        ctx.ops.execute(
+            [&](ops::Board& board, base::TimeMs at,
+                store::Change& change) -> base::Result<std::string> {
+                ops::CaseBook& book = board.case_book();
+                auto seen = seen_item(book, who, code);
+                if (!seen) return seen.error();
+                if (const ops::Photo* had = book.photo(code, sha)) return dump(ops::to_json(*had));
+                ops::NewPhoto p{sha, type, static_cast<std::int64_t>(bytes.size()), caption};
+                auto photo = book.attach_photo(code, p, who.username, at, change.events);
+                if (!photo) return photo.error();
+                // Durable with the event that names it (stored once whatever it is attached to).
+                change.side.push_back(store::Blob{sha, type, std::move(bytes), at});
+                *fresh = true;
+                return dump(ops::to_json(**photo));
+            },
+            [reply = std::move(reply), fresh](base::Result<std::string> r) {
+                api::respond(reply, *fresh ? 201 : 200)(std::move(r));
+            });
+    });
+}
+
+// GET /evidence/{code}/photos/{sha256}: the bytes, once the read is recorded. They are read and
+// checked against their hash before the lock is taken, and shown only if the caller may see the
+// item and the photo is the item's.
+void get_photo(ApiContext& ctx, Request& req, Reply reply) {
+    auto code = path_code(req);
+    if (!code) return reply(Response::problem(code.error()));
+    const std::string sha = req.params.at(1);
+    if (!is_sha256(sha)) {
+        return reply(Response::problem(base::error(
+            Code::field_invalid, "sha256",
+            fmt::format("sha256: '{}' is not 64 lower-case hex digits",
+                        base::valid_utf8(sha) ? sha.substr(0, 70) : std::string("?")))));
+    }
+    ctx.blocking.post([&ctx, who = req.principal, code = *code, sha, reply = std::move(reply)] {
+        auto stored = ctx.ops.store().blob(sha);
+        if (!stored) return reply(Response::problem(stored.error()));
+        auto blob = std::make_shared<std::optional<store::Blob>>(std::move(stored).value());
+        const bool intact = *blob && store::sha256_hex((*blob)->bytes) == sha;
+        ctx.ops.execute(
+            [&](ops::Board& board, base::TimeMs at,
+                store::Change& change) -> base::Result<std::string> {
+                ops::CaseBook& book = board.case_book();
+                auto seen = seen_item(book, who, code);
+                if (!seen) return seen.error();
+                if (book.photo(code, sha) == nullptr) {
+                    return base::error(Code::not_found, "sha256",
+                                       fmt::format("sha256: item {} has no photo {}", code, sha));
+                }
+                if (!intact) {
+                    return base::error(Code::internal, "sha256",
+                                       fmt::format("sha256: the stored bytes of photo {} are "
+                                                   "missing or do not match their hash",
+                                                   sha));
+                }
+                book.record_photo_read(code, sha, who.username, at, change.events);
+                return std::string();
+            },
+            [reply, blob](base::Result<std::string> r) {
+                if (!r) return reply(Response::problem(r.error()));
+                reply(Response{200, (*blob)->content_type, std::move((*blob)->bytes), {}});
+            });
+    });
 }
 
 void reconcile(ApiContext& ctx, Request& req, Reply reply) {
@@ -665,15 +824,19 @@ void issue_notice(ApiContext& ctx, Request& req, Reply reply) {
     }
     if (!r.ok()) return reply(Response::problem(r.error()));
     const std::string actor = req.principal.username;
+    const CaseScope scope(req.principal);
     ctx.ops.execute(
         [&](ops::Board& board, base::TimeMs at,
             store::Change& change) -> base::Result<std::string> {
             ops::NewNotice n;
             if (case_id) {
-                if (board.case_book().find(*case_id) == nullptr) {
+                const ops::Case* c = board.case_book().find(*case_id);
+                if (c == nullptr) {
                     return base::error(Code::not_found, "case_id",
                                        fmt::format("case_id: no case with id {}", *case_id));
                 }
+                if (!scope.sees(*c))
+                    return not_yours("case_id", fmt::format("case {}", *case_id), actor);
                 n.subject = ops::case_subject(*case_id);
             } else {
                 if (board.open_incident(*incident_id) == nullptr &&
@@ -693,17 +856,6 @@ void issue_notice(ApiContext& ctx, Request& req, Reply reply) {
         api::respond(std::move(reply), 201));
 }
 
-// Who may answer a notice: a supervisor, or for a case notice one of its officers, for an
-// incident notice any unit account.
-bool may_answer(const auth::Principal& p, const ops::CaseBook& book, const ops::Notice& n) {
-    if (p.role == auth::Role::supervisor) return true;
-    if (!n.subject.starts_with("case/")) return p.role == auth::Role::unit;
-    Id id = 0;
-    std::from_chars(n.subject.data() + 5, n.subject.data() + n.subject.size(), id);
-    const ops::Case* c = book.find(id);
-    return c != nullptr && c->handled_by(p.username);
-}
-
 void answer_notice(ApiContext& ctx, Request& req, Reply reply) {
     auto id = api::path_id(req, 0, "id");
     if (!id) return reply(Response::problem(id.error()));
@@ -716,7 +868,9 @@ void answer_notice(ApiContext& ctx, Request& req, Reply reply) {
             store::Change& change) -> base::Result<std::string> {
             ops::CaseBook& book = board.case_book();
             auto it = book.notices().find(*id);
-            if (it != book.notices().end() && !may_answer(who, book, it->second)) {
+            // Who may answer a notice is who sees it: a supervisor of the case's team (or of
+            // the centre), one of its officers; for an incident notice any unit account.
+            if (it != book.notices().end() && !CaseScope(who).sees(book, it->second)) {
                 return not_yours("id", fmt::format("notice {} ({})", *id, it->second.subject),
                                  who.username);
             }
@@ -735,10 +889,11 @@ void list_notices(ApiContext& ctx, Request& req, Reply reply) {
     auto body = ctx.ops.with_board([&](const ops::Board& board) {
         const ops::CaseBook& book = board.case_book();
         json items = json::array();
+        const CaseScope scope(who);
         for (const auto& entry : book.notices()) {
             const ops::Notice& n = entry.second;
             if (unanswered && n.responded_at) continue;
-            if (!sees_all(who) && !may_answer(who, book, n)) continue;
+            if (!scope.sees(book, n)) continue;
             items.push_back(ops::to_json(n, now));
         }
         return dump(json{{"items", std::move(items)}});
@@ -768,10 +923,13 @@ base::Result<std::pair<std::int64_t, std::vector<Id>>> closed_without_dispositio
     return std::pair{count, std::move(ids)};
 }
 
-void oversight(ApiContext& ctx, Request& /*req*/, Reply reply) {
+// Counts over the cases, notices and items the caller sees (a team's supervisor: its team's);
+// incidents and storage locations belong to no team and are counted whole.
+void oversight(ApiContext& ctx, Request& req, Reply reply) {
     auto closed = closed_without_disposition(ctx);
     if (!closed) return reply(Response::problem(closed.error()));
     const base::TimeMs now = ctx.ops.clock().now_ms();
+    const CaseScope scope(req.principal);
     auto body = ctx.ops.with_board([&](const ops::Board& board) -> base::Result<std::string> {
         const ops::CaseRules* rules = ctx.ops.case_rules();
         if (rules == nullptr) return no_rules();
@@ -781,7 +939,7 @@ void oversight(ApiContext& ctx, Request& /*req*/, Reply reply) {
         json overdue = json::array();
         for (const auto& entry : book.cases()) {
             const ops::Case& c = entry.second;
-            if (!c.open()) continue;
+            if (!c.open() || !scope.sees(c)) continue;
             ++open;
             const cases::Deadline& d = c.current().deadline;
             if (d.overdue(now)) {
@@ -794,14 +952,14 @@ void oversight(ApiContext& ctx, Request& /*req*/, Reply reply) {
         json late = json::array();
         for (const auto& entry : book.notices()) {
             const ops::Notice& n = entry.second;
-            if (n.responded_at) continue;
+            if (n.responded_at || !scope.sees(book, n)) continue;
             ++notices_open;
             if (n.overdue(now)) late.push_back(ops::to_json(n, now));
         }
         std::int64_t items = 0;
         std::int64_t pending = 0;
         for (const auto& item : book.ledger().items()) {
-            if (item.disposal) continue;
+            if (item.disposal || !scope.sees(book, item)) continue;
             ++items;
             if (item.pending) ++pending;
         }
@@ -845,10 +1003,12 @@ void audit_reads(ApiContext& ctx, Request& req, Reply reply) {
         json items = json::array();
         if (const auto* reads = board.case_book().reads_of(*subject)) {
             for (const auto& rr : *reads) {
-                items.push_back({{"at", base::format_iso8601(rr.at)},
-                                 {"actor", rr.actor},
-                                 {"kind", rr.kind},
-                                 {"subject", *subject}});
+                json read{{"at", base::format_iso8601(rr.at)},
+                          {"actor", rr.actor},
+                          {"kind", rr.kind},
+                          {"subject", *subject}};
+                if (!rr.photo.empty()) read["photo"] = rr.photo; // the bytes of this photo
+                items.push_back(std::move(read));
             }
         }
         return dump(json{{"subject", *subject}, {"items", std::move(items)}});
@@ -909,8 +1069,12 @@ void deadline_compliance(ApiContext& ctx, Request& req, Reply reply) {
     const base::TimeMs now = ctx.ops.clock().now_ms();
     auto q = report_query(ctx, req, now);
     if (!q) return reply(Response::problem(q.error()));
+    const CaseScope scope(req.principal);
     std::string body = ctx.ops.with_board([&](const ops::Board& board) {
-        const ops::ComplianceReport r = ops::deadline_compliance(board.case_book(), q->period, now);
+        std::function<bool(const ops::Case&)> include;
+        if (!scope.all()) include = [&scope](const ops::Case& c) { return scope.sees(c); };
+        const ops::ComplianceReport r =
+            ops::deadline_compliance(board.case_book(), q->period, now, include);
         if (q->format == "csv") return io::deadline_compliance_csv(r);
         if (q->format == "html") return io::deadline_compliance_html(r);
         return dump(ops::to_json(r));
@@ -922,8 +1086,18 @@ void custody_discrepancies(ApiContext& ctx, Request& req, Reply reply) {
     const base::TimeMs now = ctx.ops.clock().now_ms();
     auto q = report_query(ctx, req, now);
     if (!q) return reply(Response::problem(q.error()));
+    const CaseScope scope(req.principal);
     std::string body = ctx.ops.with_board([&](const ops::Board& board) {
-        const ops::DiscrepancyReport r = ops::custody_discrepancies(board.case_book(), q->period);
+        // A discrepancy is seen with its item; one naming a code the ledger does not know only
+        // by those who see every case.
+        std::function<bool(std::string_view)> include;
+        if (!scope.all()) {
+            include = [&scope, &board](std::string_view code) {
+                return scope.sees_item(board.case_book(), code);
+            };
+        }
+        const ops::DiscrepancyReport r =
+            ops::custody_discrepancies(board.case_book(), q->period, include);
         if (q->format == "csv") return io::custody_discrepancies_csv(r);
         if (q->format == "html") return io::custody_discrepancies_html(r);
         return dump(ops::to_json(r));
@@ -984,6 +1158,8 @@ void add_case_routes(Router& router, ApiContext& ctx) {
     route("POST", "/api/v1/evidence/reconciliation", reconcile);
     route("GET", "/api/v1/evidence/{code}", get_item);
     route("GET", "/api/v1/evidence/{code}/label.svg", item_label);
+    route("POST", "/api/v1/evidence/{code}/photos", attach_photo);
+    route("GET", "/api/v1/evidence/{code}/photos/{sha256}", get_photo);
     route("POST", "/api/v1/evidence/{code}/handover", propose_handover);
     route("POST", "/api/v1/evidence/{code}/handover/confirm", confirm_handover);
     route("POST", "/api/v1/evidence/{code}/handover/cancel", cancel_handover);

@@ -4,7 +4,7 @@
 #include "ops/case_book.hpp"
 #include "server/api.hpp"
 #include "server/body_reader.hpp"
-#include "server/role_matrix.hpp"
+#include "server/case_scope.hpp"
 
 namespace pingan::server {
 namespace {
@@ -178,7 +178,7 @@ void list_events(ApiContext& ctx, Request& req, Reply reply) {
     if (!head) return reply(Response::problem(head.error()));
     // Events are spliced as stored JSON text rather than parsed again. Case, evidence and
     // notice events keep their payload for the roles that handle cases.
-    const bool case_events = roles::kCaseEvents.contains(req.principal.role);
+    const bool case_events = CaseScope(req.principal).events_whole();
     std::string body = R"({"items":[)";
     for (std::size_t i = 0; i < events->size(); ++i) {
         if (i > 0) body += ',';

@@ -26,4 +26,16 @@ Response Response::problem(const base::Error& e) {
     return r;
 }
 
+bool is_upload(std::string_view method, std::string_view target) {
+    constexpr std::string_view kPrefix = "/api/v1/evidence/";
+    constexpr std::string_view kSuffix = "/photos";
+    if (method != "POST") return false;
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (!path.starts_with(kPrefix) || !path.ends_with(kSuffix)) return false;
+    const std::string_view code =
+        path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+    // One path segment; size() > kPrefix+kSuffix rules out their overlap.
+    return path.size() > kPrefix.size() + kSuffix.size() && code.find('/') == std::string::npos;
+}
+
 } // namespace pingan::server

@@ -21,6 +21,7 @@ struct Request {
     std::string path;                         // decoded, without the query string
     std::map<std::string, std::string> query; // decoded query parameters
     std::string body;
+    std::string content_type;  // Content-Type header, if any
     std::string authorization; // Authorization header, if any
     std::string idempotency_key;
     std::string client;              // remote address, for throttling and logs
@@ -44,6 +45,13 @@ struct Response {
     // RFC 9457 problem details naming the field and the reason.
     static Response problem(const base::Error& e);
 };
+
+// Request bodies are limited to kBodyLimit bytes, except uploads (POST
+// /api/v1/evidence/{code}/photos), which may carry up to kUploadLimit.
+inline constexpr std::size_t kBodyLimit = 1 << 20;
+inline constexpr std::size_t kUploadLimit = 8 << 20;
+// Whether a request line names an upload route (its raw target, query string allowed).
+bool is_upload(std::string_view method, std::string_view target);
 
 // Completes a request exactly once; may be called from any thread.
 using Reply = std::function<void(Response)>;

@@ -1,5 +1,6 @@
 #include "server/http_server.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include "server/case_scope.hpp"
 #include "server/role_matrix.hpp"
 
 namespace pingan::server {
@@ -250,7 +252,7 @@ private:
     HttpServer::Impl& server_;
     beast::flat_buffer in_;
     std::int64_t last_sent_;
-    bool case_events_; // the client's role sees case events whole (roles::kCaseEvents)
+    bool case_events_; // the client sees case events whole (CaseScope::events_whole)
     bool catching_up_ = true;
     bool writing_ = false;
     bool closed_ = false;
@@ -293,14 +295,37 @@ private:
 
     tcp::socket& tcp_socket() { return beast::get_lowest_layer(stream_).socket(); }
 
+    // The header first, then the body with the limit of the route it names: uploads may be
+    // larger than other requests. The parser starts with the larger limit so that a declared
+    // Content-Length is judged here, against the route's own limit.
     void read() {
         parser_.emplace();
-        parser_->body_limit(server_.options.body_limit);
+        parser_->body_limit(std::max(server_.options.body_limit, server_.options.upload_limit));
         parser_->header_limit(16 * 1024);
+        body_limit_ = server_.options.body_limit;
         beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    self->on_header(ec);
+                                });
+    }
+
+    void on_header(beast::error_code ec) {
+        // A Content-Length over even the larger limit fails the header read: the message then
+        // still names the limit of the route.
+        const auto& header = parser_->get();
+        if (is_upload(header.method_string(), header.target())) {
+            body_limit_ = server_.options.upload_limit;
+        }
+        if (ec) return on_read(ec);
+        if (const auto length = parser_->content_length(); length && *length > body_limit_) {
+            return on_read(http::error::body_limit);
+        }
+        // No body octet is parsed yet: the limit may still change (chunked bodies).
+        parser_->body_limit(body_limit_);
         http::async_read(
             stream_, buffer_, *parser_,
-            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+            [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_read(e); });
     }
 
     void on_read(beast::error_code ec) {
@@ -310,10 +335,9 @@ private:
         }
         if (ec == http::error::body_limit) {
             keep_alive_ = false;
-            return send(
-                Response::problem(base::error(base::Code::body_too_large, "body",
-                                              fmt::format("body: larger than the limit of {} bytes",
-                                                          server_.options.body_limit))));
+            return send(Response::problem(
+                base::error(base::Code::body_too_large, "body",
+                            fmt::format("body: larger than the limit of {} bytes", body_limit_))));
         }
         if (ec) {
             keep_alive_ = false;
@@ -329,6 +353,7 @@ private:
         request.method = std::string(req.method_string());
         parse_target(req.target(), request);
         request.body = std::move(req.body());
+        request.content_type = std::string(req[http::field::content_type]);
         request.authorization = std::string(req[http::field::authorization]);
         request.idempotency_key = std::string(req["Idempotency-Key"]);
         request.client = client_;
@@ -360,7 +385,7 @@ private:
                 after = head ? *head : 0;
             }
             beast::get_lowest_layer(stream_).expires_never();
-            const bool case_events = roles::kCaseEvents.contains(request.principal.role);
+            const bool case_events = CaseScope(request.principal).events_whole();
             auto ws = std::make_shared<StreamSession<Stream>>(std::move(stream_), server_, after,
                                                               case_events);
             ws->start(std::move(req));
@@ -422,6 +447,7 @@ private:
     HttpServer::Impl& server_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    std::size_t body_limit_ = 0; // of the request being read
     std::string client_;
     bool keep_alive_ = true;
     unsigned version_ = 11;

@@ -36,7 +36,8 @@ base::Status load_sessions(store::Store& store, base::TimeMs now, auth::SessionR
     std::unordered_map<std::string, auth::SessionRegistry::Session> sessions;
     for (const auto& s : *live) {
         if (auto role = auth::parse_role(s.role)) {
-            sessions[s.token_hash] = {auth::Principal{s.username, *role, s.unit_id}, s.expires_at};
+            sessions[s.token_hash] = {auth::Principal{s.username, *role, s.unit_id, s.team},
+                                      s.expires_at};
         }
     }
     into.replace_all(std::move(sessions));

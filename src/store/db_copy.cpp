@@ -39,7 +39,7 @@ constexpr Kind R = Kind::real;
 constexpr Kind T = Kind::text;
 constexpr Kind B = Kind::blob;
 
-// Every table of migrations 1-3 (sqlite_schema.hpp, pg_schema.hpp), with every column both
+// Every table of migrations 1-5 (sqlite_schema.hpp, pg_schema.hpp), with every column both
 // schemas give it. PostgreSQL's PostGIS columns are generated from these and not copied;
 // schema_migrations is the target's own.
 const std::vector<Table>& copy_tables() {
@@ -125,7 +125,8 @@ const std::vector<Table>& copy_tables() {
           {"password_hash", T},
           {"created_at", I},
           {"disabled", I},
-          {"unit_id", I}}},
+          {"unit_id", I},
+          {"team", T}}},
         {"sessions",
          false,
          {{"token_hash", T},
@@ -134,7 +135,8 @@ const std::vector<Table>& copy_tables() {
           {"created_at", I},
           {"expires_at", I},
           {"revoked_at", I},
-          {"unit_id", I}}},
+          {"unit_id", I},
+          {"team", T}}},
         {"incident_records",
          true,
          {{"id", I},
@@ -195,6 +197,9 @@ const std::vector<Table>& copy_tables() {
         {"recommendations",
          false,
          {{"incident_id", I}, {"seq", I}, {"computed_at", I}, {"items", T}}},
+        {"blobs",
+         false,
+         {{"sha256", T}, {"content_type", T}, {"size", I}, {"bytes", B}, {"stored_at", I}}},
     };
     return tables;
 }
@@ -206,8 +211,8 @@ struct Value {
     double real = 0;
     std::string bytes; // text or blob
 };
-using Row = std::vector<Value>;
-using RowSink = std::function<void(const Row&)>;
+using TableRow = std::vector<Value>;
+using RowSink = std::function<void(const TableRow&)>;
 
 std::string column_list(const Table& t) {
     std::string out;
@@ -235,7 +240,7 @@ public:
     virtual void read(const Table& t, const RowSink& sink) = 0;
     virtual void end_read() = 0;
     virtual void begin_write() = 0;
-    virtual void insert(const Table& t, const Row& row) = 0;
+    virtual void insert(const Table& t, const TableRow& row) = 0;
     virtual void commit_write() = 0;
     virtual void rollback() = 0;
 };
@@ -274,7 +279,7 @@ public:
         // sql-composed: columns and table come from the constant copy_tables() list.
         auto& s = db_.prepare("SELECT " + column_list(t) + " FROM " + std::string(t.name) +
                               " ORDER BY " + std::string(t.columns[0].name));
-        Row row(t.columns.size());
+        TableRow row(t.columns.size());
         while (s.step()) {
             for (std::size_t i = 0; i < t.columns.size(); ++i) {
                 const int c = static_cast<int>(i);
@@ -302,7 +307,7 @@ public:
     }
     void end_read() override { db_.exec("COMMIT"); }
     void begin_write() override { db_.exec("BEGIN IMMEDIATE"); }
-    void insert(const Table& t, const Row& row) override {
+    void insert(const Table& t, const TableRow& row) override {
         std::string marks;
         for (std::size_t i = 0; i < t.columns.size(); ++i)
             marks += i == 0 ? "?" : ", ?";
@@ -402,7 +407,7 @@ public:
                                  " WHERE " + key + " > $1 ORDER BY " + key + " LIMIT $2";
         constexpr int kPage = 5000;
         std::optional<std::string> after;
-        Row row(t.columns.size());
+        TableRow row(t.columns.size());
         while (true) {
             pg::Rows rows = after ? db_.query(next, pg::Params().add(*after).add(kPage))
                                   : db_.query(first, pg::Params().add(kPage));
@@ -439,7 +444,7 @@ public:
         // The commit lock: no server appends to the chain while the copy fills it.
         db_.run("SELECT pg_advisory_xact_lock($1)", pg::Params().add(pg::kCommitLock));
     }
-    void insert(const Table& t, const Row& row) override {
+    void insert(const Table& t, const TableRow& row) override {
         std::string marks;
         for (std::size_t i = 0; i < t.columns.size(); ++i)
             marks += fmt::format("{}${}", i == 0 ? "" : ", ", i + 1);
@@ -492,7 +497,7 @@ private:
     pg::Conn db_;
 };
 
-base::Error bad(std::string field, std::string detail) {
+base::Error bad_copy_argument(std::string field, std::string detail) {
     return base::error(Code::bad_argument, std::move(field), std::move(detail));
 }
 
@@ -503,7 +508,7 @@ base::Result<std::unique_ptr<Endpoint>> open_endpoint(const std::string& db,
     std::error_code ec;
     if (where.backend == Backend::sqlite && must_exist &&
         !std::filesystem::is_regular_file(where.target, ec)) {
-        return bad(option, fmt::format("{}: no file at {}", option, where.target));
+        return bad_copy_argument(option, fmt::format("{}: no file at {}", option, where.target));
     }
     {
         auto store = open_store(db);
@@ -578,14 +583,15 @@ base::Result<CopyReport> run_copy(Endpoint& source, Endpoint& target) {
             report.head_hash = here.hash;
             return report;
         }
-        return bad("--to", fmt::format("--to: the database is not empty (table {} has rows; its "
-                                       "head is event {}); copy into an empty database",
-                                       filled, there.seq));
+        return bad_copy_argument(
+            "--to", fmt::format("--to: the database is not empty (table {} has rows; its "
+                                "head is event {}); copy into an empty database",
+                                filled, there.seq));
     }
     source.begin_read();
     for (const Table& t : copy_tables()) {
         std::int64_t n = 0;
-        source.read(t, [&](const Row& row) {
+        source.read(t, [&](const TableRow& row) {
             target.insert(t, row);
             ++n;
         });
@@ -606,7 +612,7 @@ base::Result<CopyReport> copy_database(const std::string& from, const std::strin
         a.backend == b.backend &&
         (a.target == b.target ||
          (a.backend == Backend::sqlite && std::filesystem::equivalent(a.target, b.target, ec)));
-    if (same) return bad("--to", "--to: names the same database as --from");
+    if (same) return bad_copy_argument("--to", "--to: names the same database as --from");
     auto source = open_endpoint(from, "--from", true);
     if (!source) return std::move(source).error();
     auto target = open_endpoint(to, "--to", false);

@@ -138,6 +138,11 @@ private:
     std::unordered_map<std::string, std::string> prepared_; // SQL text -> statement name
 };
 
+// bytea in PostgreSQL's text format: "\x" and two hex digits per byte, as a parameter.
+std::string bytea_hex(std::string_view bytes);
+// The bytes of a bytea column read as text, or nothing when it is not in the hex format.
+std::optional<std::string> bytea_bytes(std::string_view text);
+
 // Converts a PgError into the project's error: lost connection, read-only standby, disk full,
 // serialization failure → unavailable (retry); everything else → internal.
 base::Error to_error(const PgError& e, std::string_view what);

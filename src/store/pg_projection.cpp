@@ -146,28 +146,30 @@ void project_event(Conn& db, const ops::Event& e) {
 
 void apply_side_write(Conn& db, const SideWrite& w) {
     if (const auto* u = std::get_if<UserWrite>(&w)) {
-        db.run("INSERT INTO users(username, role, password_hash, created_at, unit_id) "
-               "VALUES($1,$2,$3,$4,$5)",
+        db.run("INSERT INTO users(username, role, password_hash, created_at, unit_id, team) "
+               "VALUES($1,$2,$3,$4,$5,$6)",
                Params()
                    .add(u->username)
                    .add(u->role)
                    .add(u->password_hash)
                    .add(u->at)
-                   .add(u->unit_id));
+                   .add(u->unit_id)
+                   .add(u->team));
     } else if (const auto* s = std::get_if<SessionWrite>(&w)) {
         if (s->revoke) {
             db.run("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2",
                    Params().add(s->session.created_at).add(s->session.token_hash));
         } else {
             db.run("INSERT INTO sessions(token_hash, username, role, created_at, expires_at, "
-                   "unit_id) VALUES($1,$2,$3,$4,$5,$6)",
+                   "unit_id, team) VALUES($1,$2,$3,$4,$5,$6,$7)",
                    Params()
                        .add(s->session.token_hash)
                        .add(s->session.username)
                        .add(s->session.role)
                        .add(s->session.created_at)
                        .add(s->session.expires_at)
-                       .add(s->session.unit_id));
+                       .add(s->session.unit_id)
+                       .add(s->session.team));
         }
     } else if (const auto* a = std::get_if<UserAccessWrite>(&w)) {
         if (a->disabled) {
@@ -228,6 +230,16 @@ void apply_side_write(Conn& db, const SideWrite& w) {
                "VALUES($1, 0, $2, $3) ON CONFLICT(incident_id) DO UPDATE SET "
                "computed_at = $2, items = $3",
                Params().add(rec->incident_id).add(rec->computed_at).add(rec->items));
+    } else if (const auto* b = std::get_if<Blob>(&w)) {
+        // Stored once: the same bytes attached again keep the first row.
+        db.run("INSERT INTO blobs(sha256, content_type, size, bytes, stored_at) "
+               "VALUES($1,$2,$3,$4,$5) ON CONFLICT(sha256) DO NOTHING",
+               Params()
+                   .add(b->sha256)
+                   .add(b->content_type)
+                   .add(static_cast<std::int64_t>(b->bytes.size()))
+                   .add(pg::bytea_hex(b->bytes))
+                   .add(b->stored_at));
     } else if (const auto* pos = std::get_if<PositionRecord>(&w)) {
         const ops::Position& p = pos->position;
         db.run("INSERT INTO positions(unit_id, at, lat, lon, heading, speed) "

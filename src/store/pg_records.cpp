@@ -20,6 +20,8 @@
 namespace pingan::store {
 namespace {
 
+using pg::bytea_bytes;
+using pg::bytea_hex;
 using pg::Conn;
 using pg::Params;
 using pg::PgError;
@@ -80,36 +82,6 @@ std::optional<std::string> sources_param(const RecordQuery& q) {
     for (const auto& s : q.sources)
         a.add(s);
     return a.finish();
-}
-
-// bytea in text format: "\x" and two hex digits per byte.
-std::string bytea_hex(std::string_view bytes) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out = "\\x";
-    out.reserve(2 + bytes.size() * 2);
-    for (unsigned char c : bytes) {
-        out += kHex[c >> 4];
-        out += kHex[c & 0xf];
-    }
-    return out;
-}
-
-std::optional<std::string> bytea_bytes(std::string_view text) {
-    if (!text.starts_with("\\x") || text.size() % 2 != 0) return std::nullopt;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    out.reserve((text.size() - 2) / 2);
-    for (std::size_t i = 2; i < text.size(); i += 2) {
-        const int hi = nibble(text[i]), lo = nibble(text[i + 1]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-    }
-    return out;
 }
 
 // The query's periods sorted and merged, so that one query per period, in order, yields the

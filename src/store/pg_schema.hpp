@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 );
 )sql";
 
-inline constexpr std::array<std::string_view, 3> kMigrations = {
+inline constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: event log, operational projections, users and sessions, caller details, breadcrumbs.
     R"sql(
 CREATE TABLE events (
@@ -239,6 +239,23 @@ CREATE TABLE recommendations (
     computed_at BIGINT NOT NULL,
     items       TEXT   NOT NULL  -- JSON array as shown
 );
+)sql",
+    // 4: attachments (photos of evidence items), stored once by the SHA-256 of their bytes; the
+    // evidence.photo_attached event names the hash.
+    R"sql(
+CREATE TABLE blobs (
+    sha256       TEXT   PRIMARY KEY, -- lower-case hex of the bytes
+    content_type TEXT   NOT NULL,
+    size         BIGINT NOT NULL,    -- bytes
+    bytes        BYTEA  NOT NULL,
+    stored_at    BIGINT NOT NULL
+);
+)sql",
+    // 5: the team (station or squad, 派出所/中队) of an account and of its sessions; empty: centre
+    // level. Supervisors of a team see that team's cases (docs/cases.md "Who sees what").
+    R"sql(
+ALTER TABLE users ADD COLUMN team TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN team TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

@@ -161,8 +161,8 @@ CallerRecord read_caller(const Row& s) {
 }
 
 UserRecord read_user(const Row& s) {
-    return UserRecord{s.int64(0), s.text(1),       s.text(2),     s.text(3),
-                      s.int64(4), s.int64(5) != 0, s.opt_int64(6)};
+    return UserRecord{s.int64(0), s.text(1),       s.text(2),      s.text(3),
+                      s.int64(4), s.int64(5) != 0, s.opt_int64(6), s.text(7)};
 }
 
 // Applies the migrations of `component` that schema_migrations does not record yet.
@@ -773,7 +773,7 @@ base::Result<std::optional<CallerRecord>> PgStore::caller(Id incident_id) {
 base::Result<std::optional<UserRecord>> PgStore::user(std::string_view username) {
     return read("reading a user", [&](Conn& db) {
         Rows rows = db.query("SELECT id, username, role, password_hash, created_at, disabled, "
-                             "unit_id FROM users WHERE username = $1",
+                             "unit_id, team FROM users WHERE username = $1",
                              Params().add(username));
         std::optional<UserRecord> out;
         if (!rows.empty()) out = read_user(Row(rows, 0));
@@ -784,8 +784,8 @@ base::Result<std::optional<UserRecord>> PgStore::user(std::string_view username)
 base::Result<std::vector<UserRecord>> PgStore::users() {
     return read("listing users", [](Conn& db) {
         // The password hash stays in the database: a listing never carries it.
-        Rows rows = db.query("SELECT id, username, role, '', created_at, disabled, unit_id "
-                             "FROM users ORDER BY id");
+        Rows rows = db.query("SELECT id, username, role, '', created_at, disabled, unit_id, "
+                             "team FROM users ORDER BY id");
         std::vector<UserRecord> out;
         for (int r = 0; r < rows.size(); ++r)
             out.push_back(read_user(Row(rows, r)));
@@ -795,13 +795,14 @@ base::Result<std::vector<UserRecord>> PgStore::users() {
 
 base::Result<std::vector<SessionRecord>> PgStore::live_sessions(base::TimeMs now) {
     return read("reading sessions", [&](Conn& db) {
-        Rows rows = db.query("SELECT token_hash, username, role, created_at, expires_at, unit_id "
-                             "FROM sessions WHERE revoked_at IS NULL AND expires_at > $1",
+        Rows rows = db.query("SELECT token_hash, username, role, created_at, expires_at, unit_id, "
+                             "team FROM sessions WHERE revoked_at IS NULL AND expires_at > $1",
                              Params().add(now));
         std::vector<SessionRecord> out;
         for (int r = 0; r < rows.size(); ++r) {
             out.push_back(SessionRecord{rows.text(r, 0), rows.text(r, 1), rows.text(r, 2),
-                                        rows.int64(r, 3), rows.int64(r, 4), rows.opt_int64(r, 5)});
+                                        rows.int64(r, 3), rows.int64(r, 4), rows.opt_int64(r, 5),
+                                        rows.text(r, 6)});
         }
         return out;
     });
@@ -911,6 +912,21 @@ base::Result<std::optional<Id>> PgStore::incident_by_number(std::string_view num
         std::optional<Id> out;
         if (!rows.empty()) out = rows.int64(0, 0);
         return out;
+    });
+}
+
+base::Result<std::optional<Blob>> PgStore::blob(std::string_view sha256) {
+    return read("reading a blob", [&](Conn& db) -> std::optional<Blob> {
+        Rows rows = db.query("SELECT sha256, content_type, bytes, stored_at FROM blobs "
+                             "WHERE sha256 = $1",
+                             Params().add(sha256));
+        if (rows.empty()) return std::nullopt;
+        auto bytes = pg::bytea_bytes(rows.text(0, 2));
+        if (!bytes) {
+            throw pg::PgError("blob " + std::string(sha256) + ": bytes not in bytea hex format",
+                              "XX001", false);
+        }
+        return Blob{rows.text(0, 0), rows.text(0, 1), std::move(*bytes), rows.int64(0, 3)};
     });
 }
 

@@ -147,13 +147,14 @@ void project_event(Db& db, const ops::Event& e) {
 
 void apply_side_write(Db& db, const SideWrite& w) {
     if (const auto* u = std::get_if<UserWrite>(&w)) {
-        db.prepare("INSERT INTO users(username, role, password_hash, created_at, unit_id) "
-                   "VALUES(?,?,?,?,?)")
+        db.prepare("INSERT INTO users(username, role, password_hash, created_at, unit_id, team) "
+                   "VALUES(?,?,?,?,?,?)")
             .bind(1, u->username)
             .bind(2, u->role)
             .bind(3, u->password_hash)
             .bind(4, u->at)
             .bind(5, u->unit_id)
+            .bind(6, u->team)
             .run();
     } else if (const auto* s = std::get_if<SessionWrite>(&w)) {
         if (s->revoke) {
@@ -163,13 +164,14 @@ void apply_side_write(Db& db, const SideWrite& w) {
                 .run();
         } else {
             db.prepare("INSERT INTO sessions(token_hash, username, role, created_at, expires_at, "
-                       "unit_id) VALUES(?,?,?,?,?,?)")
+                       "unit_id, team) VALUES(?,?,?,?,?,?,?)")
                 .bind(1, s->session.token_hash)
                 .bind(2, s->session.username)
                 .bind(3, s->session.role)
                 .bind(4, s->session.created_at)
                 .bind(5, s->session.expires_at)
                 .bind(6, s->session.unit_id)
+                .bind(7, s->session.team)
                 .run();
         }
     } else if (const auto* a = std::get_if<UserAccessWrite>(&w)) {
@@ -248,6 +250,16 @@ void apply_side_write(Db& db, const SideWrite& w) {
             .bind(1, rec->incident_id)
             .bind(2, rec->computed_at)
             .bind(3, rec->items)
+            .run();
+    } else if (const auto* b = std::get_if<Blob>(&w)) {
+        // Stored once: the same bytes attached again keep the first row.
+        db.prepare("INSERT INTO blobs(sha256, content_type, size, bytes, stored_at) "
+                   "VALUES(?,?,?,?,?) ON CONFLICT(sha256) DO NOTHING")
+            .bind(1, b->sha256)
+            .bind(2, b->content_type)
+            .bind(3, static_cast<std::int64_t>(b->bytes.size()))
+            .bind_blob(4, b->bytes)
+            .bind(5, b->stored_at)
             .run();
     } else if (const auto* pos = std::get_if<PositionRecord>(&w)) {
         const ops::Position& p = pos->position;

@@ -607,12 +607,12 @@ base::Result<std::optional<UserRecord>> SqliteStore::user(std::string_view usern
     try {
         auto db = reader();
         Stmt& s = db->prepare("SELECT id, username, role, password_hash, created_at, disabled, "
-                              "unit_id FROM users WHERE username = ?");
+                              "unit_id, team FROM users WHERE username = ?");
         s.bind(1, username);
         if (s.step()) {
             return std::optional<UserRecord>(UserRecord{s.int64(0), s.text(1), s.text(2), s.text(3),
-                                                        s.int64(4), s.int64(5) != 0,
-                                                        s.opt_int64(6)});
+                                                        s.int64(4), s.int64(5) != 0, s.opt_int64(6),
+                                                        s.text(7)});
         }
         return std::optional<UserRecord>();
     } catch (const SqliteError& e) {
@@ -624,11 +624,11 @@ base::Result<std::vector<UserRecord>> SqliteStore::users() {
     std::vector<UserRecord> out;
     try {
         auto db = reader();
-        Stmt& s = db->prepare("SELECT id, username, role, '', created_at, disabled, unit_id "
-                              "FROM users ORDER BY id");
+        Stmt& s = db->prepare("SELECT id, username, role, '', created_at, disabled, unit_id, "
+                              "team FROM users ORDER BY id");
         while (s.step()) {
             out.push_back(UserRecord{s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4),
-                                     s.int64(5) != 0, s.opt_int64(6)});
+                                     s.int64(5) != 0, s.opt_int64(6), s.text(7)});
         }
     } catch (const SqliteError& e) {
         return sqlite::to_error(e, "listing users");
@@ -640,12 +640,13 @@ base::Result<std::vector<SessionRecord>> SqliteStore::live_sessions(base::TimeMs
     std::vector<SessionRecord> out;
     try {
         auto db = reader();
-        Stmt& s = db->prepare("SELECT token_hash, username, role, created_at, expires_at, "
-                              "unit_id FROM sessions WHERE revoked_at IS NULL AND expires_at > ?");
+        Stmt& s =
+            db->prepare("SELECT token_hash, username, role, created_at, expires_at, "
+                        "unit_id, team FROM sessions WHERE revoked_at IS NULL AND expires_at > ?");
         s.bind(1, now);
         while (s.step()) {
             out.push_back(SessionRecord{s.text(0), s.text(1), s.text(2), s.int64(3), s.int64(4),
-                                        s.opt_int64(5)});
+                                        s.opt_int64(5), s.text(6)});
         }
     } catch (const SqliteError& e) {
         return sqlite::to_error(e, "reading sessions");
@@ -835,6 +836,21 @@ base::Result<std::optional<Id>> SqliteStore::incident_by_number(std::string_view
         return sqlite::to_error(e, "reading an incident by number");
     }
     return std::optional<Id>();
+}
+
+base::Result<std::optional<Blob>> SqliteStore::blob(std::string_view sha256) {
+    try {
+        auto db = reader();
+        Stmt& s = db->prepare(
+            "SELECT sha256, content_type, bytes, stored_at FROM blobs WHERE sha256 = ?");
+        s.bind(1, sha256);
+        std::optional<Blob> out;
+        if (s.step()) out = Blob{s.text(0), s.text(1), s.blob(2), s.int64(3)};
+        s.reset(); // megabytes of bytes: do not keep the read open
+        return out;
+    } catch (const SqliteError& e) {
+        return sqlite::to_error(e, "reading a blob");
+    }
 }
 
 } // namespace pingan::store

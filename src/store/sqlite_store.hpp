@@ -52,6 +52,7 @@ public:
     base::Result<std::vector<Id>> callers_recorded_before(base::TimeMs before, int limit) override;
     base::Result<std::vector<Id>> merged_into(Id incident_id) override;
     base::Result<std::optional<Id>> incident_by_number(std::string_view number) override;
+    base::Result<std::optional<Blob>> blob(std::string_view sha256) override;
 
     const std::string& path() const { return path_; }
 

@@ -33,6 +33,7 @@ struct UserRecord {
     base::TimeMs created_at = 0;
     bool disabled = false;
     std::optional<Id> unit_id; // role unit: the unit this account reports for
+    std::string team;          // station or squad (派出所/中队); empty: centre level
 };
 
 struct SessionRecord {
@@ -42,6 +43,7 @@ struct SessionRecord {
     base::TimeMs created_at = 0;
     base::TimeMs expires_at = 0;
     std::optional<Id> unit_id;
+    std::string team; // the account's team when the session opened
 };
 
 // Caller details are personal data: kept out of events, read only by permitted roles.
@@ -65,6 +67,7 @@ struct UserWrite {
     std::string password_hash;
     base::TimeMs at = 0;
     std::optional<Id> unit_id;
+    std::string team; // empty: centre level
 };
 struct SessionWrite {
     SessionRecord session;
@@ -122,9 +125,18 @@ struct UserAccessWrite {
     bool end_sessions = false;
     base::TimeMs at = 0;
 };
+// Bytes stored once by their SHA-256 (photos of evidence items): written with the event that
+// names the hash (evidence.photo_attached), so the chain covers which bytes were attached and
+// the bytes are durable when the event is. Writing a hash that is stored already is a no-op.
+struct Blob {
+    std::string sha256;       // of `bytes`: 64 lower-case hex digits
+    std::string content_type; // image/jpeg, image/png or image/webp
+    std::string bytes;
+    base::TimeMs stored_at = 0; // when first stored
+};
 using SideWrite =
     std::variant<UserWrite, SessionWrite, CallerRecord, PositionRecord, BoundaryLayerWrite,
-                 OutboxWrite, RecommendationWrite, CallerPurge, UserAccessWrite>;
+                 OutboxWrite, RecommendationWrite, CallerPurge, UserAccessWrite, Blob>;
 
 // One command's worth of writes: all of it lands, or none of it.
 struct Change {
@@ -260,6 +272,8 @@ public:
     virtual base::Result<std::vector<Id>> merged_into(Id incident_id) = 0;
     // The incident with this human number ("2026-000123"), if any.
     virtual base::Result<std::optional<Id>> incident_by_number(std::string_view number) = 0;
+    // The blob stored under this SHA-256 (lower-case hex), if any.
+    virtual base::Result<std::optional<Blob>> blob(std::string_view sha256) = 0;
 };
 
 } // namespace pingan::store

@@ -2,9 +2,15 @@
 // of docs/cases.md). Time is the manual clock; the limits table and calendar are the shipped
 // config/case_limits.toml and config/holidays.toml; the centre is at UTC+8.
 #include <algorithm>
+#include <arpa/inet.h>
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <netinet/in.h>
 #include <string>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -509,6 +515,209 @@ TEST_F(CaseTest, UnitAccountsSeeOnlyTheirCases) {
     EXPECT_EQ(r.json()["field"], "incident_id");
 }
 
+// Teams (docs/cases.md "Who sees what"): a supervisor of a station (派出所) sees that station's
+// cases and those it is an officer of; a centre-level supervisor and the auditor see all. A
+// case's team is the one given or the opener's. Other teams' cases, items and notices are 403
+// naming the field, and writes on them record nothing; the compliance report groups by team.
+TEST_F(CaseTest, SupervisorsOfATeamSeeAndActOnTheirTeamsCasesOnly) {
+    const std::string east = "东城派出所";
+    const std::string west = "西城派出所";
+    // One account through the API, one through the CLI.
+    auto r = http->post("/api/v1/users",
+                        {{"username", "sup_e"},
+                         {"password", "SupE-Pass-2026"},
+                         {"role", "supervisor"},
+                         {"team", east}},
+                        admin);
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json()["team"], east);
+    const CliResult cli =
+        run_cli({"user", "add", "sup_w", "--role", "supervisor", "--team", west, "--db", db},
+                "SupW-Pass-2026\n");
+    ASSERT_EQ(cli.exit_code, 0) << cli.out;
+    std::string sup_e = login(server->port(), "sup_e", "SupE-Pass-2026");
+    std::string sup_w = login(server->port(), "sup_w", "SupW-Pass-2026");
+    EXPECT_EQ(http->get("/api/v1/me", sup_e).json()["team"], east);
+    EXPECT_EQ(http->get("/api/v1/me", sup).json()["team"], "");
+    const auto created = events_of("user.created");
+    ASSERT_GE(created.size(), 2u);
+    EXPECT_EQ(created[created.size() - 2]["payload"]["team"], east);
+    EXPECT_EQ(created.back()["payload"]["team"], west);
+
+    // a: east (the opener's team); b: west; c: west, given by the centre; d: centre level;
+    // e: west, with sup_e as one of its officers.
+    const json a = open_case(sup_e);
+    const json b = open_case(sup_w, {{"officers", {"off2"}}});
+    const json c = open_case(sup, {{"team", west}});
+    const json d = open_case(sup);
+    const json e = open_case(sup_w, {{"officers", {"sup_e"}}});
+    EXPECT_EQ(a["team"], east);
+    EXPECT_EQ(b["team"], west);
+    EXPECT_EQ(c["team"], west);
+    EXPECT_EQ(d["team"], "");
+    EXPECT_EQ(e["team"], west);
+    const std::string b_id = std::to_string(b["id"].get<int>());
+    auto ids = [&](const std::string& token) {
+        auto list = http->get("/api/v1/cases", token);
+        EXPECT_EQ(list.status, 200) << list.body;
+        std::vector<int> out;
+        const json listed = list.json(); // a range over a temporary's member would dangle
+        for (const auto& item : listed["items"])
+            out.push_back(item["id"].get<int>());
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    const int ia = a["id"].get<int>(), ib = b["id"].get<int>(), ic = c["id"].get<int>(),
+              id = d["id"].get<int>(), ie = e["id"].get<int>();
+    const std::vector<int> all{ia, ib, ic, id, ie};
+    const std::vector<int> east_sees{ia, ie};
+    const std::vector<int> west_sees{ib, ic, ie};
+    EXPECT_EQ(ids(sup_e), east_sees);
+    EXPECT_EQ(ids(sup_w), west_sees);
+    EXPECT_EQ(ids(sup), all);
+    EXPECT_EQ(ids(aud), all);
+    EXPECT_EQ(ids(off1), (std::vector<int>{ia, ic, id}));
+
+    // Items follow their case.
+    register_item("W-1", ib, "Locker-W", off2);
+    r = http->get("/api/v1/cases/" + b_id, sup_e);
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(r.json()["field"], "id");
+    EXPECT_EQ(http->get("/api/v1/cases/" + b_id, sup_w).status, 200);
+    r = http->get("/api/v1/evidence/W-1", sup_e);
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(r.json()["field"], "code");
+    EXPECT_EQ(http->get("/api/v1/evidence/W-1/label.svg", sup_e).status, 403);
+    EXPECT_EQ(http->get("/api/v1/evidence/W-1", sup_w).status, 200);
+    EXPECT_TRUE(http->get("/api/v1/evidence?case_id=" + b_id, sup_e).json()["items"].empty());
+    EXPECT_EQ(http->get("/api/v1/evidence?case_id=" + b_id, sup_w).json()["items"].size(), 1u);
+
+    // A notice on b by its own team's supervisor; sup_e neither lists nor answers it.
+    r = http->post(
+        "/api/v1/notices",
+        {{"case_id", ib}, {"text", "explain the delay"}, {"respond_by", "2026-02-05T02:00:00Z"}},
+        sup_w);
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string notice = std::to_string(r.json()["id"].get<int>());
+    EXPECT_TRUE(http->get("/api/v1/notices", sup_e).json()["items"].empty());
+    EXPECT_EQ(http->get("/api/v1/notices", sup_w).json()["items"].size(), 1u);
+    EXPECT_EQ(http->get("/api/v1/notices", sup).json()["items"].size(), 1u);
+
+    // Cross-team writes: refused, nothing recorded.
+    const std::int64_t head = head_seq();
+    expect_refused(http->post("/api/v1/cases/" + b_id + "/stage", {{"stage", "closed"}}, sup_e),
+                   403, "id", head);
+    expect_refused(http->post("/api/v1/cases/" + b_id + "/extensions",
+                              {{"amount", 1}, {"reason", "witness abroad"}}, sup_e),
+                   403, "id", head);
+    expect_refused(
+        http->post("/api/v1/notices",
+                   {{"case_id", ib}, {"text", "why?"}, {"respond_by", "2026-02-05T02:00:00Z"}},
+                   sup_e),
+        403, "case_id", head);
+    expect_refused(
+        http->post("/api/v1/notices/" + notice + "/response", {{"response", "not ours"}}, sup_e),
+        403, "id", head);
+    expect_refused(http->post("/api/v1/evidence/W-1/disposal", {{"disposal", "returned"}}, sup_e),
+                   403, "code", head);
+    expect_refused(
+        http->post(
+            "/api/v1/evidence",
+            {{"code", "W-2"}, {"case_id", ib}, {"description", "phone"}, {"location", "Locker-E"}},
+            sup_e),
+        403, "case_id", head);
+    // A team's supervisor opens cases for its own team only; a team is a short name.
+    json body{{"incident_id", incident},   {"kind", "criminal"},   {"type", "theft"},
+              {"stage", "arrest_request"}, {"officers", {"off1"}}, {"team", west}};
+    expect_refused(http->post("/api/v1/cases", body, sup_e), 403, "team", head);
+    body["team"] = std::string(65, 'x');
+    expect_refused(http->post("/api/v1/cases", body, sup), 422, "team", head);
+    r = http->post("/api/v1/users",
+                   {{"username", "sup_x"},
+                    {"password", "SupX-Pass-2026"},
+                    {"role", "supervisor"},
+                    {"team", "east\x07"}},
+                   admin);
+    expect_refused(r, 422, "team", head);
+    EXPECT_NE(run_cli({"user", "add", "sup_y", "--role", "supervisor", "--team",
+                       std::string(65, 'y'), "--db", db},
+                      "SupY-Pass-2026\n")
+                  .exit_code,
+              0);
+    // The same writes by the case's own supervisor go through.
+    r = http->post("/api/v1/cases/" + b_id + "/extensions",
+                   {{"amount", 1}, {"reason", "witness abroad"}}, sup_w);
+    EXPECT_EQ(r.status, 200) << r.body;
+
+    // Oversight counts and reports cover what the reader sees.
+    EXPECT_EQ(http->get("/api/v1/oversight", sup_e).json()["counts"]["open_cases"], 2);
+    EXPECT_EQ(http->get("/api/v1/oversight", sup_w).json()["counts"]["open_cases"], 3);
+    EXPECT_EQ(http->get("/api/v1/oversight", sup).json()["counts"]["open_cases"], 5);
+    EXPECT_EQ(http->get("/api/v1/oversight", sup_e).json()["counts"]["items_in_custody"], 0);
+    EXPECT_EQ(http->get("/api/v1/oversight", sup_w).json()["counts"]["items_in_custody"], 1);
+    // RP-1: by team where the case has one, else by first officer. All five fall due in
+    // February (b one day later, extended).
+    r = http->get("/api/v1/reports/deadline-compliance?from=2026-02&to=2026-02", sup);
+    ASSERT_EQ(r.status, 200) << r.body;
+    json rows = r.json()["rows"];
+    ASSERT_EQ(rows.size(), 3u) << r.body;
+    EXPECT_EQ(rows[0]["unit"], "off1");
+    EXPECT_EQ(rows[0]["by"], "officer");
+    EXPECT_EQ(rows[0]["due"], 1);
+    EXPECT_EQ(rows[1]["unit"], east);
+    EXPECT_EQ(rows[1]["by"], "team");
+    EXPECT_EQ(rows[1]["due"], 1);
+    EXPECT_EQ(rows[2]["unit"], west);
+    EXPECT_EQ(rows[2]["due"], 3);
+    EXPECT_EQ(rows[2]["extended"], 1);
+    r = http->get("/api/v1/reports/deadline-compliance?from=2026-02&to=2026-02", sup_e);
+    rows = r.json()["rows"];
+    ASSERT_EQ(rows.size(), 2u) << r.body;
+    EXPECT_EQ(rows[0]["unit"], east);
+    EXPECT_EQ(rows[1]["unit"], west); // e only: sup_e is one of its officers
+    EXPECT_EQ(rows[1]["due"], 1);
+    EXPECT_EQ(r.json()["total"]["due"], 2);
+    // A reconciliation at west's locker: W-1 is missing, X-9 (no such item) is there. West's
+    // report has W-1, east's nothing; a code of no case only the centre's.
+    r = http->post("/api/v1/evidence/reconciliation",
+                   {{"location", "Locker-W"}, {"codes", {"X-9"}}}, off2);
+    ASSERT_EQ(r.status, 200) << r.body;
+    r = http->get("/api/v1/reports/custody-discrepancies?from=2026-01&to=2026-01", sup_w);
+    ASSERT_EQ(r.json()["count"], 1) << r.body;
+    EXPECT_EQ(r.json()["items"][0]["item_code"], "W-1");
+    r = http->get("/api/v1/reports/custody-discrepancies?from=2026-01&to=2026-01", sup_e);
+    EXPECT_EQ(r.json()["count"], 0) << r.body;
+    r = http->get("/api/v1/reports/custody-discrepancies?from=2026-01&to=2026-01", sup);
+    EXPECT_EQ(r.json()["count"], 2) << r.body;
+
+    // Case events reach a team's supervisor withheld (the stream is not filtered by case).
+    const json seen_by_east = http->get("/api/v1/events?after=0&limit=1000", sup_e).json();
+    int opened = 0;
+    for (const auto& ev : seen_by_east["items"]) {
+        if (ev["kind"] != "case.opened") continue;
+        ++opened;
+        EXPECT_EQ(ev["payload"], json({{"withheld", true}}));
+    }
+    EXPECT_EQ(opened, 5);
+    EXPECT_EQ(events_of("case.opened")[0]["payload"]["team"], east);
+
+    // A restart keeps the teams: of the accounts, their live sessions and the cases.
+    restart();
+    EXPECT_EQ(ids(sup_e), east_sees); // the same token: the session kept its team
+    EXPECT_EQ(ids(sup_w), west_sees);
+    sup_e = login(server->port(), "sup_e", "SupE-Pass-2026");
+    EXPECT_EQ(ids(sup_e), east_sees);
+    EXPECT_EQ(http->get("/api/v1/cases/" + b_id, sup_w).json()["team"], west);
+    EXPECT_EQ(http->get("/api/v1/cases/" + b_id, sup_e).status, 403);
+    json teams = json::object();
+    const json users = http->get("/api/v1/users", admin).json();
+    for (const auto& u : users["items"])
+        teams[u["username"].get<std::string>()] = u["team"];
+    EXPECT_EQ(teams["sup_e"], east);
+    EXPECT_EQ(teams["sup_w"], west);
+    EXPECT_EQ(teams["sup"], "");
+}
+
 // Every new route refuses the roles the matrix leaves out (dispatchers and call-takers do not
 // see cases; auditors only read; only supervisors approve).
 TEST_F(CaseTest, WrongRolesAreRefusedOnEveryCaseRoute) {
@@ -536,6 +745,8 @@ TEST_F(CaseTest, WrongRolesAreRefusedOnEveryCaseRoute) {
         {"POST", "/api/v1/evidence/W-1/handover/cancel", {&disp, &taker, &aud, &admin}},
         {"POST", "/api/v1/evidence/W-1/relocation", {&disp, &taker, &aud, &admin}},
         {"POST", "/api/v1/evidence/W-1/disposal", {&off1, &disp, &taker, &aud, &admin}},
+        {"POST", "/api/v1/evidence/W-1/photos", {&disp, &taker, &aud, &admin}},
+        {"GET", "/api/v1/evidence/W-1/photos/" + std::string(64, 'a'), {&disp, &taker, &admin}},
         {"POST", "/api/v1/notices", {&off1, &disp, &taker, &aud, &admin}},
         {"GET", "/api/v1/notices", {&disp, &taker, &admin}},
         {"POST", "/api/v1/notices/1/response", {&disp, &taker, &aud, &admin}},
@@ -692,6 +903,273 @@ TEST_F(CaseTest, ReportsOfDeadlineComplianceAndCustodyDiscrepancies) {
     }
     EXPECT_EQ(http->get("/api/v1/reports/deadline-compliance", off1).status, 403);
     EXPECT_EQ(http->get("/api/v1/reports/custody-discrepancies", disp).status, 403);
+}
+
+// ------------------------------------------------------------------------ photos (PH-*) ---
+
+// Bytes that start with the signature of their type (the server checks signatures; it does
+// not decode images). `seed` makes different photos.
+std::string jpeg(char seed, std::size_t size = 4096) {
+    std::string b = "\xFF\xD8\xFF\xE0";
+    b += std::string("\0\x10JFIF\0", 7);
+    for (std::size_t i = b.size(); i + 2 < size; ++i)
+        b += static_cast<char>((i * 31 + static_cast<std::size_t>(seed)) % 256);
+    return b + "\xFF\xD9";
+}
+std::string png(char seed) {
+    return std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16) + std::string(100, seed);
+}
+std::string webp(char seed) {
+    return std::string("RIFF\x20\0\0\0WEBPVP8 ", 16) + std::string(100, seed);
+}
+
+// Output of a shell command (sha256sum, sqlite3): the test's own view, not the server's.
+std::string shell_out(const std::string& cmd) {
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr) return out;
+    std::array<char, 4096> buf{};
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p))
+        out.append(buf.data(), n);
+    pclose(p);
+    return out;
+}
+
+class PhotoTest : public CaseTest {
+protected:
+    HttpResult attach(const std::string& code, const std::string& bytes, const std::string& type,
+                      const std::string& token, const std::string& query = "") {
+        return http->request("POST", "/api/v1/evidence/" + code + "/photos" + query, bytes, token,
+                             {{"Content-Type", type}});
+    }
+    std::string sha256_of(const std::string& bytes) {
+        const auto file = scratch.path("photo.bin");
+        std::ofstream(file, std::ios::binary) << bytes;
+        return shell_out("sha256sum '" + file.string() + "'").substr(0, 64);
+    }
+    // A POST that declares `length` body bytes and sends none; the raw answer.
+    std::string declare_length(const std::string& target, std::size_t length,
+                               const std::string& token) {
+        const int fd = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(server->port());
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return {};
+        const std::string head =
+            fmt::format("POST {} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {}\r\n"
+                        "Content-Type: image/jpeg\r\nContent-Length: {}\r\n\r\n",
+                        target, token, length);
+        std::string out;
+        if (send(fd, head.data(), head.size(), 0) == static_cast<ssize_t>(head.size())) {
+            timeval tv{10, 0};
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            std::array<char, 4096> buf{};
+            for (ssize_t n; (n = recv(fd, buf.data(), buf.size(), 0)) > 0;)
+                out.append(buf.data(), static_cast<std::size_t>(n));
+        }
+        close(fd);
+        return out;
+    }
+    std::string sql(const std::string& query) {
+        const auto file = scratch.path("query.sql");
+        std::ofstream(file) << query << ";\n";
+        std::string out = shell_out(fmt::format("sqlite3 '{}' < '{}'", db, file.string()));
+        while (!out.empty() && out.back() == '\n')
+            out.pop_back();
+        return out;
+    }
+};
+
+// PH-1..PH-4: stored by content hash, once; listed on the item; bytes read back exactly; each
+// read of the bytes logged; covered by audit verify and custody verify.
+TEST_F(PhotoTest, AttachedByHashStoredOnceReadBackAndLogged) {
+    const json c = open_case(off1, {{"officers", {"off1", "off2"}}});
+    register_item("P-1", c["id"].get<int>());
+    register_item("P-2", c["id"].get<int>());
+    const std::string front = jpeg('a');
+    const std::string sha = sha256_of(front);
+    ASSERT_EQ(sha.size(), 64u);
+
+    auto r = attach("P-1", front, "image/jpeg", off1, "?caption=front%20side");
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json()["sha256"], sha);
+    EXPECT_EQ(r.json()["content_type"], "image/jpeg");
+    EXPECT_EQ(r.json()["bytes"], front.size());
+    EXPECT_EQ(r.json()["by"], "off1");
+    EXPECT_EQ(r.json()["caption"], "front side");
+    EXPECT_EQ(r.json()["at"], "2026-01-30T02:00:00.000Z");
+
+    // The same bytes again on the same item: nothing new, the photo as it was.
+    const std::int64_t head = head_seq();
+    r = attach("P-1", front, "image/jpeg", off2, "?caption=again");
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["by"], "off1");
+    EXPECT_EQ(r.json()["caption"], "front side");
+    EXPECT_EQ(head_seq(), head);
+    // On another item: attached there too, the bytes stored once.
+    r = attach("P-2", front, "image/jpeg", off2);
+    EXPECT_EQ(r.status, 201) << r.body;
+    const std::string back = png('b');
+    r = attach("P-1", back, "image/png", sup);
+    ASSERT_EQ(r.status, 201) << r.body;
+    const std::string back_sha = r.json()["sha256"];
+    EXPECT_EQ(back_sha, sha256_of(back));
+    EXPECT_EQ(attach("P-2", webp('c'), "image/webp", off1).status, 201);
+    EXPECT_EQ(events_of("evidence.photo_attached").size(), 4u);
+    EXPECT_EQ(events_of("evidence.photo_attached")[0]["payload"]["sha256"], sha);
+    EXPECT_EQ(sql("SELECT count(*) FROM blobs"), "3");
+    EXPECT_EQ(sql("SELECT count(*) FROM blobs WHERE sha256 = '" + sha + "'"), "1");
+
+    const json item1 = item("P-1");
+    ASSERT_EQ(item1["photos"].size(), 2u) << item1.dump();
+    EXPECT_EQ(item1["photos"][0]["sha256"], sha);
+    EXPECT_EQ(item1["photos"][0]["caption"], "front side");
+    EXPECT_EQ(item1["photos"][1]["sha256"], back_sha);
+    EXPECT_EQ(item1["photos"][1]["content_type"], "image/png");
+    EXPECT_EQ(item1["photos"][1]["by"], "sup");
+    EXPECT_EQ(item1["photos"][1]["caption"], "");
+
+    // The bytes come back exactly, with their type, to those who may read the item.
+    const std::string path = "/api/v1/evidence/P-1/photos/" + sha;
+    r = http->get(path, aud);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("content-type"), "image/jpeg");
+    EXPECT_EQ(r.body.size(), front.size());
+    EXPECT_TRUE(r.body == front);
+    r = http->get("/api/v1/evidence/P-1/photos/" + back_sha, off2);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("content-type"), "image/png");
+    EXPECT_TRUE(r.body == back);
+    auto reads = http->get("/api/v1/audit/reads?subject=evidence/P-1", aud).json()["items"];
+    std::vector<std::pair<std::string, std::string>> who;
+    for (const auto& i : reads) {
+        who.emplace_back(i["actor"].get<std::string>(),
+                         i.contains("photo") ? i["photo"].get<std::string>() : "");
+    }
+    EXPECT_EQ(who, (std::vector<std::pair<std::string, std::string>>{
+                       {"sup", ""}, {"aud", sha}, {"off2", back_sha}}))
+        << reads.dump();
+
+    // A hash that is not this item's is not found through it, even when stored.
+    const std::string webp_sha = item("P-2")["photos"][1]["sha256"];
+    r = http->get("/api/v1/evidence/P-1/photos/" + webp_sha, sup);
+    EXPECT_EQ(r.status, 404) << r.body;
+    EXPECT_EQ(r.json()["field"], "sha256");
+    r = http->get("/api/v1/evidence/NO-SUCH/photos/" + sha, sup);
+    EXPECT_EQ(r.status, 404) << r.body;
+    EXPECT_EQ(r.json()["field"], "code");
+    r = http->get("/api/v1/evidence/P-1/photos/" + std::string(64, 'G'), sup);
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(r.json()["field"], "sha256");
+
+    // Still there after a restart (rebuilt from the log).
+    restart();
+    relogin();
+    EXPECT_EQ(item("P-1")["photos"], item1["photos"]);
+    r = http->get(path, sup);
+    EXPECT_TRUE(r.status == 200 && r.body == front) << r.status;
+    server->stop();
+
+    auto audit = run_cli({"audit", "verify", "--db", db});
+    EXPECT_EQ(audit.exit_code, 0) << audit.out;
+    auto custody = run_cli({"custody", "verify", "P-1", "--db", db});
+    EXPECT_EQ(custody.exit_code, 0) << custody.out;
+    EXPECT_NE(custody.out.find("photo " + sha + " (image/jpeg"), std::string::npos) << custody.out;
+
+    // Changed bytes are caught by custody verify and never served.
+    sql("UPDATE blobs SET bytes = X'FFD8FF00' WHERE sha256 = '" + sha + "'");
+    custody = run_cli({"custody", "verify", "P-1", "--db", db});
+    EXPECT_EQ(custody.exit_code, 1) << custody.out;
+    EXPECT_NE(custody.out.find("do not match its hash"), std::string::npos) << custody.out;
+    server->start();
+    http = std::make_unique<HttpClient>(server->port());
+    relogin();
+    r = http->get(path, sup);
+    EXPECT_EQ(r.status, 500) << r.body;
+    EXPECT_EQ(r.json()["field"], "sha256");
+    // A changed photo event is caught by audit verify.
+    server->stop();
+    sql("UPDATE events SET payload = replace(payload, '" + back_sha + "', '" + sha +
+        "') WHERE kind = 'evidence.photo_attached'");
+    audit = run_cli({"audit", "verify", "--db", db});
+    EXPECT_EQ(audit.exit_code, 1) << audit.out;
+    EXPECT_NE(audit.out.find("BROKEN"), std::string::npos) << audit.out;
+}
+
+// PH-5: bad input is refused with a problem naming the field, and nothing is recorded.
+TEST_F(PhotoTest, BadInputIsRefusedAndRecordsNothing) {
+    const json c = open_case(off1);
+    register_item("B-1", c["id"].get<int>());
+    const std::int64_t head = head_seq();
+    expect_refused(attach("NO-SUCH", jpeg('a'), "image/jpeg", off1), 404, "code", head);
+    expect_refused(attach("bad%20code", jpeg('a'), "image/jpeg", off1), 422, "code", head);
+    expect_refused(attach("B-1", "", "image/jpeg", off1), 422, "body", head);
+    expect_refused(attach("B-1", jpeg('a'), "text/plain", off1), 415, "Content-Type", head);
+    expect_refused(attach("B-1", jpeg('a'), "image/gif", off1), 415, "Content-Type", head);
+    // The default of the test client is application/json.
+    expect_refused(http->post_raw("/api/v1/evidence/B-1/photos", jpeg('a'), off1), 415,
+                   "Content-Type", head);
+    expect_refused(attach("B-1", png('a'), "image/jpeg", off1), 422, "body", head);
+    expect_refused(attach("B-1", "GIF89a not an accepted image", "image/webp", off1), 422, "body",
+                   head);
+    expect_refused(attach("B-1", std::string("RIFF\x20\0\0\0WAVEfmt ", 16), "image/webp", off1),
+                   422, "body", head);
+    expect_refused(
+        attach("B-1", jpeg('a'), "image/jpeg", off1, "?caption=" + std::string(501, 'x')), 422,
+        "caption", head);
+    expect_refused(attach("B-1", jpeg('a'), "image/jpeg", off1, "?caption=a%07b"), 422, "caption",
+                   head);
+    // Over 8 MiB: refused from the declared length, before the body is read (the test
+    // declares it and sends none: the server answers and closes without reading a body).
+    auto declared = declare_length("/api/v1/evidence/B-1/photos", (8u << 20) + 1, off1);
+    EXPECT_NE(declared.find("HTTP/1.1 413"), std::string::npos) << declared;
+    EXPECT_NE(declared.find("\"field\":\"body\""), std::string::npos) << declared;
+    EXPECT_NE(declared.find("8388608 bytes"), std::string::npos) << declared;
+    EXPECT_EQ(head_seq(), head);
+    // Uploads may exceed the 1 MiB of other bodies; other routes keep their limit.
+    const std::string big = jpeg('b', 3u << 20);
+    auto r = attach("B-1", big, "image/jpeg", off1);
+    EXPECT_EQ(r.status, 201) << r.body.substr(0, 300);
+    EXPECT_EQ(r.json()["bytes"], big.size());
+    const std::int64_t after = head_seq();
+    EXPECT_EQ(after, head + 1);
+    declared = declare_length("/api/v1/evidence/B-1/handover", 2u << 20, off1);
+    EXPECT_NE(declared.find("HTTP/1.1 413"), std::string::npos) << declared;
+    EXPECT_NE(declared.find("1048576 bytes"), std::string::npos) << declared;
+    declared = declare_length("/api/v1/evidence/B-1/photos/x", 3u << 20, off1);
+    EXPECT_NE(declared.find("HTTP/1.1 413"), std::string::npos) << declared;
+    EXPECT_EQ(head_seq(), after);
+    EXPECT_EQ(http->get("/api/v1/evidence/B-1/photos/" + sha256_of(big), sup).body.size(),
+              big.size());
+}
+
+// PH-6: the role gates of the other evidence routes; a unit account only for items it sees.
+// PH-7: a disposed item still takes photos (for the record).
+TEST_F(PhotoTest, RolesAndDisposedItems) {
+    const json c = open_case(off1);
+    register_item("R-1", c["id"].get<int>());
+    const std::string photo = jpeg('r');
+    ASSERT_EQ(attach("R-1", photo, "image/jpeg", off1).status, 201);
+    const std::string path = "/api/v1/evidence/R-1/photos/" + sha256_of(photo);
+    const std::int64_t head = head_seq();
+    for (const std::string* token : {&disp, &taker, &aud, &admin}) {
+        auto r = attach("R-1", jpeg('s'), "image/jpeg", *token);
+        EXPECT_EQ(r.status, 403) << r.body;
+    }
+    for (const std::string* token : {&disp, &taker, &admin})
+        EXPECT_EQ(http->get(path, *token).status, 403);
+    // off2 does not handle the case and does not hold the item.
+    expect_refused(attach("R-1", jpeg('s'), "image/jpeg", off2), 403, "code", head);
+    expect_refused(http->get(path, off2), 403, "code", head);
+    EXPECT_TRUE(http->get("/api/v1/audit/reads?subject=evidence/R-1", aud).json()["items"].empty());
+
+    auto r = http->post("/api/v1/evidence/R-1/disposal", {{"disposal", "returned"}}, sup);
+    ASSERT_EQ(r.status, 200) << r.body;
+    r = attach("R-1", png('d'), "image/png", off1, "?caption=returned%20to%20owner");
+    EXPECT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(item("R-1")["photos"].size(), 2u);
+    EXPECT_EQ(item("R-1")["disposal"], "returned");
 }
 
 } // namespace

@@ -68,7 +68,9 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
     for (const auto& [k, v] : headers)
         req.set(k, v);
     if (!body.empty() || method == "POST") {
-        req.set(http::field::content_type, "application/json");
+        // JSON unless the caller names another type (uploads of raw bytes).
+        if (req.find(http::field::content_type) == req.end())
+            req.set(http::field::content_type, "application/json");
         req.body() = body;
     }
     req.keep_alive(true);

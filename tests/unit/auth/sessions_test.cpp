@@ -12,7 +12,7 @@ TEST(Sessions, TokensAreRandomAndOnlyTheirHashIsKept) {
     EXPECT_EQ(token_hash(a), token_hash(a));
     EXPECT_NE(token_hash(a), a);
     SessionRegistry r;
-    r.add(token_hash(a), {Principal{"amy", Role::dispatcher, std::nullopt}, 1000});
+    r.add(token_hash(a), {Principal{"amy", Role::dispatcher, std::nullopt, ""}, 1000});
     EXPECT_EQ(r.find(token_hash(a), 999)->username, "amy");
     EXPECT_FALSE(r.find(token_hash(a), 1000).has_value()); // expired
     EXPECT_FALSE(r.find(a, 10).has_value());               // the raw token is not a key
@@ -34,9 +34,9 @@ TEST(LoginLimiter, BlocksAfterFiveFailuresUntilTheWindowPasses) {
 
 TEST(Sessions, AllSessionsOfOneUserEndTogether) {
     SessionRegistry r;
-    r.add("h1", {Principal{"amy", Role::dispatcher, std::nullopt}, 1000});
-    r.add("h2", {Principal{"amy", Role::dispatcher, std::nullopt}, 1000});
-    r.add("h3", {Principal{"bo", Role::dispatcher, std::nullopt}, 1000});
+    r.add("h1", {Principal{"amy", Role::dispatcher, std::nullopt, ""}, 1000});
+    r.add("h2", {Principal{"amy", Role::dispatcher, std::nullopt, ""}, 1000});
+    r.add("h3", {Principal{"bo", Role::dispatcher, std::nullopt, ""}, 1000});
     EXPECT_EQ(r.revoke_user("amy"), 2u);
     EXPECT_FALSE(r.find("h1", 10).has_value());
     EXPECT_FALSE(r.find("h2", 10).has_value());
@@ -53,4 +53,22 @@ TEST(LoginLimiter, CountsFailuresInARowUntilASuccess) {
     EXPECT_EQ(l.record_failure("amy", "10.0.0.1", 30), 1);
     // Not windowed: an hour later the run goes on (only an administrator ends a lockout).
     EXPECT_EQ(l.record_failure("amy", "10.0.0.1", 3'600'000), 2);
+}
+
+// A team name: up to 64 characters (not bytes) of valid UTF-8, no control characters.
+TEST(Teams, ShortNamesWithoutControlCharacters) {
+    EXPECT_TRUE(check_team(""));
+    EXPECT_TRUE(check_team("东城派出所"));
+    EXPECT_TRUE(check_team(std::string(64, 'x')));
+    std::string chinese;
+    for (int i = 0; i < 64; ++i)
+        chinese += "队"; // 64 characters, 192 bytes
+    EXPECT_TRUE(check_team(chinese));
+    for (const std::string& bad :
+         {std::string(65, 'x'), chinese + "队", std::string("a\tb"), std::string("a\x7f"),
+          std::string("a\xc2\x85"), std::string("\xff")}) {
+        auto r = check_team(bad);
+        ASSERT_FALSE(r) << bad;
+        EXPECT_EQ(r.error().field, "team");
+    }
 }

@@ -9,7 +9,7 @@ using namespace pingan::base;
 
 TEST(ErrorTable, EveryCodeHasAUniqueSlugAndA4xxOr5xxStatus) {
     std::set<std::string> slugs;
-    for (int i = 1; i <= static_cast<int>(Code::unreachable); ++i) {
+    for (int i = 1; i <= static_cast<int>(Code::unsupported_media_type); ++i) {
         const ErrorInfo& row = info(static_cast<Code>(i));
         EXPECT_EQ(static_cast<int>(row.code), i);
         EXPECT_GE(row.http_status, 400) << row.slug;

@@ -12,9 +12,8 @@ using namespace pingan;
 
 namespace {
 
-// 10:00 on 30 January 2026 in China.
-constexpr base::TimeMs kStart = 1'769'738'400'000;
-constexpr base::TimeMs kHour = 3'600'000;
+using test::kHour;
+using test::kStart;
 
 class CaseBookTest : public ::testing::Test {
 protected:
@@ -84,6 +83,31 @@ TEST_F(CaseBookTest, ReplayingTheEventsRebuildsTheSameBook) {
     EXPECT_EQ(fresh.custody_of("E-1")->size(), 2u);
 }
 
+// A case's team is in its case.opened event; an event from before teams has none and opens a
+// centre-level case (team empty).
+TEST_F(CaseBookTest, TheTeamIsRebuiltAndOldEventsHaveNone) {
+    ops::NewCase in;
+    in.type = "theft";
+    in.stage = "arrest_request";
+    in.officers = {"off1"};
+    in.team = "东城派出所";
+    in.started_at = kStart;
+    auto c = book.open_case(in, rules, "sup_e", kStart, events);
+    ASSERT_TRUE(c) << c.error().detail;
+    const ops::Id id = (*c)->id;
+    ASSERT_EQ(events.size(), 1u);
+    nlohmann::json payload = nlohmann::json::parse(events[0].payload);
+    EXPECT_EQ(payload["team"], "东城派出所");
+    EXPECT_EQ(replay().find(id)->team, "东城派出所");
+    EXPECT_EQ(ops::to_json(*book.find(id), kStart, nullptr)["team"], "东城派出所");
+
+    payload.erase("team");
+    ops::CaseBook old;
+    ASSERT_TRUE(old.apply(ops::Event::log_only(kStart, "sup", "case.opened", "case/1", payload)));
+    ASSERT_NE(old.find(id), nullptr);
+    EXPECT_EQ(old.find(id)->team, "");
+}
+
 TEST_F(CaseBookTest, RefusalsAppendAndChangeNothing) {
     ops::NewCase in;
     in.type = "theft";
@@ -120,6 +144,79 @@ TEST_F(CaseBookTest, ATamperedPayloadIsRefusedOnReplay) {
     auto applied = fresh.apply(e);
     ASSERT_FALSE(applied);
     EXPECT_EQ(applied.error().field, "at");
+}
+
+// PH-1, PH-7: photos are attached once per hash, change no custody, and come back on replay.
+TEST_F(CaseBookTest, PhotosAttachOncePerHashAndReplay) {
+    ops::NewCase in;
+    in.type = "theft";
+    in.stage = "arrest_request";
+    in.officers = {"off1"};
+    in.started_at = kStart;
+    auto c = book.open_case(in, rules, "off1", kStart, events);
+    ASSERT_TRUE(c);
+    auto reg = book.ledger().register_item(
+        {"E-1", "wallet", std::to_string((*c)->id), "off1", "Locker-1", "intact", kStart + kHour});
+    ASSERT_TRUE(reg);
+    ASSERT_TRUE(book.record_custody(*reg, kStart + kHour, events));
+    const std::string sha(64, 'a');
+    const std::size_t n = events.size();
+    EXPECT_EQ(book.attach_photo("NO-SUCH", {sha, "image/jpeg", 10, ""}, "off1", kStart, events)
+                  .error()
+                  .field,
+              "code");
+    EXPECT_EQ(events.size(), n);
+    auto p = book.attach_photo("E-1", {sha, "image/jpeg", 10, "front"}, "off1", kStart + 2 * kHour,
+                               events);
+    ASSERT_TRUE(p) << p.error().detail;
+    EXPECT_EQ((*p)->by, "off1");
+    EXPECT_EQ(events.size(), n + 1);
+    EXPECT_EQ(events.back().kind, "evidence.photo_attached");
+    EXPECT_EQ(events.back().subject, "evidence/E-1");
+    // Again: the photo as it was, nothing appended.
+    p = book.attach_photo("E-1", {sha, "image/jpeg", 10, "other"}, "off2", kStart + 3 * kHour,
+                          events);
+    ASSERT_TRUE(p);
+    EXPECT_EQ((*p)->caption, "front");
+    EXPECT_EQ(events.size(), n + 1);
+    // A photo is no custody step: the item's last event stays the registration.
+    EXPECT_EQ(book.ledger().find("E-1")->last_event_at, kStart + kHour);
+    book.record_photo_read("E-1", sha, "aud", kStart + 4 * kHour, events);
+    // A disposed item still takes photos.
+    auto gone = book.ledger().dispose(
+        "E-1", {"off1", cases::Disposal::returned, "sup", "", kStart + 5 * kHour});
+    ASSERT_TRUE(gone) << gone.error().detail;
+    ASSERT_TRUE(book.record_custody(*gone, kStart + 5 * kHour, events));
+    ASSERT_TRUE(book.attach_photo("E-1", {std::string(64, 'b'), "image/png", 20, ""}, "off1",
+                                  kStart + 6 * kHour, events));
+
+    const ops::CaseBook fresh = replay();
+    ASSERT_EQ(fresh.photos_of("E-1").size(), 2u);
+    EXPECT_EQ(ops::to_json(fresh.photos_of("E-1")[0]), ops::to_json(book.photos_of("E-1")[0]));
+    EXPECT_EQ(ops::to_json(fresh.photos_of("E-1")[1]), ops::to_json(book.photos_of("E-1")[1]));
+    EXPECT_EQ(fresh.photos_of("E-1")[0].at, kStart + 2 * kHour);
+    EXPECT_TRUE(fresh.photos_of("NO-SUCH").empty());
+    ASSERT_NE(fresh.reads_of("evidence/E-1"), nullptr);
+    EXPECT_EQ(fresh.reads_of("evidence/E-1")->at(0).photo, sha);
+
+    // A stored photo event for an item that does not exist is named on replay.
+    ops::CaseBook other;
+    auto bad = other.apply(ops::Event::log_only(
+        kStart, "off1", "evidence.photo_attached", "evidence/X",
+        {{"item_code", "X"}, {"sha256", sha}, {"content_type", "image/png"}, {"bytes", 1}}));
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().field, "item_code");
+}
+
+TEST(ImageType, SignaturesOfTheThreeTypes) {
+    EXPECT_EQ(ops::image_type_of(std::string("\xFF\xD8\xFF\xE0\0\x10JFIF", 10)), "image/jpeg");
+    EXPECT_EQ(ops::image_type_of(std::string("\x89PNG\r\n\x1A\n\0\0", 10)), "image/png");
+    EXPECT_EQ(ops::image_type_of(std::string("RIFF\x24\0\0\0WEBPVP8 ", 16)), "image/webp");
+    EXPECT_EQ(ops::image_type_of(std::string("RIFF\x24\0\0\0WAVEfmt ", 16)), "");
+    EXPECT_EQ(ops::image_type_of("GIF89a"), "");
+    EXPECT_EQ(ops::image_type_of("\xFF\xD8"), ""); // too short
+    EXPECT_EQ(ops::image_type_of("\x89PNG\r\n"), "");
+    EXPECT_EQ(ops::image_type_of(""), "");
 }
 
 } // namespace

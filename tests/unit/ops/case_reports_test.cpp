@@ -13,9 +13,8 @@ using namespace pingan;
 
 namespace {
 
-// 10:00 on 30 January 2026 in China.
-constexpr base::TimeMs kStart = 1'769'738'400'000;
-constexpr base::TimeMs kHour = 3'600'000;
+using test::kHour;
+using test::kStart;
 constexpr base::TimeMs kDay = 24 * kHour;
 // 12:00 on 10 February 2026 in China.
 constexpr base::TimeMs kNow = kStart + 11 * kDay + 2 * kHour;
@@ -148,6 +147,55 @@ TEST_F(CaseReportsTest, DeadlineCompliancePerUnitAndMonth) {
     const std::string html = io::deadline_compliance_html(r);
     EXPECT_NE(html.find("<td>2026-02</td><td>u1</td><td class=n>3</td>"), std::string::npos);
     EXPECT_NE(html.find("33.3 %"), std::string::npos);
+}
+
+// RP-1: a case with a team counts for its team, one without for its first officer; the team is
+// in the case.opened event, so a rebuilt book groups the same. `include` leaves cases out.
+TEST_F(CaseReportsTest, DeadlineComplianceGroupsByTeamElseFirstOfficer) {
+    auto open_for = [&](const std::string& officer, const std::string& team) {
+        ops::NewCase in;
+        in.type = "theft";
+        in.stage = "arrest_request";
+        in.officers = {officer};
+        in.team = team;
+        in.started_at = kStart;
+        auto c = book.open_case(in, rules, officer, kStart, events);
+        EXPECT_TRUE(c) << c.error().detail;
+        EXPECT_EQ((*c)->team, team);
+        return c ? (*c)->id : 0;
+    };
+    open_for("u1", "东城派出所");
+    open_for("u2", "东城派出所");
+    const ops::Id west = open_for("u1", "西城派出所");
+    open_for("u1", "");
+    const ops::ComplianceReport r =
+        ops::deadline_compliance(book, period("2026-02", "2026-02"), kNow);
+    ASSERT_EQ(r.rows.size(), 3u);
+    EXPECT_EQ(r.rows[0].unit, "u1"); // the case without a team
+    EXPECT_FALSE(r.rows[0].team);
+    EXPECT_EQ(r.rows[0].due, 1);
+    EXPECT_EQ(r.rows[1].unit, "东城派出所");
+    EXPECT_TRUE(r.rows[1].team);
+    EXPECT_EQ(r.rows[1].due, 2); // u1's and u2's
+    EXPECT_EQ(r.rows[2].unit, "西城派出所");
+    EXPECT_EQ(r.rows[2].due, 1);
+    EXPECT_EQ(ops::to_json(r)["rows"][1]["by"], "team");
+    EXPECT_EQ(ops::to_json(r)["rows"][0]["by"], "officer");
+    EXPECT_FALSE(ops::to_json(r)["total"].contains("by"));
+
+    const ops::ComplianceReport only_west =
+        ops::deadline_compliance(book, period("2026-02", "2026-02"), kNow,
+                                 [west](const ops::Case& c) { return c.id == west; });
+    ASSERT_EQ(only_west.rows.size(), 1u);
+    EXPECT_EQ(only_west.rows[0].unit, "西城派出所");
+    EXPECT_EQ(only_west.total.due, 1);
+
+    ops::CaseBook fresh;
+    for (const auto& e : events)
+        ASSERT_TRUE(fresh.apply(e)) << e.kind;
+    EXPECT_EQ(fresh.find(west)->team, "西城派出所");
+    EXPECT_EQ(ops::to_json(ops::deadline_compliance(fresh, period("2026-02", "2026-02"), kNow)),
+              ops::to_json(r));
 }
 
 // RP-5..RP-7: discrepancies by local month, resolved by a later clean scan of the location.

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "store/open_store.hpp"
+#include "store/sqlite_schema.hpp"
 #include "store/sqlite_store.hpp"
 #include "store_contract.hpp"
 #include "temp_db.hpp"
@@ -63,6 +64,35 @@ TEST(SqliteStoreOpen, RefusesAFileThatIsNotADatabase) {
     auto r = SqliteStore::open(db.path());
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, base::Code::corrupt_file) << r.error().detail;
+}
+
+// Migration 5 on a database at schema 4: accounts and sessions already there get an empty
+// team (centre level).
+TEST(SqliteStoreOpen, MigrationFiveGivesExistingAccountsNoTeam) {
+    test::TempDb db;
+    {
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+        std::string sql;
+        for (std::size_t i = 0; i < 4; ++i)
+            sql += sqlite::kMigrations[i];
+        sql += "INSERT INTO users(username, role, password_hash, created_at) "
+               "VALUES('old', 'supervisor', 'h', 1);"
+               "INSERT INTO sessions(token_hash, username, role, created_at, expires_at) "
+               "VALUES('t', 'old', 'supervisor', 1, 100);"
+               "PRAGMA user_version = 4;";
+        char* err = nullptr;
+        ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+        sqlite3_close(raw);
+    }
+    auto store = SqliteStore::open(db.path());
+    ASSERT_TRUE(store.ok()) << store.error().detail;
+    auto old = (*store)->user("old").value();
+    ASSERT_TRUE(old.has_value());
+    EXPECT_EQ(old->team, "");
+    auto live = (*store)->live_sessions(50).value();
+    ASSERT_EQ(live.size(), 1u);
+    EXPECT_EQ(live[0].team, "");
 }
 
 TEST(OpenStore, PicksTheBackendByItsPrefix) {

@@ -1,6 +1,8 @@
 // The Store contract, on every backend: events and projections land together, the chain
 // verifies, any tampering with a stored event is named by verify_chain(), a refused change
 // leaves its batch alone, and every read returns what the side writes stored.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "store_contract.hpp"
@@ -146,13 +148,13 @@ TEST_P(StoreContract, ARefusedChangeDoesNotTakeItsBatchDown) {
     std::vector<Change> changes(3);
     changes[0].events.push_back(
         ops::Event::log_only(kT0, "cli", "user.created", "user/amy", {{"u", "amy"}}));
-    changes[0].side.emplace_back(UserWrite{"amy", "dispatcher", hash, kT0, std::nullopt});
+    changes[0].side.emplace_back(UserWrite{"amy", "dispatcher", hash, kT0, std::nullopt, ""});
     changes[1].events.push_back(
         ops::Event::log_only(kT0, "cli", "user.created", "user/amy", {{"u", "amy"}}));
-    changes[1].side.emplace_back(UserWrite{"amy", "auditor", hash, kT0, std::nullopt});
+    changes[1].side.emplace_back(UserWrite{"amy", "auditor", hash, kT0, std::nullopt, ""});
     changes[2].events.push_back(
         ops::Event::log_only(kT0, "cli", "user.created", "user/bob", {{"u", "bob"}}));
-    changes[2].side.emplace_back(UserWrite{"bob", "auditor", hash, kT0, std::nullopt});
+    changes[2].side.emplace_back(UserWrite{"bob", "auditor", hash, kT0, std::nullopt, ""});
     auto r = store->commit(changes);
     ASSERT_TRUE(r.ok());
     EXPECT_FALSE(r->errors[0].has_value());
@@ -320,12 +322,12 @@ TEST_P(StoreContract, PositionsOfARefusedChangeDoNotMoveTheUnit) {
     auto u = board.create_unit(nu, "admin", kT0, ev);
     commit(std::move(ev));
     const auto hash = std::string("$argon2id$fake");
-    commit({}, {UserWrite{"amy", "dispatcher", hash, kT0, std::nullopt}});
+    commit({}, {UserWrite{"amy", "dispatcher", hash, kT0, std::nullopt, ""}});
     // The position is written, then the duplicate user refuses the change: both go.
     std::vector<Change> changes(1);
     changes[0].side.emplace_back(
         PositionRecord{u->id, ops::Position{{38.91, -77.01}, std::nullopt, std::nullopt, kT0}});
-    changes[0].side.emplace_back(UserWrite{"amy", "auditor", hash, kT0, std::nullopt});
+    changes[0].side.emplace_back(UserWrite{"amy", "auditor", hash, kT0, std::nullopt, ""});
     auto r = store->commit(changes);
     ASSERT_TRUE(r.ok());
     ASSERT_TRUE(r->errors[0].has_value());
@@ -356,8 +358,8 @@ TEST_P(StoreContract, DuplicateCallsignIsNamed) {
 TEST_P(StoreContract, UsersAndSessions) {
     const auto hash = std::string("$argon2id$secret");
     commit({ops::Event::log_only(kT0, "cli", "user.created", "user/amy", {{"u", "amy"}})},
-           {UserWrite{"amy", "dispatcher", hash, kT0, std::nullopt},
-            UserWrite{"bob", "unit", hash, kT0 + 1, ops::Id{7}}});
+           {UserWrite{"amy", "dispatcher", hash, kT0, std::nullopt, ""},
+            UserWrite{"bob", "unit", hash, kT0 + 1, ops::Id{7}, ""}});
     auto amy = store->user("amy").value();
     ASSERT_TRUE(amy.has_value());
     EXPECT_EQ(amy->password_hash, hash);
@@ -371,8 +373,8 @@ TEST_P(StoreContract, UsersAndSessions) {
     EXPECT_EQ(all[1].unit_id, ops::Id{7});
     EXPECT_EQ(all[0].password_hash, ""); // listing never carries password hashes
 
-    SessionRecord s1{"h1", "amy", "dispatcher", kT0, kT0 + 1000, std::nullopt};
-    SessionRecord s2{"h2", "bob", "unit", kT0, kT0 + 5000, ops::Id{7}};
+    SessionRecord s1{"h1", "amy", "dispatcher", kT0, kT0 + 1000, std::nullopt, ""};
+    SessionRecord s2{"h2", "bob", "unit", kT0, kT0 + 5000, ops::Id{7}, ""};
     commit({}, {SessionWrite{s1, false}, SessionWrite{s2, false}});
     EXPECT_EQ(store->live_sessions(kT0 + 500)->size(), 2u);
     EXPECT_EQ(store->live_sessions(kT0 + 2000)->size(), 1u); // s1 expired
@@ -384,7 +386,7 @@ TEST_P(StoreContract, UsersAndSessions) {
     EXPECT_EQ(live[0].token_hash, "h1");
 
     // An administrator disables amy: her sessions end with it; enabling leaves them ended.
-    SessionRecord s3{"h3", "amy", "dispatcher", kT0, kT0 + 5000, std::nullopt};
+    SessionRecord s3{"h3", "amy", "dispatcher", kT0, kT0 + 5000, std::nullopt, ""};
     commit({}, {SessionWrite{s3, false}});
     EXPECT_EQ(store->live_sessions(kT0 + 500)->size(), 2u);
     commit({}, {UserAccessWrite{"amy", true, true, kT0 + 200}});
@@ -394,6 +396,31 @@ TEST_P(StoreContract, UsersAndSessions) {
     commit({}, {UserAccessWrite{"amy", false, false, kT0 + 300}});
     EXPECT_FALSE(store->user("amy").value()->disabled);
     EXPECT_TRUE(store->live_sessions(kT0 + 500)->empty());
+}
+
+// Migration 5: an account and its sessions carry a team (station or squad); empty is centre
+// level, and accounts written without one read back with an empty team.
+TEST_P(StoreContract, UserAndSessionTeams) {
+    const auto hash = std::string("$argon2id$secret");
+    commit({ops::Event::log_only(kT0, "cli", "user.created", "user/sun", {{"u", "sun"}})},
+           {UserWrite{"sun", "supervisor", hash, kT0, std::nullopt, "东城派出所"},
+            UserWrite{"li", "supervisor", hash, kT0 + 1, std::nullopt, ""}});
+    EXPECT_EQ(store->user("sun").value()->team, "东城派出所");
+    EXPECT_EQ(store->user("li").value()->team, "");
+    auto all = store->users().value();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].team, "东城派出所");
+    EXPECT_EQ(all[1].team, "");
+
+    SessionRecord s1{"h1", "sun", "supervisor", kT0, kT0 + 1000, std::nullopt, "东城派出所"};
+    SessionRecord s2{"h2", "li", "supervisor", kT0, kT0 + 1000, std::nullopt, ""};
+    commit({}, {SessionWrite{s1, false}, SessionWrite{s2, false}});
+    auto live = store->live_sessions(kT0 + 500).value();
+    ASSERT_EQ(live.size(), 2u);
+    std::sort(live.begin(), live.end(),
+              [](const auto& a, const auto& b) { return a.token_hash < b.token_hash; });
+    EXPECT_EQ(live[0].team, "东城派出所");
+    EXPECT_EQ(live[1].team, "");
 }
 
 TEST_P(StoreContract, CallersOfSeveralIncidentsAndMerges) {
@@ -536,4 +563,54 @@ TEST_P(StoreContract, TextAndNumbersRoundTripExactly) {
     ASSERT_EQ(events.size(), 1u);
     EXPECT_EQ(events[0].hash, event_hash(events[0]));
     EXPECT_FALSE(store->verify_chain()->broken_seq.has_value());
+}
+
+// Photos of evidence items are stored once by their SHA-256, in the transaction of the event
+// that names them; the bytes come back exactly (NUL, 0xFF and all), also after reopening.
+TEST_P(StoreContract, BlobsAreStoredOnceByHashWithTheirEvent) {
+    std::string bytes = "\xFF\xD8\xFF\xE0";
+    bytes += std::string("\0\x01\x7F\x80\xFF", 5);
+    for (int i = 0; i < 200'000; ++i)
+        bytes += static_cast<char>(i * 7 % 256);
+    const std::string sha = sha256_hex(bytes);
+    auto attach = [&](const std::string& code, base::TimeMs at) {
+        return ops::Event::log_only(at, "off1", "evidence.photo_attached", "evidence/" + code,
+                                    {{"item_code", code}, {"sha256", sha}});
+    };
+    EXPECT_FALSE(store->blob(sha).value().has_value());
+    commit({attach("E-1", kT0)}, {Blob{sha, "image/jpeg", bytes, kT0}});
+    // The same bytes again (another item): still one row, the first one.
+    commit({attach("E-2", kT0 + 10)}, {Blob{sha, "image/png", bytes, kT0 + 10}});
+    auto got = store->blob(sha);
+    ASSERT_TRUE(got.ok()) << got.error().detail;
+    ASSERT_TRUE(got->has_value());
+    EXPECT_EQ((*got)->sha256, sha);
+    EXPECT_EQ((*got)->content_type, "image/jpeg");
+    EXPECT_EQ((*got)->stored_at, kT0);
+    EXPECT_EQ((*got)->bytes.size(), bytes.size());
+    EXPECT_TRUE((*got)->bytes == bytes);
+    EXPECT_FALSE(store->blob(std::string(64, '0')).value().has_value());
+    EXPECT_EQ(store->verify_chain()->count, 2);
+
+    // A refused change takes its blob with it.
+    const std::string other = "\x89PNG\r\n\x1A\n refused";
+    std::vector<Change> changes(2);
+    changes[0].events.push_back(
+        ops::Event::log_only(kT0, "cli", "user.created", "user/amy", {{"u", "amy"}}));
+    changes[0].side.emplace_back(UserWrite{"amy", "unit", "$argon2id$x", kT0, std::nullopt, ""});
+    changes[1].events.push_back(
+        ops::Event::log_only(kT0, "cli", "user.created", "user/amy", {{"u", "amy"}}));
+    changes[1].side.emplace_back(UserWrite{"amy", "unit", "$argon2id$x", kT0, std::nullopt, ""});
+    changes[1].side.emplace_back(Blob{sha256_hex(other), "image/png", other, kT0});
+    auto r = store->commit(changes);
+    ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(r->errors[1].has_value());
+    EXPECT_FALSE(store->blob(sha256_hex(other)).value().has_value());
+
+    store.reset();
+    auto again = backend->open();
+    ASSERT_TRUE(again.ok());
+    auto kept = (*again)->blob(sha);
+    ASSERT_TRUE(kept.ok() && kept->has_value());
+    EXPECT_TRUE((*kept)->bytes == bytes);
 }
