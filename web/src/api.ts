@@ -107,6 +107,17 @@ export interface Me {
   username: string;
   role: Role;
   unit_id: number | null;
+  team?: string; // station or squad (派出所/中队); empty or absent: centre level
+}
+
+// A photo of an evidence item (GET /api/v1/evidence/{code} photos[], docs/cases.md PH-1..PH-7).
+export interface EvidencePhoto {
+  sha256: string; // 64 lower-case hex digits: the name of the bytes
+  content_type: 'image/jpeg' | 'image/png' | 'image/webp';
+  bytes: number;
+  caption?: string;
+  at: string;
+  by: string; // who attached it
 }
 
 export interface Triage {

@@ -36,9 +36,9 @@ function loginForm(onDone: (me: Me) => void, expired: boolean): HTMLElement {
     class: 'login', onsubmit: async (e: Event) => {
       e.preventDefault();
       try {
-        const r = await post<{ token: string; username: string; role: Me['role']; unit_id: number | null }>('/api/v1/login', { username: user.value, password: pass.value });
+        const r = await post<{ token: string; username: string; role: Me['role']; unit_id: number | null; team?: string }>('/api/v1/login', { username: user.value, password: pass.value });
         setToken(r.token);
-        onDone({ username: r.username, role: r.role, unit_id: r.unit_id });
+        onDone({ username: r.username, role: r.role, unit_id: r.unit_id, team: r.team });
       } catch (err) {
         const p = err instanceof ApiError ? err.problem : null;
         msg.hidden = false;

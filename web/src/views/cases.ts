@@ -3,7 +3,10 @@
 // its stages, deadlines and extensions; a supervisor approves an extension; a case is opened
 // from the incident selected in the detail pane. Deadlines are computed by the server
 // (docs/cases.md DL-1..DL-6); the console only shows them.
-import { get, post } from '../api';
+// Teams (派出所/中队, docs/cases.md "Who sees what"): the server lists only the cases the caller
+// sees; the console shows each case's team, and a centre-level caller chooses the team of a
+// case it opens (a caller with a team opens cases for its own team only).
+import { Me, get, post } from '../api';
 import { App, can } from '../app';
 import { append, clear, h } from '../dom';
 import { t } from '../i18n';
@@ -42,6 +45,7 @@ export interface Case {
   kind: 'criminal' | 'administrative';
   type: string;
   title: string;
+  team?: string; // station or squad handling it; empty: centre level
   officers: string[];
   incidents: number[];
   opened_by: string;
@@ -88,6 +92,11 @@ export function remaining(seconds: number): string {
   return past ? t('cases.overdue_by', { d: text }) : text;
 }
 
+// A case's team, or "centre level" for none.
+export function teamName(team: string | undefined): string {
+  return team ? team : t('cases.team_centre');
+}
+
 export function stageName(stage: string | null): string {
   if (!stage) return '—';
   const s = t(`cases.stage.${stage}`);
@@ -118,13 +127,20 @@ export class CasesView {
   private message: Message = null;
   private busy = false;
   // The "open a case" form.
-  private form = { incident: '', kind: 'administrative' as Case['kind'], type: '', title: '', stage: 'case_handling', officers: '' };
+  private form = { incident: '', kind: 'administrative' as Case['kind'], type: '', title: '', stage: 'case_handling', officers: '', team: '' };
   private ext = { amount: '', reason: '' };
   private nextStage = '';
+  // The caller's team; null until known. The login answer and /api/v1/me carry it; should
+  // `me` lack it, it is read from /api/v1/me.
+  private team: string | null;
 
   constructor(private app: App) {
     // The server needs at least one handling officer; a unit account is added by the server.
     if (app.me.role === 'supervisor') this.form.officers = app.me.username;
+    this.team = app.me.team ?? null;
+    if (this.team === null) {
+      void get<Me>('/api/v1/me').then((me) => { this.team = me.team ?? ''; }, () => undefined).then(() => this.render());
+    }
   }
 
   focus(): void {
@@ -133,6 +149,10 @@ export class CasesView {
 
   private get canWork(): boolean {
     return can.caseWork(this.app.me.role);
+  }
+
+  private get myTeam(): string {
+    return this.team ?? '';
   }
 
   async load(): Promise<void> {
@@ -193,6 +213,8 @@ export class CasesView {
     const body: Record<string, unknown> = { incident_id: incident, kind: f.kind, type: f.type.trim(), stage: f.stage.trim() };
     if (f.title.trim()) body.title = f.title.trim();
     if (officers.length) body.officers = officers;
+    // A caller with a team: the server takes its team (another would be refused).
+    if (!this.myTeam && f.team.trim()) body.team = f.team.trim();
     return this.send('/api/v1/cases', body, (c) => t('cases.opened', { id: c.id }));
   }
 
@@ -213,13 +235,14 @@ export class CasesView {
     if (this.loading && this.list === null) return h('p', { class: 'empty' }, t('cases.loading'));
     if (list.length === 0) return h('p', { class: 'empty', id: 'cases-none' }, this.dueWithin ? t('cases.none_within') : t('cases.none'));
     return h('table', { class: 'grid', id: 'cases-list' },
-      h('thead', {}, h('tr', {}, ...['cases.id', 'cases.type', 'cases.stage', 'cases.deadline', 'cases.remaining'].map((k) => h('th', {}, t(k))))),
+      h('thead', {}, h('tr', {}, ...['cases.id', 'cases.type', 'cases.team', 'cases.stage', 'cases.deadline', 'cases.remaining'].map((k) => h('th', {}, t(k))))),
       h('tbody', {}, ...list.map((c) => h('tr', {
         'data-id': c.id, class: `${c.overdue ? 'overdue' : c.alert ? 'near' : ''}${this.selected?.id === c.id ? ' on' : ''}`,
         onclick: () => void this.open(c.id),
       },
         h('td', {}, `#${c.id}`),
         h('td', {}, `${t(`cases.kind.${c.kind}`)} · ${c.type}`, c.title ? h('br', {}) : null, c.title ? h('small', {}, c.title) : null),
+        h('td', { class: 'team', 'data-team': c.team ?? '' }, teamName(c.team)),
         h('td', {}, c.status === 'closed' ? t('cases.closed') : stageName(c.stage)),
         h('td', {}, deadlineText(c.deadline)),
         h('td', { class: 'n' }, c.status === 'closed' ? '—' : c.overdue ? h('strong', { class: 'late' }, remaining(c.remaining_s)) : remaining(c.remaining_s))))));
@@ -235,6 +258,7 @@ export class CasesView {
         h('tr', {}, h('th', {}, t('cases.deadline')), h('td', { id: 'case-deadline', class: c.overdue ? 'late' : '' },
           deadlineText(c.deadline), c.deadline ? ` · ${c.status === 'closed' ? '' : remaining(c.remaining_s)}` : '')),
         cur ? h('tr', {}, h('th', {}, t('cases.legal_ref')), h('td', {}, cur.legal_ref)) : null,
+        h('tr', {}, h('th', {}, t('cases.team')), h('td', { id: 'case-team', 'data-team': c.team ?? '' }, teamName(c.team))),
         h('tr', {}, h('th', {}, t('cases.officers')), h('td', {}, c.officers.join(', ') || '—')),
         h('tr', {}, h('th', {}, t('cases.incidents')), h('td', {}, ...c.incidents.map((id) =>
           h('button', { type: 'button', class: 'link-inline', onclick: () => this.app.openIncident(id) }, state.incidents.get(id)?.number ?? `#${id}`)))),
@@ -338,8 +362,23 @@ export class CasesView {
         h('div', { class: 'row' },
           h('label', { class: 'field' }, h('span', { class: 'label' }, t('cases.type')), input('case-type', 'type', { placeholder: t('cases.type_hint') })),
           h('label', { class: 'field' }, h('span', { class: 'label' }, t('cases.officers')), input('case-officers', 'officers', { placeholder: t('cases.officers_hint') }))),
-        h('label', { class: 'field' }, h('span', { class: 'label' }, t('cases.title_field')), input('case-title', 'title', { placeholder: t('cases.title_hint') })),
+        h('div', { class: 'row' },
+          h('label', { class: 'field' }, h('span', { class: 'label' }, t('cases.title_field')), input('case-title', 'title', { placeholder: t('cases.title_hint') })),
+          this.teamField()),
         h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'case-open-submit', disabled: this.busy }, t('cases.open')))));
+  }
+
+  // Centre level: any team or none, the teams of the listed cases offered; with a team: that
+  // team, read-only.
+  private teamField(): HTMLElement {
+    const mine = this.myTeam;
+    const known = [...new Set((this.list ?? []).map((c) => c.team ?? '').filter(Boolean))].sort();
+    return h('label', { class: 'field' }, h('span', { class: 'label' }, t('cases.team')),
+      mine
+        ? h('input', { id: 'case-team-input', type: 'text', value: mine, readonly: true, 'aria-readonly': 'true', title: t('cases.team_own') })
+        : h('input', { id: 'case-team-input', type: 'text', value: this.form.team, autocomplete: 'off', maxlength: '64', list: 'case-teams',
+            placeholder: t('cases.team_hint'), oninput: (e: Event) => { this.form.team = (e.target as HTMLInputElement).value; } }),
+      mine ? null : h('datalist', { id: 'case-teams' }, ...known.map((k) => h('option', { value: k }))));
   }
 
   render(): void {

@@ -9,7 +9,9 @@
 // list and the server answers with what is missing, unexpected or recorded elsewhere.
 // A refusal is shown in the server's words next to the form that caused it, and the field it
 // names is marked.
-import { ApiError, Problem, get, getToken, post } from '../api';
+// Photos of the item (PH-1..PH-7): thumbnails fetched with the token like the label, a larger
+// view on click, and for those who may write evidence a form attaching one image file.
+import { ApiError, EvidencePhoto, Problem, get, getToken, post } from '../api';
 import { App, can } from '../app';
 import { append, clear, h, keepFocus } from '../dom';
 import { t } from '../i18n';
@@ -35,6 +37,7 @@ export interface EvidenceItem {
   pending_handover: PendingHandover | null;
   disposal: string | null;
   custody?: Array<Record<string, unknown> & { kind: string; actor: string; at: string }>;
+  photos?: EvidencePhoto[]; // only when one item is read, in the order attached
 }
 
 export interface Discrepancy {
@@ -61,6 +64,44 @@ type Message = { kind: 'error' | 'ok' | 'info'; text: string; form?: string; fie
 // A refusal of the server, for the form that sent it.
 export function refusal(e: unknown, form?: string): NonNullable<Message> {
   return { kind: 'error', text: problemText(e), form, field: e instanceof ApiError ? e.problem.field : undefined };
+}
+
+// The server takes a photo of up to 8 MiB (413 above); it refuses a larger declared length
+// before reading the body, which a browser sees as a dropped connection, not as the problem.
+const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
+const PHOTO_TYPES = 'image/jpeg,image/png,image/webp';
+
+// POST the file as the body with its own type; a refusal becomes the ApiError `request` gives.
+async function postPhoto(code: string, file: File, caption: string): Promise<{ photo: EvidencePhoto; created: boolean }> {
+  const token = getToken();
+  const q = caption ? `?caption=${encodeURIComponent(caption)}` : '';
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1/evidence/${encodeURIComponent(code)}/photos${q}`, {
+      method: 'POST',
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': file.type || 'application/octet-stream' },
+      body: file,
+    });
+  } catch {
+    throw new ApiError({ status: 0, code: 'unreachable', detail: 'server unreachable' });
+  }
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    // a proxy's HTML page: the status says enough
+  }
+  if (!res.ok) {
+    // Let the shared client notice an expired session (it tells the app, which asks to log in).
+    if (res.status === 401) void get('/api/v1/me').catch(() => undefined);
+    throw new ApiError({
+      status: res.status, code: typeof json.code === 'string' ? json.code : `http_${res.status}`,
+      field: typeof json.field === 'string' ? json.field : undefined,
+      detail: typeof json.detail === 'string' ? json.detail : res.statusText,
+    });
+  }
+  return { photo: json as unknown as EvidencePhoto, created: res.status === 201 };
 }
 
 // Item codes are 1–40 of A-Z a-z 0-9 - . _ / (docs/cases.md); a scanner may add white space.
@@ -110,6 +151,15 @@ export class EvidenceView {
   private dispose = { kind: 'returned' as 'returned' | 'confiscated' | 'destroyed', note: '' };
   // Reconciling a location: the codes scanned there so far, and the server's last answer.
   private rec = { open: false, location: '', scan: '', codes: [] as string[], result: null as Reconciliation | null, locations: null as string[] | null };
+  // Photos of the item shown: blob URLs by sha256 ('failed' when the bytes could not be read),
+  // the one shown large, and the caption typed for the next upload.
+  private photoUrls = new Map<string, string>();
+  private photosFor = '';
+  private photoLoading = new Set<string>();
+  private viewing: string | null = null;
+  private caption = '';
+  // The file input is kept across redraws: a new element would forget the chosen file.
+  private fileInput: HTMLInputElement | null = null;
 
   // Only who is logged in: the view also serves the unit terminal (/unit), which has no App.
   constructor(private app: Pick<App, 'me'>) {}
@@ -145,12 +195,20 @@ export class EvidenceView {
     this.render();
     try {
       const item = await get<EvidenceItem>(`/api/v1/evidence/${encodeURIComponent(code)}`);
-      if (item.code !== this.item?.code) this.prefill(item);
+      if (item.code !== this.item?.code) {
+        this.prefill(item);
+        // A file chosen for another item is not attached to this one.
+        this.caption = '';
+        if (this.fileInput) this.fileInput.value = '';
+      }
       this.item = item;
+      // A scan tries again the photos that could not be read last time.
+      for (const [sha, url] of this.photoUrls) if (url === 'failed') this.photoUrls.delete(sha);
       void this.loadLabel(code);
     } catch (e) {
       this.item = null;
       this.dropLabel();
+      this.dropPhotos();
       const p = e instanceof ApiError ? e.problem : null;
       this.message = { kind: 'error', text: p?.status === 404 ? t('evidence.unknown', { code }) : p?.status === 403 ? t('evidence.forbidden') : problemText(e) };
     } finally {
@@ -172,6 +230,88 @@ export class EvidenceView {
     if (this.labelUrl) URL.revokeObjectURL(this.labelUrl);
     this.labelUrl = null;
     this.labelFor = '';
+  }
+
+  private dropPhotos(): void {
+    for (const url of this.photoUrls.values()) if (url !== 'failed') URL.revokeObjectURL(url);
+    this.photoUrls.clear();
+    this.photoLoading.clear();
+    this.photosFor = '';
+    this.viewing = null;
+  }
+
+  // Each photo's bytes once per item shown (a read is logged by the server, PH-3), as an image
+  // from a blob URL of the type the server recorded: never markup.
+  private loadPhotos(item: EvidenceItem): void {
+    if (this.photosFor !== item.code) {
+      this.dropPhotos();
+      this.photosFor = item.code;
+    }
+    const token = getToken();
+    for (const p of item.photos ?? []) {
+      if (this.photoUrls.has(p.sha256) || this.photoLoading.has(p.sha256)) continue;
+      this.photoLoading.add(p.sha256);
+      const code = item.code;
+      void fetch(`/api/v1/evidence/${encodeURIComponent(code)}/photos/${p.sha256}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
+        .then(async (res) => {
+          if (!res.ok) throw new Error(String(res.status));
+          return res.blob();
+        })
+        .then((blob) => new Blob([blob], { type: p.content_type }), () => null)
+        .then((blob) => {
+          if (this.photosFor !== code || !this.photoLoading.delete(p.sha256)) return;
+          this.photoUrls.set(p.sha256, blob ? URL.createObjectURL(blob) : 'failed');
+          this.render();
+        });
+    }
+  }
+
+  private photoFile(): HTMLInputElement {
+    if (!this.fileInput) {
+      this.fileInput = h('input', { id: 'photo-file', type: 'file', accept: PHOTO_TYPES,
+        onchange: () => { if (this.message?.form === 'photo') { this.message = null; this.render(); } } });
+    }
+    return this.fileInput;
+  }
+
+  private async attachPhoto(): Promise<void> {
+    if (!this.item || this.busy) return;
+    const input = this.photoFile();
+    const file = input.files?.[0];
+    if (!file) {
+      this.message = { kind: 'error', text: t('evidence.photo_need_file'), form: 'photo', field: 'body' };
+      return this.render();
+    }
+    if (file.size > MAX_PHOTO_BYTES) {
+      this.message = { kind: 'error', text: t('evidence.photo_too_large', { name: file.name, mib: (file.size / 1048576).toFixed(1) }), form: 'photo', field: 'body' };
+      return this.render();
+    }
+    const code = this.item.code;
+    this.busy = true;
+    this.message = null;
+    this.render();
+    try {
+      const { created } = await postPhoto(code, file, this.caption.trim());
+      this.message = { kind: 'ok', text: t(created ? 'evidence.photo_attached' : 'evidence.photo_already', { name: file.name }), form: 'photo' };
+      input.value = '';
+      this.caption = '';
+      // The answer is the photo alone: read the item again for its list.
+      const again = await get<EvidenceItem>(`/api/v1/evidence/${encodeURIComponent(code)}`).catch(() => null);
+      if (again && this.item?.code === code) this.item = again;
+    } catch (e) {
+      this.message = refusal(e, 'photo');
+    } finally {
+      this.busy = false;
+    }
+    this.render();
+  }
+
+  private showPhoto(sha: string | null): void {
+    const back = this.viewing;
+    this.viewing = sha;
+    this.render();
+    const target = sha ? '#evidence-photo-close' : `.photo-thumb[data-sha256="${back}"]`;
+    (this.el.querySelector(target) as HTMLElement | null)?.focus();
   }
 
   // The label is an SVG from our own server; it is shown through <img>, which runs no script
@@ -429,9 +569,62 @@ export class EvidenceView {
         ? h('figure', { class: 'label' }, h('img', { id: 'evidence-label', src: this.labelUrl, alt: t('evidence.label_alt', { code: item.code }) }),
             h('figcaption', {}, t('evidence.label')))
         : null,
+      this.photoList(item),
+      this.canWork ? this.photoForm() : null,
       h('h3', {}, t('evidence.custody')),
       this.custodyTable(item),
     );
+  }
+
+  private photoList(item: EvidenceItem): HTMLElement {
+    const photos = item.photos ?? [];
+    this.loadPhotos(item);
+    const viewing = photos.find((p) => p.sha256 === this.viewing) ?? null;
+    const about = (p: EvidencePhoto) => t('evidence.photo_by', { who: p.by, at: dateTime(p.at), kb: Math.max(1, Math.round(p.bytes / 1024)) });
+    return h('div', { class: 'evidence-photos' },
+      h('h3', {}, t('evidence.photos'), ' ', h('span', { class: 'count', id: 'evidence-photo-count' }, String(photos.length))),
+      photos.length === 0 ? h('p', { class: 'empty', id: 'evidence-photos-none' }, t('evidence.photos_none')) :
+        h('ul', { class: 'photos', id: 'evidence-photos' }, ...photos.map((p) => {
+          const url = this.photoUrls.get(p.sha256);
+          const label = p.caption ? p.caption : t('evidence.photo_alt', { code: item.code });
+          return h('li', { 'data-sha256': p.sha256 },
+            h('button', { type: 'button', class: 'photo-thumb', 'data-sha256': p.sha256, title: `${label} · ${about(p)}`,
+              'aria-label': t('evidence.photo_open', { what: label }), disabled: !url || url === 'failed',
+              onclick: () => this.showPhoto(p.sha256) },
+              url && url !== 'failed' ? h('img', { src: url, alt: label }) : h('span', { class: 'empty' }, url ? t('evidence.photo_failed') : '…')),
+            p.caption ? h('small', { class: 'caption' }, p.caption) : null);
+        })),
+      viewing && this.photoUrls.get(viewing.sha256) && this.photoUrls.get(viewing.sha256) !== 'failed'
+        ? h('div', {
+            class: 'overlay photo-view', id: 'evidence-photo-view', role: 'dialog', 'aria-modal': 'true', 'data-sha256': viewing.sha256,
+            'aria-label': viewing.caption || t('evidence.photo_alt', { code: item.code }),
+            onclick: (e: Event) => { if (e.target === e.currentTarget) this.showPhoto(null); },
+            onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Escape') this.showPhoto(null); },
+          },
+            h('figure', {},
+              h('img', { id: 'evidence-photo-large', src: this.photoUrls.get(viewing.sha256) as string, alt: viewing.caption || t('evidence.photo_alt', { code: item.code }) }),
+              h('figcaption', {}, viewing.caption ? h('strong', {}, viewing.caption, ' ') : null, about(viewing)),
+              h('div', { class: 'actions' },
+                h('button', { type: 'button', id: 'evidence-photo-close', onclick: () => this.showPhoto(null) }, t('evidence.photo_close')))))
+        : null);
+  }
+
+  // PH-6: whoever may write evidence attaches photos, to a disposed item too (PH-7).
+  private photoForm(): HTMLElement {
+    const file = this.photoFile();
+    file.classList.remove('invalid');
+    file.removeAttribute('aria-invalid');
+    return h('form', {
+      class: 'photo-form', id: 'photo-form',
+      onsubmit: (e: Event) => { e.preventDefault(); void this.attachPhoto(); },
+    },
+      h('div', { class: 'row' },
+        this.field('photo', 'body Content-Type', t('evidence.photo_file'), file),
+        this.field('photo', 'caption', t('evidence.photo_caption'),
+          this.text('photo-caption', this.caption, (v) => { this.caption = v; }, { placeholder: t('evidence.photo_caption_hint'), maxlength: '500' }))),
+      h('p', { class: 'note' }, t('evidence.photo_note')),
+      this.formMessage('photo'),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'photo-submit', disabled: this.busy }, t('evidence.photo_attach'))));
   }
 
   private handoverForm(): HTMLElement {
