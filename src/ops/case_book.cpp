@@ -430,6 +430,18 @@ const Case* CaseBook::find(Id id) const {
     return it == cases_.end() ? nullptr : &it->second;
 }
 
+const Case* CaseBook::case_of(const cases::EvidenceItem& item) const {
+    const auto id = parse_id(item.case_id);
+    return id ? find(*id) : nullptr;
+}
+
+const Case* CaseBook::case_of(const Notice& n) const {
+    constexpr std::string_view kPrefix = "case/";
+    if (!n.subject.starts_with(kPrefix)) return nullptr;
+    const auto id = parse_id(std::string_view(n.subject).substr(kPrefix.size()));
+    return id ? find(*id) : nullptr;
+}
+
 Case* CaseBook::find_mutable(Id id) {
     auto it = cases_.find(id);
     return it == cases_.end() ? nullptr : &it->second;

@@ -192,6 +192,9 @@ public:
                            TimeMs at, std::vector<Event>& out);
 
     const Case* find(Id id) const;
+    // The case an item is registered on, or a notice on "case/ID" names; nullptr if none.
+    const Case* case_of(const cases::EvidenceItem& item) const;
+    const Case* case_of(const Notice& n) const;
     const std::map<Id, Case>& cases() const { return cases_; }
     const cases::CustodyLedger& ledger() const { return ledger_; }
     const std::map<Id, Notice>& notices() const { return notices_; }

@@ -1,7 +1,5 @@
 #include "server/case_scope.hpp"
 
-#include <charconv>
-
 #include "server/role_matrix.hpp"
 
 namespace pingan::server {
@@ -18,9 +16,7 @@ bool CaseScope::sees(const ops::Case& c) const {
 
 bool CaseScope::sees_case_of(const ops::CaseBook& book, const cases::EvidenceItem& item) const {
     if (all()) return true;
-    ops::Id case_id = 0;
-    std::from_chars(item.case_id.data(), item.case_id.data() + item.case_id.size(), case_id);
-    const ops::Case* c = book.find(case_id);
+    const ops::Case* c = book.case_of(item);
     return c != nullptr && sees(*c);
 }
 
@@ -42,9 +38,7 @@ bool CaseScope::sees(const ops::CaseBook& book, const ops::Notice& n) const {
     if (!n.subject.starts_with("case/")) {
         return who_.role == auth::Role::supervisor || who_.role == auth::Role::unit;
     }
-    ops::Id id = 0;
-    std::from_chars(n.subject.data() + 5, n.subject.data() + n.subject.size(), id);
-    const ops::Case* c = book.find(id);
+    const ops::Case* c = book.case_of(n);
     return c != nullptr && sees(*c);
 }
 
