@@ -188,7 +188,7 @@ void road_nearest_k10(benchmark::State& state) {
     road::NearestQuery q(*g);
     road::NearestRequest req;
     req.k = 10;
-    std::vector<double> us, query_us, update_ns;
+    std::vector<double> us, query_us, update_ns, settled;
     std::size_t next = 0;
     for (auto _ : state) {
         const road::RoadPosition incident = random_position(*g, rng);
@@ -203,6 +203,7 @@ void road_nearest_k10(benchmark::State& state) {
         const auto t1 = Clock::now();
         benchmark::DoNotOptimize(q.nearest(units, incident, req));
         const double query = us_since(t1);
+        settled.push_back(static_cast<double>(q.last_settled()));
         us.push_back(updates + query);
         query_us.push_back(query);
         update_ns.push_back(updates * 1000.0 / n);
@@ -214,6 +215,9 @@ void road_nearest_k10(benchmark::State& state) {
     state.counters["query_p99_us"] =
         query_us[static_cast<std::size_t>(0.99 * (query_us.size() - 1))];
     state.counters["update_ns"] = update_ns[update_ns.size() / 2];
+    std::sort(settled.begin(), settled.end());
+    state.counters["settled_p50"] = settled[settled.size() / 2];
+    state.counters["settled_p99"] = settled[static_cast<std::size_t>(0.99 * (settled.size() - 1))];
     if (n == 1000) g_nearest_1000_p50_us = state.counters["p50_us"];
 }
 BENCHMARK(road_nearest_k10)

@@ -10,17 +10,12 @@ Coverage::Coverage(const Graph& graph, TimeMs within_ms)
     : graph_(&graph), d_(&graph.data()), within_ms_(std::min<TimeMs>(within_ms, 0x7FFF'FFFE)) {
     const std::size_t n = graph.node_count(), s = graph.segment_count();
     label_.assign(n, kNone);
-    seg_tail_rank_.resize(s);
-    seg_head_rank_.resize(s);
-    for (SegmentId i = 0; i < s; ++i) {
-        seg_tail_rank_[i] = d_->rank[d_->seg_tail[i]];
-        seg_head_rank_[i] = d_->rank[d_->seg_head[i]];
-    }
+    rank_label_.assign(n, kNone);
     seg_hot_.resize(s);
     for (SegmentId i = 0; i < s; ++i) {
         const float len = d_->seg_length_m[i];
         const TimeMs f = d_->seg_fwd_ms[i], b = d_->seg_bwd_ms[i];
-        seg_hot_[i] = {seg_tail_rank_[i], seg_head_rank_[i],
+        seg_hot_[i] = {d_->seg_tail[i], d_->seg_head[i],
                        f == kNoTime ? 0.0f : len / static_cast<float>(f),
                        b == kNoTime ? 0.0f : len / static_cast<float>(b), len};
     }
@@ -34,13 +29,14 @@ Coverage::Coverage(const Graph& graph, TimeMs within_ms)
     active_.assign((n + 63) / 64, 0);
     seg_covered_m_.assign(s, 0.0f);
     seg_first_unit_.assign(s, kInvalid);
-    mark_.resize(n, 0);
-    seg_mark_.resize(s, 0);
+    mark_.resize(n);
+    seg_mark_.resize(s);
+    seg_has_unit_.assign((s + 63) / 64, 0);
 }
 
-void Coverage::set_label(std::uint32_t r, Label l) {
-    if (journal_on_) label_journal_.emplace_back(r, label_[r]);
-    label_[r] = l;
+void Coverage::set_label(NodeId x, Label l) {
+    if (journal_on_) label_journal_.emplace_back(x, label_[x]);
+    label_[x] = l;
 }
 
 void Coverage::set_segment(SegmentId s, float covered) {
@@ -53,7 +49,7 @@ void Coverage::segment_pieces(SegmentId s, std::vector<std::pair<double, double>
     out.clear();
     const double len = d_->seg_length_m[s];
     const double T = within_ms_;
-    const Label lt = label_[seg_tail_rank_[s]], lh = label_[seg_head_rank_[s]];
+    const Label lt = label_[d_->seg_tail[s]], lh = label_[d_->seg_head[s]];
     const TimeMs fwd = d_->seg_fwd_ms[s], bwd = d_->seg_bwd_ms[s];
     if (lt != kNone && fwd != kNoTime) {
         out.emplace_back(0.0, len * std::min(1.0, (T - time_of(lt)) / fwd));
@@ -102,15 +98,15 @@ float Coverage::free_covered_m(const SegmentHot& h) const {
     const auto time_f = [](Label l) {
         return static_cast<float>(static_cast<std::int32_t>(l >> 32));
     };
-    const float from_tail = (t_limit - time_f(label_[h.tail_rank])) * h.fwd_m_per_ms;
-    const float from_head = (t_limit - time_f(label_[h.head_rank])) * h.bwd_m_per_ms;
+    const float from_tail = (t_limit - time_f(label_[h.tail])) * h.fwd_m_per_ms;
+    const float from_head = (t_limit - time_f(label_[h.head])) * h.bwd_m_per_ms;
     return min_of(h.length_m,
                   min_of(h.length_m, pos_of(from_tail)) + min_of(h.length_m, pos_of(from_head)));
 }
 
 double Coverage::segment_covered_m(SegmentId s) const {
     // No unit on the segment: a prefix from the tail and a suffix from the head.
-    if (seg_first_unit_[s] == kInvalid) return free_covered_m(seg_hot_[s]);
+    if (!((seg_has_unit_[s >> 6] >> (s & 63)) & 1)) return free_covered_m(seg_hot_[s]);
     const double len = d_->seg_length_m[s];
     std::vector<std::pair<double, double>> pieces;
     segment_pieces(s, pieces);
@@ -125,15 +121,18 @@ void Coverage::refresh_segment(SegmentId s) {
 }
 
 void Coverage::refresh_segments_around(std::span<const NodeId> nodes) {
-    seg_mark_.reset();
+    seg_mark_.clear();
     const Graph::ReverseNode* at = graph_->reverse_nodes();
     const PackedArc* items = graph_->reverse_items();
     for (NodeId x : nodes) {
         for (std::uint32_t i = at[x].mid; i < at[x + 1].first; ++i) {
             const SegmentId s = items[i].other; // the segments with an end at x
-            if (!seg_mark_.has(s)) {
-                seg_mark_.set(s, 1);
+            if (!seg_mark_.insert(s)) continue;
+            // Most segments have no unit on them: measured here, without the general case's call.
+            if ((seg_has_unit_[s >> 6] >> (s & 63)) & 1) {
                 refresh_segment(s);
+            } else {
+                set_segment(s, free_covered_m(seg_hot_[s]));
             }
         }
     }
@@ -161,6 +160,7 @@ void Coverage::place(std::uint32_t slot, const RoadPosition& position) {
     u.alive = true;
     u.seg_next = seg_first_unit_[position.segment];
     seg_first_unit_[position.segment] = slot;
+    seg_has_unit_[position.segment >> 6] |= std::uint64_t{1} << (position.segment & 63);
 }
 
 void Coverage::unplace(std::uint32_t slot) {
@@ -171,57 +171,65 @@ void Coverage::unplace(std::uint32_t slot) {
         link = &units_[*link].seg_next;
     if (*link == slot) *link = u.seg_next;
     u.seg_next = kInvalid;
+    const SegmentId s = u.position.segment;
+    if (seg_first_unit_[s] == kInvalid) seg_has_unit_[s >> 6] &= ~(std::uint64_t{1} << (s & 63));
 }
 
 void Coverage::relabel(std::uint32_t slot, std::span<const Seed> old_seeds, bool present) {
     const GraphData& d = *d_;
-    const std::uint32_t* rank = d.rank.data();
     const PackedArc* out = graph_->forward_arcs();
+    const std::uint32_t* first_out = d.first_out.data();
     const Graph::ReverseNode* in_at = graph_->reverse_nodes();
     const PackedArc* in = graph_->reverse_items();
+    Label* label = label_.data();
     const TimeMs T = within_ms_;
     // 1. The unit's old region: nodes it owns, found from its old seeds along owned nodes (the
     //    region is closed under shortest-path prefixes thanks to the (time, slot) tie-break).
-    mark_.reset();
+    mark_.clear();
     region_.clear();
     stack_.clear();
     for (const Seed& seed : old_seeds) {
         const NodeId x = seed.node;
-        const Label l = label_[rank[x]];
-        if (l != kNone && slot_of(l) == slot && !mark_.has(x)) {
-            mark_.set(x, 1);
-            stack_.push_back(x);
-        }
+        const Label l = label[x];
+        if (l != kNone && slot_of(l) == slot && mark_.insert(x)) stack_.push_back(x);
     }
     while (!stack_.empty()) {
         const NodeId x = stack_.back();
         stack_.pop_back();
         region_.push_back(x);
-        for (const PackedArc* a = out + d.first_out[x]; a != out + d.first_out[x + 1]; ++a) {
-            const NodeId y = a->other;
-            const Label l = label_[rank[y]];
-            if (l != kNone && slot_of(l) == slot && !mark_.has(y)) {
-                mark_.set(y, 1);
-                stack_.push_back(y);
+        for (const PackedArc* a = out + first_out[x]; a != out + first_out[x + 1]; ++a) {
+            const Label l = label[a->other];
+            if (l != kNone && slot_of(l) == slot && mark_.insert(a->other)) {
+                stack_.push_back(a->other);
+                __builtin_prefetch(out + first_out[a->other]); // read when it is popped
             }
         }
     }
-    for (NodeId x : region_)
-        set_label(rank[x], kNone);
     // 2. One Dijkstra repairs the region and adds the unit's new region: seeded from the
-    //    region's border (labels outside it are exact for the other units), from other units
-    //    starting inside it, and from the unit's new seeds wherever they strictly win.
+    //    region's border (labels outside it, the unmarked nodes, are exact for the other units;
+    //    the region's own are cleared on the way), from other units starting inside it, and
+    //    from the unit's new seeds wherever they strictly win. The queue orders by time only; a
+    //    node whose label improves at the same time (a lower slot) is queued again and its
+    //    second pop relaxes the better label.
     heap_.clear();
     auto offer = [&](NodeId x, Label l) {
-        if (time_of(l) <= T && l < label_[rank[x]]) {
-            set_label(rank[x], l);
-            heap_.push(l, x);
+        if (time_of(l) <= T && l < label[x]) {
+            set_label(x, l);
+            heap_.push(time_of(l), x);
         }
     };
-    for (NodeId x : region_) {
+    // The region's nodes lie all over memory: their entering arcs are fetched a few nodes ahead.
+    const std::size_t region_size = region_.size();
+    for (std::size_t k = 0; k < region_size; ++k) {
+        if (k + 16 < region_size) __builtin_prefetch(&in_at[region_[k + 16]]);
+        if (k + 8 < region_size) __builtin_prefetch(&in[in_at[region_[k + 8]].first]);
+        const NodeId x = region_[k];
         Label best = kNone;
-        for (std::uint32_t i = in_at[x].first; i < in_at[x].mid; ++i)
-            best = std::min(best, label_[rank[in[i].other]] + (Label{in[i].time_ms} << 32));
+        for (std::uint32_t i = in_at[x].first; i < in_at[x].mid; ++i) {
+            const Label via = label[in[i].other] + (Label{in[i].time_ms} << 32);
+            best = mark_.has(in[i].other) ? best : std::min(best, via);
+        }
+        set_label(x, kNone);
         offer(x, best);
     }
     if (!region_.empty()) {
@@ -240,13 +248,11 @@ void Coverage::relabel(std::uint32_t slot, std::span<const Seed> old_seeds, bool
             offer(unit.seeds[i].node, (Label{unit.seeds[i].time_ms} << 32) | slot);
     }
     while (!heap_.empty()) {
-        const auto [l, x] = heap_.pop();
-        if (l != label_[rank[x]]) continue; // stale: x got a better label since
-        if (!mark_.has(x)) {                // changed outside the old region
-            mark_.set(x, 1);
-            region_.push_back(x);
-        }
-        for (const PackedArc* a = out + d.first_out[x]; a != out + d.first_out[x + 1]; ++a)
+        const auto [t, x] = heap_.pop();
+        const Label l = label[x];
+        if (t != time_of(l)) continue;             // stale: x got a better time since
+        if (mark_.insert(x)) region_.push_back(x); // changed outside the old region
+        for (const PackedArc* a = out + first_out[x]; a != out + first_out[x + 1]; ++a)
             offer(a->other, l + (Label{a->time_ms} << 32));
     }
     refresh_segments_around(region_);
@@ -310,8 +316,8 @@ double Coverage::covered_m_without(UnitKey key) {
 void Coverage::phast() {
     const GraphData& d = *d_;
     const TimeMs T = within_ms_;
-    std::fill(label_.begin(), label_.end(), kNone);
-    Label* label = label_.data();
+    std::fill(rank_label_.begin(), rank_label_.end(), kNone);
+    Label* label = rank_label_.data();
     std::uint64_t* active = active_.data();
     for (std::uint32_t v = 0; v < units_.size(); ++v) {
         const Unit& u = units_[v];
@@ -355,8 +361,15 @@ void Coverage::phast() {
         Label& to = label[a.to];
         to = c < to ? c : to;
     }
-    for (Label& l : label_)
-        l = time_of(l) <= T ? l : kNone;
+    // Into node order, which is what everything after the sweep reads: the segments (in order
+    // of their tail) and the incremental repairs (along arcs) then find neighbours' labels in
+    // nearby cache lines.
+    const std::uint32_t* rank = d.rank.data();
+    Label* by_node = label_.data();
+    for (std::size_t x = 0, n = label_.size(); x < n; ++x) {
+        const Label l = label[rank[x]];
+        by_node[x] = time_of(l) <= T ? l : kNone;
+    }
 
     // Segments: slack at each end times metres per ms of that direction; kNone has a time far
     // beyond T, so its slack is negative and clamps to 0.
@@ -382,11 +395,10 @@ void Coverage::phast() {
     const double total = (sum[0] + sum[1]) + (sum[2] + sum[3]);
     covered_m_ = total;
     // Segments with units on them: the stretches around the units, too.
-    seg_mark_.reset();
+    seg_mark_.clear();
     for (const Unit& u : units_) {
         const SegmentId on = u.position.segment;
-        if (!u.alive || seg_mark_.has(on)) continue;
-        seg_mark_.set(on, 1);
+        if (!u.alive || !seg_mark_.insert(on)) continue;
         const float c = static_cast<float>(segment_covered_m(on));
         covered_m_ += static_cast<double>(c) - covered[on];
         covered[on] = c;
@@ -412,12 +424,12 @@ void Coverage::assign(std::span<const std::pair<UnitKey, RoadPosition>> units) {
 }
 
 TimeMs Coverage::time_ms(NodeId node) const {
-    const Label l = label_[d_->rank[node]];
+    const Label l = label_[node];
     return l == kNone ? kNoTime : time_of(l);
 }
 
 bool Coverage::owner(NodeId node, UnitKey& key) const {
-    const Label l = label_[d_->rank[node]];
+    const Label l = label_[node];
     if (l == kNone) return false;
     key = units_[slot_of(l)].key;
     return true;

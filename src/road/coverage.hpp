@@ -85,15 +85,15 @@ private:
     void refresh_segment(SegmentId s);
     double segment_covered_m(SegmentId s) const;
     void segment_pieces(SegmentId s, std::vector<std::pair<double, double>>& out) const;
-    void set_label(std::uint32_t r, Label l);
+    void set_label(NodeId x, Label l);
     void set_segment(SegmentId s, float covered);
     void phast(); // labels and every segment's covered length, from scratch
 
     const Graph* graph_;
     const GraphData* d_;
     TimeMs within_ms_;
-    std::vector<Label> label_; // by rank
-    std::vector<std::uint32_t> seg_tail_rank_, seg_head_rank_;
+    std::vector<Label> label_;      // by node
+    std::vector<Label> rank_label_; // by rank: PHAST's scratch
     // The downward sweep as one flat loop over the down arcs of all ranks, in descending order
     // of their head: no inner loop per node whose exit would mispredict.
     struct SweepArc {
@@ -105,7 +105,7 @@ private:
     // What the segment pass reads, packed and in segment order: per direction the length
     // reached per ms of slack (0 when the direction is closed).
     struct SegmentHot {
-        std::uint32_t tail_rank, head_rank;
+        NodeId tail, head;
         float fwd_m_per_ms, bwd_m_per_ms;
         float length_m;
     };
@@ -115,15 +115,16 @@ private:
     std::vector<float> seg_covered_m_;  // by segment
     double covered_m_ = 0;
     std::vector<std::uint32_t> seg_first_unit_; // by segment: first unit slot on it
+    std::vector<std::uint64_t> seg_has_unit_;   // by segment, one bit: some unit is on it
     std::vector<Unit> units_;
     std::vector<std::uint32_t> free_slots_;
     std::unordered_map<UnitKey, std::uint32_t> slot_of_;
 
     // Scratch.
-    detail::LazyHeap<Label> heap_;
-    detail::StampedArray<std::uint8_t> mark_;
+    detail::RadixHeap heap_; // by time; the label says which unit
+    detail::MarkSet mark_;   // nodes of the region being repaired
     std::vector<NodeId> region_, stack_;
-    detail::StampedArray<std::uint8_t> seg_mark_;
+    detail::MarkSet seg_mark_;
 
     // Undo journal for covered_m_without(): old values of everything written while active.
     bool journal_on_ = false;

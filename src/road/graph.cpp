@@ -94,6 +94,19 @@ void Graph::init_derived() {
             reverse_items_[next[d_.seg_head[s]]++] = {s, 0};
         }
     }
+    {
+        std::vector<std::uint8_t> segments_at(d_.node_coord.size(), 0); // saturates at 2
+        for (std::size_t s = 0; s < d_.seg_tail.size(); ++s) {
+            for (const NodeId v : {d_.seg_tail[s], d_.seg_head[s]})
+                segments_at[v] = static_cast<std::uint8_t>(std::min(2, segments_at[v] + 1));
+        }
+        entering_arcs_.resize(d_.in_tail.size());
+        for (std::size_t j = 0; j < entering_arcs_.size(); ++j) {
+            const NodeId tail = d_.in_tail[j];
+            entering_arcs_[j] = {tail, d_.in_time_ms[j], d_.arc_seg[d_.in_arc[j]] >> 1,
+                                 segments_at[tail] == 1};
+        }
+    }
     forward_arcs_.resize(d_.arc_head.size());
     for (std::size_t a = 0; a < forward_arcs_.size(); ++a)
         forward_arcs_[a] = {d_.arc_head[a], d_.arc_time_ms[a]};

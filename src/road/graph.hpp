@@ -235,6 +235,20 @@ public:
     const PackedArc* forward_arcs() const { return forward_arcs_.data(); }
     const PackedArc* reverse_items() const { return reverse_items_.data(); }
 
+    // The arcs entering each node with the segment each one drives along, indexed like in_tail
+    // (first_in gives the ranges). A unit on a segment can leave it towards node v exactly when
+    // one of v's entering arcs runs along that segment, so a nearest-units search finds every
+    // unit it can meet at v by looking at these arcs alone: one short block per settled node.
+    // A search may skip a tail that is a dead end (a junction with this one segment): units on
+    // the segment are met at the arc's head, and a path through the dead end is never faster.
+    struct EnteringArc {
+        NodeId tail;
+        TimeMs time_ms;
+        std::uint32_t segment : 31;
+        std::uint32_t tail_dead_end : 1;
+    };
+    const EnteringArc* entering_arcs() const { return entering_arcs_.data(); }
+
 private:
     void init_derived();
     // What seeding a search reads of a segment, in one place (one cache miss, not five): every
@@ -250,6 +264,7 @@ private:
     std::vector<SegmentEnds> seg_ends_;
     std::vector<ReverseNode> reverse_nodes_;
     std::vector<PackedArc> reverse_items_;
+    std::vector<EnteringArc> entering_arcs_;
     std::vector<PackedArc> forward_arcs_;
     std::vector<ChArc> ch_arcs_;
     std::vector<ChNode> ch_nodes_;

@@ -5,7 +5,10 @@
 namespace pingan::road {
 
 NearestQuery::NearestQuery(const Graph& graph) : graph_(&graph) {
-    dist_.assign(graph.node_count(), kNoTime);
+    const std::uint32_t* first_in = graph.data().first_in.data();
+    nodes_.resize(graph.node_count() + 1);
+    for (std::size_t v = 0; v < nodes_.size(); ++v)
+        nodes_[v] = {first_in[v], kNoTime};
 }
 
 void NearestQuery::offer(const UnitIndex& units, std::uint32_t slot, TimeMs eta, std::size_t k) {
@@ -35,7 +38,7 @@ std::vector<NearestUnit> NearestQuery::nearest(const UnitIndex& units, const Roa
     }
     unit_best_.reset();
     for (const NodeId x : touched_)
-        dist_[x] = kNoTime;
+        nodes_[x].dist = kNoTime;
     touched_.clear();
     heap_.clear();
     const std::size_t k = request.k;
@@ -57,31 +60,31 @@ std::vector<NearestUnit> NearestQuery::nearest(const UnitIndex& units, const Roa
         const TimeMs t = graph_->same_segment_time_ms(units.slots_[slot].state.position, incident);
         if (t <= max_eta) offer(units, slot, t, k);
     }
-    TimeMs* dist = dist_.data();
+    Node* nodes = nodes_.data();
     Seed seeds[2];
     const int n = graph_->target_seeds(incident, seeds);
     for (int i = 0; i < n; ++i) {
-        if (seeds[i].time_ms < dist[seeds[i].node]) {
-            if (dist[seeds[i].node] == kNoTime) touched_.push_back(seeds[i].node);
-            dist[seeds[i].node] = seeds[i].time_ms;
+        Node& v = nodes[seeds[i].node];
+        if (seeds[i].time_ms < v.dist) {
+            if (v.dist == kNoTime) touched_.push_back(seeds[i].node);
+            v.dist = seeds[i].time_ms;
             heap_.push(seeds[i].time_ms, seeds[i].node);
         }
     }
-    const Graph::ReverseNode* nodes = graph_->reverse_nodes();
-    const PackedArc* items = graph_->reverse_items();
+    const Graph::EnteringArc* arcs = graph_->entering_arcs();
     while (!heap_.empty()) {
         const TimeMs dx = heap_.min_key();
         // Strictly greater: units tied with the k-th are still found, so that ties are broken
         // by key exactly as a full scan would.
         if (dx > max_eta || (top_.size() >= k && dx > top_.back().eta_ms)) break;
         const NodeId x = heap_.pop().id;
-        if (dx != dist[x]) continue; // a stale entry: x was settled earlier with a lower time
+        if (dx != nodes[x].dist) continue; // a stale entry: x was settled earlier, sooner
         ++settled_;
-        const std::uint32_t lo = nodes[x].first, mid = nodes[x].mid, hi = nodes[x + 1].first;
-        // Units on the segments around x: their exit towards x, if they have one, is a seed
-        // exactly as a search from the unit would start (Graph::source_seeds).
-        for (std::uint32_t j = mid; j < hi; ++j) {
-            const SegmentId s = items[j].other;
+        for (std::uint32_t j = nodes[x].first, end = nodes[x + 1].first; j < end; ++j) {
+            const Graph::EnteringArc& a = arcs[j];
+            // Units on the arc's segment can leave it towards x: their exit there is a seed
+            // exactly as a search from the unit would start (Graph::source_seeds).
+            const SegmentId s = a.segment;
             for (std::uint32_t slot = units.first_on_segment(s); slot != kInvalid;
                  slot = units.entries_[slot].next) {
                 if (units.entries_[slot].segment != s || !eligible(slot)) continue;
@@ -92,15 +95,17 @@ std::vector<NearestUnit> NearestQuery::nearest(const UnitIndex& units, const Roa
                     if (exits[i].node == x && eta <= max_eta) offer(units, slot, eta, k);
                 }
             }
-        }
-        for (std::uint32_t j = lo; j < mid; ++j) {
-            const NodeId y = items[j].other;
-            const TimeMs dy = dx + items[j].time_ms;
-            if (dy < dist[y]) {
-                if (dist[y] == kNoTime) touched_.push_back(y);
-                dist[y] = dy;
+            if (a.tail_dead_end) continue;
+            const NodeId y = a.tail;
+            const TimeMs dy = dx + a.time_ms;
+            // A node beyond the k-th unit found (or the limit) is never settled: not queued.
+            const TimeMs bound = top_.size() >= k ? top_.back().eta_ms : max_eta;
+            Node& ny = nodes[y];
+            if (dy <= bound && dy < ny.dist) {
+                if (ny.dist == kNoTime) touched_.push_back(y);
+                ny.dist = dy;
                 heap_.push(dy, y);
-                __builtin_prefetch(&nodes[y]); // read when y is settled
+                __builtin_prefetch(&arcs[ny.first]); // read when y is settled
             }
         }
     }

@@ -1,9 +1,9 @@
 // k nearest units by travel time towards an incident (unit -> incident direction).
 //
 // Algorithm: Dijkstra on the reversed graph from the incident (radix heap), reading at each
-// settled node the units on the segments around it from the UnitIndex's per-segment lists and
-// their exits towards that node; it stops once the k-th best unit found is strictly better than
-// every node still queued. Unit updates are O(1), so the answer is exact
+// settled node its entering arcs, the units on each arc's segment (the UnitIndex's per-segment
+// lists) and their exits towards that node; it stops once the k-th best unit found is strictly
+// better than every node still queued. Unit updates are O(1), so the answer is exact
 // for positions that changed a moment ago, and no per-unit preprocessing has to be redone
 // (bucket-based hierarchy queries would cost a search per position report). See docs/road.md.
 #pragma once
@@ -46,7 +46,14 @@ private:
     void offer(const UnitIndex& units, std::uint32_t slot, TimeMs eta, std::size_t k);
 
     const Graph* graph_;
-    std::vector<TimeMs> dist_;    // by node; kNoTime = unreached
+    // Per node, what the search reads of it together: where its entering arcs start (a copy of
+    // the graph's first_in) and its tentative time (kNoTime = unreached). Relaxing an arc into
+    // a node then reads one cache line, which also says where to prefetch the node's arcs.
+    struct Node {
+        std::uint32_t first;
+        TimeMs dist;
+    };
+    std::vector<Node> nodes_;     // node_count() + 1
     std::vector<NodeId> touched_; // nodes whose dist_ the last query set
     detail::RadixHeap heap_;
     detail::StampedArray<TimeMs> unit_best_; // per unit slot

@@ -1,5 +1,6 @@
-// Search scratch space reused across queries: an indexed 4-ary min-heap and an array whose
-// reset is O(1) (a stamp per slot instead of clearing). Both are sized once per graph.
+// Search scratch space reused across queries: an indexed 4-ary min-heap, a radix heap, an array
+// whose reset is O(1) (a stamp per slot instead of clearing) and a set of marks cleared through
+// the list of what was marked. All are sized once per graph.
 #pragma once
 
 #include <cstdint>
@@ -108,69 +109,13 @@ private:
     std::vector<std::uint32_t> pos_;
 };
 
-// Min-heap of (key, id) without a position per id: lowering an id's key pushes a second entry,
-// and the search skips entries whose key is no longer the id's tentative key when it pops them
-// (lazy deletion). No id-indexed array to touch on every push, which makes it the cheaper queue
-// for searches that settle a few thousand nodes of a big graph.
-template <class Key>
-class LazyHeap {
-public:
-    struct Entry {
-        Key key;
-        std::uint32_t id;
-    };
-
-    bool empty() const { return heap_.empty(); }
-    std::size_t size() const { return heap_.size(); }
-    Key min_key() const { return heap_.front().key; }
-    void clear() { heap_.clear(); }
-
-    void push(Key key, std::uint32_t id) {
-        std::size_t p = heap_.size();
-        heap_.push_back({key, id});
-        while (p > 0) {
-            const std::size_t parent = (p - 1) / kArity;
-            if (!(key < heap_[parent].key)) break;
-            heap_[p] = heap_[parent];
-            p = parent;
-        }
-        heap_[p] = {key, id};
-    }
-
-    // Removes and returns the entry with the smallest key.
-    Entry pop() {
-        const Entry top = heap_.front();
-        const Entry last = heap_.back();
-        heap_.pop_back();
-        const std::size_t n = heap_.size();
-        if (n == 0) return top;
-        std::size_t p = 0;
-        for (;;) {
-            const std::size_t first = p * kArity + 1;
-            if (first >= n) break;
-            const std::size_t end = first + kArity < n ? first + kArity : n;
-            std::size_t best = first;
-            for (std::size_t c = first + 1; c < end; ++c) {
-                if (heap_[c].key < heap_[best].key) best = c;
-            }
-            if (!(heap_[best].key < last.key)) break;
-            heap_[p] = heap_[best];
-            p = best;
-        }
-        heap_[p] = last;
-        return top;
-    }
-
-private:
-    static constexpr std::size_t kArity = 4;
-    std::vector<Entry> heap_;
-};
-
 // Monotone queue for Dijkstra with 32-bit keys (radix heap, Ahuja et al. 1990). Popped keys
 // never decrease, so an entry can live in the bucket of the highest bit in which its key differs
 // from the last key popped: a push is one push_back, and a pop now and then spreads the lowest
 // non-empty bucket over lower ones (each entry moves down at most 32 times, far fewer in
-// practice). Like LazyHeap it has no id-indexed array; the caller skips stale entries.
+// practice). It has no id-indexed array: lowering an id's key pushes a second entry, and the
+// caller skips stale entries when it pops them. A bit per bucket says which are not empty, so
+// finding the lowest one is one instruction.
 class RadixHeap {
 public:
     struct Entry {
@@ -180,14 +125,17 @@ public:
 
     bool empty() const { return size_ == 0; }
     void clear() {
-        for (std::vector<Entry>& b : buckets_)
-            b.clear();
+        for (std::uint64_t m = used_; m != 0; m &= m - 1)
+            buckets_[__builtin_ctzll(m)].clear();
+        used_ = 0;
         size_ = 0;
         last_ = 0;
     }
     // key must not be below the last key popped (or read by min_key()).
     void push(std::uint32_t key, std::uint32_t id) {
-        buckets_[bucket_of(key)].push_back({key, id});
+        const std::size_t b = bucket_of(key);
+        buckets_[b].push_back({key, id});
+        used_ |= std::uint64_t{1} << b;
         ++size_;
     }
     // The smallest key; the queue must not be empty.
@@ -200,6 +148,7 @@ public:
         refill();
         const Entry e = buckets_[0].back();
         buckets_[0].pop_back();
+        if (buckets_[0].empty()) used_ &= ~std::uint64_t{1};
         --size_;
         return e;
     }
@@ -210,23 +159,55 @@ private:
     }
     // Makes bucket 0 (the entries whose key is last_) non-empty.
     void refill() {
-        if (!buckets_[0].empty()) return;
-        std::size_t i = 1;
-        while (buckets_[i].empty())
-            ++i;
+        if (used_ & 1) return;
+        const std::size_t i = static_cast<std::size_t>(__builtin_ctzll(used_));
         std::vector<Entry>& b = buckets_[i];
         std::uint32_t m = b.front().key;
         for (const Entry& e : b)
             m = e.key < m ? e.key : m;
         last_ = m;
-        for (const Entry& e : b)
-            buckets_[bucket_of(e.key)].push_back(e); // into a lower bucket: they share bit i-1
+        for (const Entry& e : b) { // into a lower bucket: they share bit i-1
+            const std::size_t to = bucket_of(e.key);
+            buckets_[to].push_back(e);
+            used_ |= std::uint64_t{1} << to;
+        }
         b.clear();
+        used_ &= ~(std::uint64_t{1} << i);
     }
 
     std::vector<Entry> buckets_[33];
+    std::uint64_t used_ = 0; // bit b: buckets_[b] is not empty
     std::uint32_t last_ = 0;
     std::size_t size_ = 0;
+};
+
+// A set of ids below a fixed bound, one bit per id, emptied through the list of ids added since
+// the last clear(). A bit per id keeps a search's marks in cache where a stamp per id would not.
+class MarkSet {
+public:
+    void resize(std::size_t n) {
+        bits_.assign((n + 63) / 64, 0);
+        added_.clear();
+    }
+    bool has(std::uint32_t i) const { return (bits_[i >> 6] >> (i & 63)) & 1; }
+    // Adds i; false when it was there already.
+    bool insert(std::uint32_t i) {
+        std::uint64_t& word = bits_[i >> 6];
+        const std::uint64_t bit = std::uint64_t{1} << (i & 63);
+        if (word & bit) return false;
+        word |= bit;
+        added_.push_back(i);
+        return true;
+    }
+    void clear() {
+        for (const std::uint32_t i : added_)
+            bits_[i >> 6] = 0; // every bit set in that word was added since the last clear
+        added_.clear();
+    }
+
+private:
+    std::vector<std::uint64_t> bits_;
+    std::vector<std::uint32_t> added_;
 };
 
 // An array of values that all read as `absent` after reset(), in O(1).

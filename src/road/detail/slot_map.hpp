@@ -78,8 +78,11 @@ private:
     };
 
     std::size_t home(std::uint64_t key) const {
-        // Fibonacci hashing: the high bits of key * 2^64/phi spread consecutive keys apart.
-        return static_cast<std::size_t>((key * 0x9E37'79B9'7F4A'7C15ull) >> 32) & mask_;
+        // Unit keys are database ids, mostly consecutive: their low bits are already spread, and
+        // keeping consecutive keys in consecutive entries lets a pass over all units (position
+        // reports arrive for every unit every second) read the table in order. The high bits are
+        // folded in so that keys with a large common stride do not all share a home.
+        return static_cast<std::size_t>(key ^ (key >> 16) ^ (key >> 32)) & mask_;
     }
 
     void grow() {
