@@ -2,6 +2,8 @@
 # API load benchmarks: starts the release `pingan serve` on a fresh database in a temporary
 # folder, registers units, and drives it with load_client. Writes the JSON file given as $1
 # (default build/bench/api.json), adding the commit batch sizes read from /metrics.
+# BACKEND=postgresql runs the same against a fresh PostgreSQL 15 cluster with fsync and
+# synchronous commit on (scripts/pg_temp.sh); ONLY=measure runs one measure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-build/bench/api.json}
@@ -11,9 +13,24 @@ seconds=${SECONDS_PER_MEASURE:-15}
 [ -x "$bin" ] && [ -x "$client" ] || { echo "build the release preset first (make release)" >&2; exit 1; }
 
 dir=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$dir"' EXIT
-echo 'Bench-Pass-2026' | "$bin" user add bench --role admin --db "$dir/bench.db" >/dev/null
-"$bin" serve --db "$dir/bench.db" --port 0 --port-file "$dir/port" >"$dir/server.log" 2>&1 &
+chmod 755 "$dir"
+backend=${BACKEND:-sqlite}
+cleanup() {
+  kill "${server:-}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  [ "$backend" = postgresql ] && scripts/pg_temp.sh stop "$dir/pg" >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+case "$backend" in
+sqlite) db=$dir/bench.db ;;
+postgresql)
+  pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  db=$(PG_DURABLE=1 scripts/pg_temp.sh start "$dir/pg" "$pg_port") ;;
+*) echo "BACKEND: sqlite or postgresql" >&2; exit 2 ;;
+esac
+echo 'Bench-Pass-2026' | "$bin" user add bench --role admin --db "$db" >/dev/null
+"$bin" serve --db "$db" --port 0 --port-file "$dir/port" >"$dir/server.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
 port=$(cat "$dir/port")
@@ -27,7 +44,7 @@ for i in $(seq $units); do
 done
 
 "$client" --port "$port" --token "$token" --out "$dir/load.json" --connections 64 \
-          --seconds "$seconds" --units $units
+          --seconds "$seconds" --units $units ${ONLY:+--only "$ONLY"}
 
 metrics=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics")
 batch_sum=$(awk '/^pingan_commit_batch_changes_sum/ {print $2}' <<<"$metrics")

@@ -96,6 +96,7 @@ void Conn::connect() {
     PQfinish(conn_);
     conn_ = nullptr;
     prepared_.clear();
+    statements_ = 0;
     broken_ = false;
     // Keywords before "dbname" are defaults the URI may override; the URI itself is expanded
     // by libpq (expand_dbname), hosts, ports and target_session_attrs included.
@@ -158,28 +159,159 @@ void Conn::exec(std::string_view sql) {
     PQclear(r);
 }
 
-Rows Conn::query(const std::string& sql, const Params& params) {
-    if (conn_ == nullptr) throw PgError("no connection to PostgreSQL", "", true);
+const std::string& Conn::prepared_name(const std::string& sql) {
     auto it = prepared_.find(sql);
-    if (it == prepared_.end()) {
-        std::string name = fmt::format("pingan_{}", prepared_.size() + 1);
-        pg_result* r = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
-        if (r == nullptr || PQresultStatus(r) != PGRES_COMMAND_OK) {
-            fail(r, fmt::format("prepare {}", sql.substr(0, 60)));
+    if (it != prepared_.end()) return it->second;
+    std::string name = fmt::format("pingan_{}", ++statements_);
+    if (pipeline_) {
+        if (PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr) != 1) {
+            fail(nullptr, fmt::format("prepare {}", sql.substr(0, 60)));
         }
-        PQclear(r);
         it = prepared_.emplace(sql, std::move(name)).first;
+        pending_.push_back({&it->first, true});
+        return it->second;
     }
+    pg_result* r = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
+    if (r == nullptr || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        fail(r, fmt::format("prepare {}", sql.substr(0, 60)));
+    }
+    PQclear(r);
+    return prepared_.emplace(sql, std::move(name)).first->second;
+}
+
+namespace {
+
+std::vector<const char*> param_values(const Params& params) {
     std::vector<const char*> values(params.size());
     for (std::size_t i = 0; i < params.size(); ++i)
         values[i] = params[i] ? params[i]->c_str() : nullptr;
-    pg_result* r = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
+    return values;
+}
+
+// Statements a pipeline holds before it is synced on the way: the answers then never pile up
+// in the socket while both sides write (libpq blocks on a full send buffer).
+constexpr std::size_t kPipelineDepth = 256;
+
+} // namespace
+
+Rows Conn::query(const std::string& sql, const Params& params) {
+    if (conn_ == nullptr) throw PgError("no connection to PostgreSQL", "", true);
+    if (pipeline_) throw PgError("query() inside a pipeline: use run()", "", false);
+    const std::string& name = prepared_name(sql);
+    const std::vector<const char*> values = param_values(params);
+    pg_result* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
                                   values.data(), nullptr, nullptr, 0);
     const auto status = PQresultStatus(r);
     if (r == nullptr || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) {
         fail(r, sql.substr(0, 60));
     }
     return Rows(r);
+}
+
+void Conn::run(const std::string& sql, const Params& params) {
+    if (!pipeline_) {
+        query(sql, params);
+        return;
+    }
+    if (conn_ == nullptr) throw PgError("no connection to PostgreSQL", "", true);
+    const std::string& name = prepared_name(sql);
+    const std::vector<const char*> values = param_values(params);
+    if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                            nullptr, nullptr, 0) != 1) {
+        fail(nullptr, sql.substr(0, 60));
+    }
+    pending_.push_back({&prepared_.find(sql)->first, false});
+    if (pending_.size() >= kPipelineDepth) sync_pipeline();
+}
+
+void Conn::begin_pipeline() {
+    if (conn_ == nullptr) throw PgError("no connection to PostgreSQL", "", true);
+    if (PQenterPipelineMode(conn_) != 1) fail(nullptr, "entering pipeline mode");
+    pipeline_ = true;
+    pending_.clear();
+}
+
+void Conn::end_pipeline() {
+    if (!pipeline_) return;
+    try {
+        sync_pipeline();
+    } catch (...) {
+        discard_pipeline();
+        throw;
+    }
+    pipeline_ = false;
+    if (PQexitPipelineMode(conn_) != 1) fail(nullptr, "leaving pipeline mode");
+}
+
+void Conn::discard_pipeline() noexcept {
+    if (!pipeline_) return;
+    pipeline_ = false;
+    if (conn_ == nullptr || broken_ || PQstatus(conn_) != CONNECTION_OK) {
+        pending_.clear();
+        broken_ = true;
+        return;
+    }
+    if (!pending_.empty()) {
+        try {
+            sync_pipeline();
+        } catch (const PgError&) {
+            // Dropped: the caller is already failing.
+        }
+    }
+    pending_.clear();
+    if (!broken_ && PQexitPipelineMode(conn_) != 1) broken_ = true;
+}
+
+void Conn::sync_pipeline() {
+    if (PQpipelineSync(conn_) != 1) fail(nullptr, "pipeline sync");
+    // Per statement: its result, then a null; after a failure every later statement answers
+    // PIPELINE_ABORTED; the sync answers PIPELINE_SYNC. Two nulls in a row mean the
+    // connection is gone. A preparation that did not succeed (failed, or skipped after a
+    // failure) is forgotten, so that the statement is prepared again when next used.
+    pg_result* first_error = nullptr;
+    std::string what;
+    std::vector<std::string> unprepared;
+    std::size_t at = 0; // the pending statement whose answer comes next
+    bool after_null = false;
+    for (;;) {
+        pg_result* r = PQgetResult(conn_);
+        if (r == nullptr) {
+            if (after_null || PQstatus(conn_) != CONNECTION_OK) {
+                PQclear(first_error);
+                broken_ = true;
+                pending_.clear();
+                throw PgError(fmt::format("pipeline: {}", trimmed(PQerrorMessage(conn_))), "",
+                              true);
+            }
+            after_null = true;
+            ++at;
+            continue;
+        }
+        after_null = false;
+        const auto status = PQresultStatus(r);
+        if (status == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+        if (at < pending_.size() && pending_[at].prepare && !ok) {
+            unprepared.push_back(*pending_[at].sql);
+        }
+        if (status == PGRES_FATAL_ERROR && first_error == nullptr) {
+            first_error = r;
+            what = at < pending_.size() ? pending_[at].sql->substr(0, 60) : "pipeline";
+            continue;
+        }
+        PQclear(r);
+    }
+    // Statements not answered at all (the connection failed first) were not prepared either.
+    for (std::size_t i = at; i < pending_.size(); ++i) {
+        if (pending_[i].prepare) unprepared.push_back(*pending_[i].sql);
+    }
+    pending_.clear();
+    for (const std::string& sql : unprepared)
+        prepared_.erase(sql);
+    if (first_error != nullptr) fail(first_error, what);
 }
 
 std::optional<std::pair<std::string, std::string>> Conn::wait_notification(int timeout_ms) {

@@ -115,7 +115,20 @@ public:
     void exec(std::string_view sql);
     // A statement prepared once per connection (cached by its text), run with `params`.
     Rows query(const std::string& sql, const Params& params = {});
-    void run(const std::string& sql, const Params& params = {}) { query(sql, params); }
+    // As query() without rows. Inside a pipeline it is only sent: its outcome is known at the
+    // next sync.
+    void run(const std::string& sql, const Params& params = {});
+
+    // Pipeline mode (libpq 14+): statements given to run() are sent without waiting for each
+    // answer, and end_pipeline() collects all of them, throwing the first failure after the
+    // rest were read. A batch of writes then costs one round trip instead of one per
+    // statement. Only run() may be used in between. Inside a transaction block the syncs
+    // commit nothing; after a failure the block is aborted and must be rolled back.
+    void begin_pipeline();
+    void end_pipeline();
+    // Leaves pipeline mode after a failure, reading and dropping whatever is still unanswered
+    // (a no-op outside one, and on a broken connection, which the next ensure() replaces).
+    void discard_pipeline() noexcept;
 
     // Reconnects if the connection was lost; throws PgError (lost) if it still cannot.
     void ensure();
@@ -130,12 +143,21 @@ public:
 private:
     void connect();
     [[noreturn]] void fail(pg_result* r, std::string_view what);
+    const std::string& prepared_name(const std::string& sql); // prepares on first use
+    void sync_pipeline(); // sends a sync and reads every answer up to it; throws the first error
 
     std::string uri_;
     Setup setup_;
     pg_conn* conn_ = nullptr;
     bool broken_ = false; // an error said the session is gone, whatever PQstatus says
     std::unordered_map<std::string, std::string> prepared_; // SQL text -> statement name
+    std::uint64_t statements_ = 0; // names given on this connection (never reused)
+    bool pipeline_ = false;
+    struct Pending {
+        const std::string* sql; // key in prepared_
+        bool prepare;           // the statement's preparation, not a run of it
+    };
+    std::vector<Pending> pending_; // sent in the pipeline, not yet answered
 };
 
 // bytea in PostgreSQL's text format: "\x" and two hex digits per byte, as a parameter.

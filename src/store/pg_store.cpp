@@ -350,136 +350,156 @@ PgStore::ReaderLease PgStore::reader() {
 base::Result<CommitResult> PgStore::commit(std::span<const Change> changes,
                                            std::int64_t expected_head) {
     std::lock_guard lock(write_mutex_);
-    CommitResult result;
-    result.errors.resize(changes.size());
-    result.ranges.resize(changes.size());
-    bool committing = false;
-    try {
-        writer_->ensure();
-        Conn& db = *writer_;
-        // READ COMMITTED, whatever the server default: each statement sees what committed
-        // before it, so the head read after the lock is the head the last holder left.
+    // First the whole batch in one pipeline (one round trip for all its statements). Should a
+    // change break a constraint, the batch is rolled back and written again change by change,
+    // each under a savepoint, so that only that change fails.
+    for (const bool pipelined : {true, false}) {
+        CommitResult result;
+        result.errors.resize(changes.size());
+        result.ranges.resize(changes.size());
+        bool committing = false;
         try {
-            db.exec("BEGIN ISOLATION LEVEL READ COMMITTED");
-        } catch (const PgError& e) {
-            // The connection died while idle (restart, failover): nothing was sent yet, so
-            // begin once more on a new one.
-            if (!e.lost) throw;
-            db.ensure();
-            db.exec("BEGIN ISOLATION LEVEL READ COMMITTED");
-        }
-        db.run("SELECT pg_advisory_xact_lock($1)", Params().add(pg::kCommitLock));
-        std::int64_t seq = 0;
-        std::string prev(kGenesisHash);
-        Rows head = db.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
-        if (!head.empty()) {
-            seq = head.int64(0, 0);
-            prev = head.text(0, 1);
-        }
-        const std::int64_t head_before = seq;
-        if (expected_head != kAnyHead && head_before != expected_head) {
-            db.exec("ROLLBACK");
-            return stale_head_error(head_before, expected_head);
-        }
-
-        LatestPositions latest; // one units update per unit per commit, however many reports
-        for (std::size_t i = 0; i < changes.size(); ++i) {
-            const Change& change = changes[i];
-            const std::size_t records_before = result.records.size();
-            const std::int64_t seq_before = seq;
-            const std::string prev_before = prev;
-            db.exec("SAVEPOINT change");
+            writer_->ensure();
+            Conn& db = *writer_;
+            // READ COMMITTED, whatever the server default: each statement sees what committed
+            // before it, so the head read after the lock is the head the last holder left.
             try {
-                for (const ops::Event& e : change.events) {
-                    EventRecord r;
-                    r.seq = ++seq;
-                    r.at = e.at;
-                    r.actor = e.actor;
-                    r.kind = e.kind;
-                    r.subject = e.subject;
-                    r.payload = e.payload;
-                    r.prev_hash = prev;
-                    r.hash = event_hash(r);
-                    prev = r.hash;
-                    db.run("INSERT INTO events(seq, at, actor, kind, subject, payload, prev_hash, "
-                           "hash) VALUES($1,$2,$3,$4,$5,$6,$7,$8)",
-                           Params()
-                               .add(r.seq)
-                               .add(r.at)
-                               .add(r.actor)
-                               .add(r.kind)
-                               .add(r.subject)
-                               .add(r.payload)
-                               .add(r.prev_hash)
-                               .add(r.hash));
-                    pg::project_event(db, e);
-                    result.records.push_back(std::move(r));
-                }
-                for (const SideWrite& w : change.side)
-                    pg::apply_side_write(db, w);
-                db.exec("RELEASE SAVEPOINT change");
-                // Only positions of a change that stays move its unit.
-                for (const SideWrite& w : change.side) {
-                    if (const auto* p = std::get_if<PositionRecord>(&w)) latest.add(*p);
-                }
+                db.exec("BEGIN ISOLATION LEVEL READ COMMITTED");
             } catch (const PgError& e) {
-                // Class 23: integrity constraint violation (unique, not null, check). A
-                // taken seq is not the change's fault: a writer bypassed the commit lock, and
-                // the batch fails whole rather than dropping the change.
-                if (e.lost || !e.sqlstate.starts_with("23") || e.constraint == "events_pkey") {
-                    throw;
+                // The connection died while idle (restart, failover): nothing was sent yet, so
+                // begin once more on a new one.
+                if (!e.lost) throw;
+                db.ensure();
+                db.exec("BEGIN ISOLATION LEVEL READ COMMITTED");
+            }
+            db.run("SELECT pg_advisory_xact_lock($1)", Params().add(pg::kCommitLock));
+            std::int64_t seq = 0;
+            std::string prev(kGenesisHash);
+            Rows head = db.query("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
+            if (!head.empty()) {
+                seq = head.int64(0, 0);
+                prev = head.text(0, 1);
+            }
+            const std::int64_t head_before = seq;
+            if (expected_head != kAnyHead && head_before != expected_head) {
+                db.exec("ROLLBACK");
+                return stale_head_error(head_before, expected_head);
+            }
+
+            if (pipelined) db.begin_pipeline();
+            LatestPositions latest; // one units update per unit per commit, however many reports
+            for (std::size_t i = 0; i < changes.size(); ++i) {
+                const Change& change = changes[i];
+                const std::size_t records_before = result.records.size();
+                const std::int64_t seq_before = seq;
+                const std::string prev_before = prev;
+                if (!pipelined) db.exec("SAVEPOINT change");
+                try {
+                    for (const ops::Event& e : change.events) {
+                        EventRecord r;
+                        r.seq = ++seq;
+                        r.at = e.at;
+                        r.actor = e.actor;
+                        r.kind = e.kind;
+                        r.subject = e.subject;
+                        r.payload = e.payload;
+                        r.prev_hash = prev;
+                        r.hash = event_hash(r);
+                        prev = r.hash;
+                        db.run("INSERT INTO events(seq, at, actor, kind, subject, payload, "
+                               "prev_hash, hash) VALUES($1,$2,$3,$4,$5,$6,$7,$8)",
+                               Params()
+                                   .add(r.seq)
+                                   .add(r.at)
+                                   .add(r.actor)
+                                   .add(r.kind)
+                                   .add(r.subject)
+                                   .add(r.payload)
+                                   .add(r.prev_hash)
+                                   .add(r.hash));
+                        pg::project_event(db, e);
+                        result.records.push_back(std::move(r));
+                    }
+                    for (const SideWrite& w : change.side)
+                        pg::apply_side_write(db, w);
+                    if (!pipelined) db.exec("RELEASE SAVEPOINT change");
+                    // Only positions of a change that stays move its unit.
+                    for (const SideWrite& w : change.side) {
+                        if (const auto* p = std::get_if<PositionRecord>(&w)) latest.add(*p);
+                    }
+                } catch (const PgError& e) {
+                    // Class 23: integrity constraint violation (unique, not null, check). A
+                    // taken seq is not the change's fault: a writer bypassed the commit lock,
+                    // and the batch fails whole rather than dropping the change.
+                    if (pipelined || e.lost || !e.sqlstate.starts_with("23") ||
+                        e.constraint == "events_pkey") {
+                        throw;
+                    }
+                    db.exec("ROLLBACK TO SAVEPOINT change");
+                    db.exec("RELEASE SAVEPOINT change");
+                    result.records.resize(records_before);
+                    seq = seq_before;
+                    prev = prev_before;
+                    result.errors[i] = constraint_error(e);
                 }
-                db.exec("ROLLBACK TO SAVEPOINT change");
-                db.exec("RELEASE SAVEPOINT change");
-                result.records.resize(records_before);
-                seq = seq_before;
-                prev = prev_before;
-                result.errors[i] = constraint_error(e);
+                result.ranges[i] = {records_before, result.records.size()};
             }
-            result.ranges[i] = {records_before, result.records.size()};
-        }
-        pg::update_latest_positions(db, latest.records);
-        // Delivered to listeners when (and only if) the transaction commits.
-        if (seq > head_before) {
-            db.run("SELECT pg_notify($1, $2)",
-                   Params().add(kChannel).add(fmt::format("{} {}", seq, writer_name_)));
-        }
-        committing = true;
-        db.exec("COMMIT");
-    } catch (const PgError& e) {
-        // The connection broke during COMMIT: the transaction may have committed. If our
-        // last event is there, it did (all or nothing), and the batch succeeded.
-        if (committing && e.lost && !result.records.empty()) {
-            try {
-                writer_->ensure();
-                const EventRecord& last = result.records.back();
-                if (!writer_
-                         ->query("SELECT 1 FROM events WHERE seq = $1 AND hash = $2",
-                                 Params().add(last.seq).add(last.hash))
-                         .empty()) {
-                    return result;
+            pg::update_latest_positions(db, latest.records);
+            // Delivered to listeners when (and only if) the transaction commits.
+            if (seq > head_before) {
+                db.run("SELECT pg_notify($1, $2)",
+                       Params().add(kChannel).add(fmt::format("{} {}", seq, writer_name_)));
+            }
+            if (pipelined) db.end_pipeline(); // the first failure of the batch, if any
+            committing = true;
+            db.exec("COMMIT");
+            return result;
+        } catch (const PgError& e) {
+            writer_->discard_pipeline();
+            if (pipelined && !committing && !e.lost && e.sqlstate.starts_with("23") &&
+                e.constraint != "events_pkey") {
+                try {
+                    writer_->exec("ROLLBACK");
+                } catch (const PgError& rollback) {
+                    return pg::to_error(rollback, "committing events");
                 }
-            } catch (const PgError&) {
-                // Still unreachable: the outcome is unknown and reported as unavailable.
+                continue; // change by change
             }
-        }
-        if (!writer_->lost()) {
-            try {
-                writer_->exec("ROLLBACK");
-            } catch (const PgError&) {
+            // The connection broke during COMMIT: the transaction may have committed. If our
+            // last event is there, it did (all or nothing), and the batch succeeded.
+            if (committing && e.lost && !result.records.empty()) {
+                try {
+                    writer_->ensure();
+                    const EventRecord& last = result.records.back();
+                    if (!writer_
+                             ->query("SELECT 1 FROM events WHERE seq = $1 AND hash = $2",
+                                     Params().add(last.seq).add(last.hash))
+                             .empty()) {
+                        return result;
+                    }
+                } catch (const PgError&) {
+                    // Still unreachable: the outcome is unknown and reported as unavailable.
+                }
             }
-        }
-        return pg::to_error(e, "committing events");
-    } catch (const std::exception& e) {
-        if (!writer_->lost()) {
-            try {
-                writer_->exec("ROLLBACK");
-            } catch (const PgError&) {
+            if (!writer_->lost()) {
+                try {
+                    writer_->exec("ROLLBACK");
+                } catch (const PgError&) {
+                }
             }
+            return pg::to_error(e, "committing events");
+        } catch (const std::exception& e) {
+            writer_->discard_pipeline();
+            if (!writer_->lost()) {
+                try {
+                    writer_->exec("ROLLBACK");
+                } catch (const PgError&) {
+                }
+            }
+            return base::error(Code::internal, fmt::format("committing events: {}", e.what()));
         }
-        return base::error(Code::internal, fmt::format("committing events: {}", e.what()));
     }
-    return result;
+    return base::error(Code::internal, "committing events: no attempt was made");
 }
 
 template <class F>

@@ -156,7 +156,7 @@ TEST_P(StoreContract, ARefusedChangeDoesNotTakeItsBatchDown) {
         ops::Event::log_only(kT0, "cli", "user.created", "user/bob", {{"u", "bob"}}));
     changes[2].side.emplace_back(UserWrite{"bob", "auditor", hash, kT0, std::nullopt, ""});
     auto r = store->commit(changes);
-    ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(r.ok()) << r.error().detail;
     EXPECT_FALSE(r->errors[0].has_value());
     ASSERT_TRUE(r->errors[1].has_value());
     EXPECT_EQ(r->errors[1]->code, base::Code::duplicate_username);
