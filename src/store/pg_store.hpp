@@ -9,6 +9,9 @@
 //   at least `on` (a server default of `off` is raised for this session), and it sends
 //   NOTIFY pingan_events '<new head seq> <writer>' with the transaction when it appended
 //   events, where <writer> names this PgStore (random), so a watch ignores its own commits.
+//   The batch's writes are sent in one libpq pipeline (one round trip); if a change breaks a
+//   constraint, the batch is rolled back and written again change by change under savepoints,
+//   so that only that change is refused.
 // - When the server cannot be reached, the connection breaks, or it reached a standby, a
 //   method returns Code::unavailable; the next call reconnects.
 // - One writer connection (serialised by a mutex), up to kMaxReaders reader connections.
