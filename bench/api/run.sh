@@ -15,20 +15,15 @@ seconds=${SECONDS_PER_MEASURE:-15}
 dir=$(mktemp -d)
 chmod 755 "$dir"
 backend=${BACKEND:-sqlite}
+source bench/database.sh
 cleanup() {
   kill "${server:-}" 2>/dev/null || true
   wait 2>/dev/null || true
-  [ "$backend" = postgresql ] && scripts/pg_temp.sh stop "$dir/pg" >/dev/null 2>&1 || true
+  bench_database_stop "$dir"
   rm -rf "$dir"
 }
 trap cleanup EXIT
-case "$backend" in
-sqlite) db=$dir/bench.db ;;
-postgresql)
-  pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  db=$(PG_DURABLE=1 scripts/pg_temp.sh start "$dir/pg" "$pg_port") ;;
-*) echo "BACKEND: sqlite or postgresql" >&2; exit 2 ;;
-esac
+db=$(bench_database "$backend" "$dir") || exit 2
 echo 'Bench-Pass-2026' | "$bin" user add bench --role admin --db "$db" >/dev/null
 "$bin" serve --db "$db" --port 0 --port-file "$dir/port" >"$dir/server.log" 2>&1 &
 server=$!

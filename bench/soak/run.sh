@@ -10,6 +10,7 @@
 # WS_CLIENTS (50), UNITS (1000).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/database.sh
 backend=${1:?usage: bench/soak/run.sh sqlite|postgresql MINUTES}
 minutes=${2:?usage: bench/soak/run.sh sqlite|postgresql MINUTES}
 bin=${PINGAN_BIN:-build/release/src/cli/pingan}
@@ -26,17 +27,11 @@ cleanup() {
   kill "${sampler:-}" "${server:-}" 2>/dev/null || true
   wait 2>/dev/null || true
   cp "$dir/server.log" "build/bench/soak-$backend-server.log" 2>/dev/null || true
-  [ "$backend" = postgresql ] && scripts/pg_temp.sh stop "$dir/pg" >/dev/null 2>&1 || true
+  bench_database_stop "$dir"
   rm -rf "$dir"
 }
 trap cleanup EXIT
-case "$backend" in
-sqlite) db=$dir/soak.db ;;
-postgresql)
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  db=$(PG_DURABLE=1 scripts/pg_temp.sh start "$dir/pg" "$port") ;;
-*) echo "backend: sqlite or postgresql" >&2; exit 2 ;;
-esac
+db=$(bench_database "$backend" "$dir") || exit 2
 echo 'Soak-Pass-2026' | "$bin" user add soak --role admin --db "$db" >/dev/null
 ${SERVE_WRAPPER:-} "$bin" serve --db "$db" --port 0 --port-file "$dir/port" >"$dir/server.log" 2>&1 &
 server=$!

@@ -97,6 +97,8 @@ void Conn::connect() {
     conn_ = nullptr;
     prepared_.clear();
     statements_ = 0;
+    pipeline_ = false;
+    pending_.clear();
     broken_ = false;
     // Keywords before "dbname" are defaults the URI may override; the URI itself is expanded
     // by libpq (expand_dbname), hosts, ports and target_session_attrs included.
