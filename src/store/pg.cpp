@@ -161,9 +161,9 @@ void Conn::exec(std::string_view sql) {
     PQclear(r);
 }
 
-const std::string& Conn::prepared_name(const std::string& sql) {
+const Conn::Prepared& Conn::prepared(const std::string& sql) {
     auto it = prepared_.find(sql);
-    if (it != prepared_.end()) return it->second;
+    if (it != prepared_.end()) return *it;
     std::string name = fmt::format("pingan_{}", ++statements_);
     if (pipeline_) {
         if (PQsendPrepare(conn_, name.c_str(), sql.c_str(), 0, nullptr) != 1) {
@@ -171,14 +171,14 @@ const std::string& Conn::prepared_name(const std::string& sql) {
         }
         it = prepared_.emplace(sql, std::move(name)).first;
         pending_.push_back({&it->first, true});
-        return it->second;
+        return *it;
     }
     pg_result* r = PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr);
     if (r == nullptr || PQresultStatus(r) != PGRES_COMMAND_OK) {
         fail(r, fmt::format("prepare {}", sql.substr(0, 60)));
     }
     PQclear(r);
-    return prepared_.emplace(sql, std::move(name)).first->second;
+    return *prepared_.emplace(sql, std::move(name)).first;
 }
 
 namespace {
@@ -199,7 +199,7 @@ constexpr std::size_t kPipelineDepth = 256;
 Rows Conn::query(const std::string& sql, const Params& params) {
     if (conn_ == nullptr) throw PgError("no connection to PostgreSQL", "", true);
     if (pipeline_) throw PgError("query() inside a pipeline: use run()", "", false);
-    const std::string& name = prepared_name(sql);
+    const std::string& name = prepared(sql).second;
     const std::vector<const char*> values = param_values(params);
     pg_result* r = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
                                   values.data(), nullptr, nullptr, 0);
@@ -216,13 +216,13 @@ void Conn::run(const std::string& sql, const Params& params) {
         return;
     }
     if (conn_ == nullptr) throw PgError("no connection to PostgreSQL", "", true);
-    const std::string& name = prepared_name(sql);
+    const Prepared& statement = prepared(sql);
     const std::vector<const char*> values = param_values(params);
-    if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
-                            nullptr, nullptr, 0) != 1) {
+    if (PQsendQueryPrepared(conn_, statement.second.c_str(), static_cast<int>(values.size()),
+                            values.data(), nullptr, nullptr, 0) != 1) {
         fail(nullptr, sql.substr(0, 60));
     }
-    pending_.push_back({&prepared_.find(sql)->first, false});
+    pending_.push_back({&statement.first, false});
     if (pending_.size() >= kPipelineDepth) sync_pipeline();
 }
 

@@ -143,7 +143,8 @@ public:
 private:
     void connect();
     [[noreturn]] void fail(pg_result* r, std::string_view what);
-    const std::string& prepared_name(const std::string& sql); // prepares on first use
+    using Prepared = std::pair<const std::string, std::string>; // SQL text, statement name
+    const Prepared& prepared(const std::string& sql);           // prepares on first use
     void sync_pipeline(); // sends a sync and reads every answer up to it; throws the first error
 
     std::string uri_;

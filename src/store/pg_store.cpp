@@ -396,16 +396,7 @@ base::Result<CommitResult> PgStore::commit(std::span<const Change> changes,
                 if (!pipelined) db.exec("SAVEPOINT change");
                 try {
                     for (const ops::Event& e : change.events) {
-                        EventRecord r;
-                        r.seq = ++seq;
-                        r.at = e.at;
-                        r.actor = e.actor;
-                        r.kind = e.kind;
-                        r.subject = e.subject;
-                        r.payload = e.payload;
-                        r.prev_hash = prev;
-                        r.hash = event_hash(r);
-                        prev = r.hash;
+                        EventRecord r = chain_link(e, ++seq, prev);
                         db.run("INSERT INTO events(seq, at, actor, kind, subject, payload, "
                                "prev_hash, hash) VALUES($1,$2,$3,$4,$5,$6,$7,$8)",
                                Params()

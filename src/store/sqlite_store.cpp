@@ -261,16 +261,7 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes,
             db.prepare("SAVEPOINT change").run();
             try {
                 for (const ops::Event& e : change.events) {
-                    EventRecord r;
-                    r.seq = ++seq;
-                    r.at = e.at;
-                    r.actor = e.actor;
-                    r.kind = e.kind;
-                    r.subject = e.subject;
-                    r.payload = e.payload;
-                    r.prev_hash = prev;
-                    r.hash = event_hash(r);
-                    prev = r.hash;
+                    EventRecord r = chain_link(e, ++seq, prev);
                     db.prepare("INSERT INTO events(seq, at, actor, kind, subject, payload, "
                                "prev_hash, hash) VALUES(?,?,?,?,?,?,?,?)")
                         .bind(1, r.seq)

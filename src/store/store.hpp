@@ -144,6 +144,15 @@ struct Change {
     std::vector<SideWrite> side;
 };
 
+// The chain's next link, for a store's commit: `e` as event `seq` after the event whose hash
+// is `prev`, which then becomes this event's hash.
+inline EventRecord chain_link(const ops::Event& e, std::int64_t seq, std::string& prev) {
+    EventRecord r{seq, e.at, e.actor, e.kind, e.subject, e.payload, prev, {}};
+    r.hash = event_hash(r);
+    prev = r.hash;
+    return r;
+}
+
 struct CommitResult {
     std::vector<EventRecord> records;                        // committed events in seq order
     std::vector<std::optional<base::Error>> errors;          // per change; nullopt when committed
