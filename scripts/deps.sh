@@ -11,7 +11,7 @@ packages=(
   libboost-dev libsqlite3-dev sqlite3 libssl-dev libsodium-dev
   nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
-  libpq-dev libproj-dev proj-data
+  libpq-dev libproj-dev proj-data libjemalloc-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev wrk openssl
   postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting
