@@ -42,7 +42,9 @@ base::Result<DispatchConfig> parse_dispatch_config(std::string_view text) {
     if (radius < 0 || radius > 10'000) return problem("duplicates.radius_m", "must be 0..10000");
     if (window < 0 || window > 24 * 60)
         return problem("duplicates.window_minutes", "must be 0..1440");
-    c.duplicates = triage::DuplicateRule{radius, window * 60'000};
+    const auto listed = doc["duplicates"]["max_listed"].value_or(std::int64_t{10});
+    if (listed < 1 || listed > 1000) return problem("duplicates.max_listed", "must be 1..1000");
+    c.duplicates = triage::DuplicateRule{radius, window * 60'000, static_cast<std::size_t>(listed)};
     const auto* h = doc["handoff"].as_table();
     if (h != nullptr) {
         c.handoff.url = (*h)["url"].value_or(std::string());

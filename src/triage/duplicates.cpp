@@ -27,7 +27,9 @@ std::vector<std::int64_t> likely_duplicates(const std::vector<OpenCall>& open, g
         const double d = geo::distance_m(c.location, location);
         if (d <= rule.radius_m) hits.emplace_back(d, c.id);
     }
-    std::sort(hits.begin(), hits.end());
+    const auto listed = std::min(hits.size(), rule.max_listed);
+    std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(listed), hits.end());
+    hits.resize(listed);
     std::vector<std::int64_t> out;
     out.reserve(hits.size());
     for (const auto& [d, id] : hits)

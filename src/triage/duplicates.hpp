@@ -16,6 +16,8 @@ namespace pingan::triage {
 struct DuplicateRule {
     double radius_m = 200;                // how near
     base::TimeMs window_ms = 15 * 60'000; // how soon after the open incident was received
+    std::size_t max_listed = 10;          // the nearest this many are listed (a busy square can
+                                          // hold a hundred open calls; nobody reads them all)
 };
 
 struct OpenCall {
@@ -25,7 +27,7 @@ struct OpenCall {
     std::string_view category;
 };
 
-// Ids of open calls that the new one likely repeats, nearest first.
+// Ids of open calls that the new one likely repeats, nearest first, at most rule.max_listed.
 std::vector<std::int64_t> likely_duplicates(const std::vector<OpenCall>& open, geo::LatLon location,
                                             base::TimeMs received_at, std::string_view category,
                                             const Taxonomy& taxonomy, const DuplicateRule& rule);

@@ -38,6 +38,19 @@ TEST(Duplicates, NearSoonAndCompatibleNearestFirst) {
     EXPECT_TRUE(likely_duplicates({}, here, 0, "assault", taxonomy(), rule).empty());
 }
 
+TEST(Duplicates, OnlyTheNearestAreListed) {
+    const geo::LatLon here{38.9097, -77.0434};
+    DuplicateRule rule;
+    rule.max_listed = 3;
+    std::vector<OpenCall> open;
+    for (std::int64_t i = 1; i <= 40; ++i) // 40 calls, 4 m apart, farthest first
+        open.push_back({i, north_of(here, 164 - 4.0 * static_cast<double>(i)), 0, "theft"});
+    EXPECT_EQ(likely_duplicates(open, here, 0, "theft", taxonomy(), rule),
+              (std::vector<std::int64_t>{40, 39, 38}));
+    rule.max_listed = 100;
+    EXPECT_EQ(likely_duplicates(open, here, 0, "theft", taxonomy(), rule).size(), 40u);
+}
+
 TEST(Duplicates, AcrossTheAntimeridianAndNearThePoles) {
     const DuplicateRule rule;
     const geo::LatLon west{-16.5, 179.9995}; // Fiji, 50 m west of the 180th meridian
