@@ -63,6 +63,12 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
                      "seconds between digests of unit breadcrumbs into the event log")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
+    serve
+        ->add_option("--stream-queue-limit", opts->stream_queue_limit,
+                     "events queued for one slow stream client before it is closed (code 1008) "
+                     "to reconnect with ?after=")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}))
+        ->capture_default_str();
     opts->config_dir = PINGAN_DEFAULT_CONFIG_DIR;
     serve
         ->add_option("--config", opts->config_dir,

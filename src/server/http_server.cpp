@@ -40,7 +40,6 @@ template <class Stream>
 constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
-constexpr std::size_t kMaxOutbox = 50'000; // frames queued for one slow stream client
 constexpr int kCatchUpPage = 500;
 
 int hex_value(char c) {
@@ -189,7 +188,7 @@ private:
         if (closed_) return;
         if (catching_up_) {
             live_while_catching_up_.push_back(batch);
-            if (live_while_catching_up_.size() > kMaxOutbox)
+            if (live_while_catching_up_.size() > server_.options.stream_queue_limit)
                 close(websocket::close_code::policy_error);
             return;
         }
@@ -206,7 +205,7 @@ private:
             }
             outbox_.emplace_back(batch, i);
         }
-        if (outbox_.size() > kMaxOutbox) {
+        if (outbox_.size() > server_.options.stream_queue_limit) {
             // A client this far behind is better served by reconnecting with ?after=.
             close(websocket::close_code::policy_error);
         }

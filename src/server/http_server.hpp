@@ -22,9 +22,12 @@ public:
         unsigned threads = 0;                    // 0: one per core
         std::size_t body_limit = kBodyLimit;     // bytes of a request body
         std::size_t upload_limit = kUploadLimit; // of an upload route's body (is_upload)
-        std::string static_dir;                  // the console's built files; empty: none
-        std::string tls_cert; // PEM certificate chain: serve HTTPS/WSS when set with tls_key
-        std::string tls_key;  // PEM private key
+        // Frames queued for one stream client before it is closed (1008) to reconnect with
+        // ?after=: a client this far behind is better served by catching up from the log.
+        std::size_t stream_queue_limit = 50'000;
+        std::string static_dir; // the console's built files; empty: none
+        std::string tls_cert;   // PEM certificate chain: serve HTTPS/WSS when set with tls_key
+        std::string tls_key;    // PEM private key
         // Origins (scheme://host[:port]) the console may load video from: the camera register's
         // HLS servers. Added to the page's connect-src and media-src.
         std::vector<std::string> media_origins;

@@ -1,6 +1,7 @@
 // `pingan serve`: wires store, Board, committer, auth, router and network together.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace pingan::server {
@@ -22,9 +23,10 @@ struct ServeOptions {
     long long token_ttl_s = 12 * 3600;
     int lock_after = 0; // failed logins in a row that disable an account until enabled; 0: off
     int digest_interval_s = 60; // how often breadcrumbs are digested into the event log
-    std::string config_dir;     // taxonomy.toml, triage.toml, dispatch.toml
-    std::string policy;         // eta or straight: overrides dispatch.toml (for comparison)
-    std::string manual_clock;   // ISO time: start a clock that only tests move (never in service)
+    std::size_t stream_queue_limit = 50'000; // frames a slow stream client may fall behind
+    std::string config_dir;                  // taxonomy.toml, triage.toml, dispatch.toml
+    std::string policy;       // eta or straight: overrides dispatch.toml (for comparison)
+    std::string manual_clock; // ISO time: start a clock that only tests move (never in service)
 };
 
 // Runs until SIGINT/SIGTERM. Returns a process exit code; prints problems to stderr.

@@ -1,7 +1,12 @@
 // The operational loop over the real API: intake, dispatch, unit status, positions, closure,
 // the stream with resume, restart, caller data.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <set>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 #include "fixture.hpp"
 
@@ -278,4 +283,138 @@ TEST_F(FastDigestTest, BreadcrumbsAreDigestedIntoTheChain) {
         if (e["kind"] == "positions.digest") digested += e["payload"]["count"].get<std::int64_t>();
     }
     EXPECT_EQ(digested, 20);
+}
+
+// A stream client that completes the handshake, then stops reading until told to drain: the
+// server's socket buffer fills, a write stays in flight, and its queue for this client grows.
+class StalledStream {
+public:
+    StalledStream(unsigned short port, const std::string& token) {
+        fd_ = socket(AF_INET, SOCK_STREAM, 0);
+        const int small = 4096;
+        setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+            ADD_FAILURE() << "connect";
+            return;
+        }
+        const std::string req = "GET /api/v1/stream?token=" + token +
+                                " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                                "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+        send(fd_, req.data(), req.size(), MSG_NOSIGNAL);
+        std::string head; // byte by byte, so that no frame is read with it
+        char c = 0;
+        while (head.find("\r\n\r\n") == std::string::npos && recv(fd_, &c, 1, 0) == 1)
+            head += c;
+        EXPECT_EQ(head.rfind("HTTP/1.1 101", 0), 0u) << head;
+    }
+    ~StalledStream() { close(fd_); }
+    StalledStream(const StalledStream&) = delete;
+    StalledStream& operator=(const StalledStream&) = delete;
+
+    struct Drained {
+        int text_frames = 0;
+        int close_code = 0; // 0: the connection ended without a close frame
+    };
+    // Reads what the server sends until its close frame, the end of the connection, or 20 s.
+    Drained drain() {
+        Drained d;
+        std::string in;
+        std::size_t at = 0; // server frames are unmasked: opcode, length, payload
+        char buf[65536];
+        pollfd p{fd_, POLLIN, 0};
+        while (d.close_code == 0 && poll(&p, 1, 20'000) == 1) {
+            const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            in.append(buf, static_cast<std::size_t>(n));
+            while (at + 2 <= in.size()) {
+                const auto op = static_cast<unsigned char>(in[at]) & 0x0f;
+                std::uint64_t len = static_cast<unsigned char>(in[at + 1]) & 0x7f;
+                std::size_t head = 2;
+                if (len == 126 || len == 127) {
+                    const std::size_t bytes = len == 126 ? 2 : 8;
+                    if (at + 2 + bytes > in.size()) break;
+                    len = 0;
+                    for (std::size_t i = 0; i < bytes; ++i)
+                        len = len << 8 | static_cast<unsigned char>(in[at + 2 + i]);
+                    head += bytes;
+                }
+                if (at + head + len > in.size()) break;
+                if (op == 0x1) ++d.text_frames;
+                if (op == 0x8) {
+                    d.close_code = len >= 2 ? static_cast<unsigned char>(in[at + head]) << 8 |
+                                                  static_cast<unsigned char>(in[at + head + 1])
+                                            : 1005; // no status
+                }
+                at += head + len;
+            }
+        }
+        return d;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+class ShortStreamQueueTest : public ServerTest {
+protected:
+    std::vector<std::string> extra_args() const override { return {"--stream-queue-limit", "20"}; }
+};
+
+// Regression (b2c7afc): closing a client that fell behind freed the frame its write was still
+// sending, and the write's completion then popped from the emptied queue; a soak with 50
+// stream clients crashed the server within a minute.
+TEST_F(ShortStreamQueueTest, ClientsTooFarBehindAreClosedAndTheServerCarriesOn) {
+    std::vector<std::unique_ptr<StalledStream>> stalled;
+    for (int i = 0; i < 4; ++i)
+        stalled.push_back(std::make_unique<StalledStream>(server->port(), admin));
+    StreamClient reader(server->port(), "/api/v1/stream?token=" + admin);
+    // ~2 KB per event and 2,400 events: more than the socket buffers of a stalled client hold.
+    const std::string text(1900, 'x');
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 4; ++w) {
+        writers.emplace_back([&] {
+            HttpClient c(server->port());
+            for (int i = 0; i < 600; ++i) {
+                auto r = c.post(
+                    "/api/v1/incidents",
+                    {{"lat", 38.9}, {"lon", -77.0}, {"category", "theft"}, {"description", text}},
+                    admin);
+                if (r.status != 201) {
+                    ADD_FAILURE() << r.status << " " << r.body;
+                    return;
+                }
+            }
+        });
+    }
+    for (auto& t : writers)
+        t.join();
+    // Each stalled client resumes reading: its write in flight completes after the close.
+    for (auto& s : stalled) {
+        const auto d = s->drain();
+        EXPECT_EQ(d.close_code, 1008); // policy: reconnect with ?after=
+        EXPECT_LT(d.text_frames, 2400);
+    }
+    // The server carries on, and a client that kept up saw every event.
+    EXPECT_EQ(http->get("/healthz").json()["status"], "ok");
+    create_incident("after the slow clients");
+    std::int64_t first = 0, last = 0;
+    bool gap = false, found = false;
+    while (auto e = reader.next_event(2000ms)) {
+        const auto seq = (*e)["seq"].get<std::int64_t>();
+        if (first == 0) first = seq;
+        gap = gap || (last != 0 && seq != last + 1);
+        last = seq;
+        if ((*e)["payload"]["description"] == "after the slow clients") {
+            found = true;
+            break;
+        }
+    }
+    EXPECT_TRUE(found);
+    EXPECT_FALSE(gap);
+    EXPECT_GE(last - first + 1, 2401);
 }
