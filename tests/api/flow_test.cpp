@@ -1,12 +1,12 @@
 // The operational loop over the real API: intake, dispatch, unit status, positions, closure,
 // the stream with resume, restart, caller data.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <set>
 #include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include "fixture.hpp"
 
@@ -290,74 +290,37 @@ TEST_F(FastDigestTest, BreadcrumbsAreDigestedIntoTheChain) {
 class StalledStream {
 public:
     StalledStream(unsigned short port, const std::string& token) {
-        fd_ = socket(AF_INET, SOCK_STREAM, 0);
-        const int small = 4096;
-        setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-            ADD_FAILURE() << "connect";
-            return;
-        }
-        const std::string req = "GET /api/v1/stream?token=" + token +
-                                " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                                "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
-        send(fd_, req.data(), req.size(), MSG_NOSIGNAL);
-        std::string head; // byte by byte, so that no frame is read with it
-        char c = 0;
-        while (head.find("\r\n\r\n") == std::string::npos && recv(fd_, &c, 1, 0) == 1)
-            head += c;
-        EXPECT_EQ(head.rfind("HTTP/1.1 101", 0), 0u) << head;
+        auto& socket = ws_.next_layer();
+        socket.open(boost::asio::ip::tcp::v4());
+        socket.set_option(boost::asio::socket_base::receive_buffer_size(4096));
+        // A server that never closes fails drain() after 20 s instead of hanging the test.
+        const timeval limit{20, 0};
+        setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+        socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+        ws_.handshake("127.0.0.1", "/api/v1/stream?token=" + token);
     }
-    ~StalledStream() { close(fd_); }
-    StalledStream(const StalledStream&) = delete;
-    StalledStream& operator=(const StalledStream&) = delete;
 
     struct Drained {
         int text_frames = 0;
         int close_code = 0; // 0: the connection ended without a close frame
     };
-    // Reads what the server sends until its close frame, the end of the connection, or 20 s.
+    // Reads what the server sends until it closes the stream (or 20 s pass without a byte).
     Drained drain() {
         Drained d;
-        std::string in;
-        std::size_t at = 0; // server frames are unmasked: opcode, length, payload
-        char buf[65536];
-        pollfd p{fd_, POLLIN, 0};
-        while (d.close_code == 0 && poll(&p, 1, 20'000) == 1) {
-            const ssize_t n = recv(fd_, buf, sizeof buf, 0);
-            if (n <= 0) break;
-            in.append(buf, static_cast<std::size_t>(n));
-            while (at + 2 <= in.size()) {
-                const auto op = static_cast<unsigned char>(in[at]) & 0x0f;
-                std::uint64_t len = static_cast<unsigned char>(in[at + 1]) & 0x7f;
-                std::size_t head = 2;
-                if (len == 126 || len == 127) {
-                    const std::size_t bytes = len == 126 ? 2 : 8;
-                    if (at + 2 + bytes > in.size()) break;
-                    len = 0;
-                    for (std::size_t i = 0; i < bytes; ++i)
-                        len = len << 8 | static_cast<unsigned char>(in[at + 2 + i]);
-                    head += bytes;
-                }
-                if (at + head + len > in.size()) break;
-                if (op == 0x1) ++d.text_frames;
-                if (op == 0x8) {
-                    d.close_code = len >= 2 ? static_cast<unsigned char>(in[at + head]) << 8 |
-                                                  static_cast<unsigned char>(in[at + head + 1])
-                                            : 1005; // no status
-                }
-                at += head + len;
-            }
+        boost::beast::flat_buffer buffer;
+        boost::beast::error_code ec;
+        while (!ec) {
+            ws_.read(buffer, ec);
+            if (!ec) ++d.text_frames;
+            buffer.clear();
         }
+        if (ec == boost::beast::websocket::error::closed) d.close_code = ws_.reason().code;
         return d;
     }
 
 private:
-    int fd_ = -1;
+    boost::asio::io_context ioc_;
+    boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_{ioc_};
 };
 
 class ShortStreamQueueTest : public ServerTest {
