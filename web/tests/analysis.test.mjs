@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN, ANALYST, DISPATCHER, browser, cityServer, dcIncidents, mapReady, openConsole, shot, skipReason } from './harness.mjs';
+import { ADMIN, ANALYST, DISPATCHER, browser, cityServer, dcIncidents, mapReady, openConsole, shot, skipReason, waitFor } from './harness.mjs';
 
 const skip = skipReason() ?? (fs.existsSync(dcIncidents) ? null : `incident records missing: ${dcIncidents}`);
 if (skip) console.log(`# analysis e2e skipped: ${skip}`);
@@ -36,7 +36,7 @@ describe('analysis panel', { skip: skip ?? false, timeout: 600_000 }, () => {
     await mapReady(page);
     await page.click('#tab-analysis');
     // The default period: the last 28 days of the data span.
-    await page.waitForSelector('#analysis-range');
+    await waitFor(page, '#analysis-range');
     assert.match(await page.textContent('#analysis-range'), new RegExp(range.count.toLocaleString('en')));
     const from0 = await page.inputValue('#analysis-from');
     const to0 = await page.inputValue('#analysis-to');
@@ -47,7 +47,7 @@ describe('analysis panel', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.fill('#analysis-from', '2025-02-01');
     await page.fill('#analysis-to', '2025-02-28');
     await page.click('#analysis-run');
-    await page.waitForSelector('#analysis-message.error');
+    await waitFor(page, '#analysis-message.error');
     assert.match(await page.textContent('#analysis-message'), /no incident records in this period/);
     assert.match(await page.textContent('#analysis-message'), new RegExp(range.count.toLocaleString('en')));
 
@@ -56,7 +56,7 @@ describe('analysis panel', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.fill('#analysis-tz', PERIOD.tz);
     await page.selectOption('#analysis-compare', PERIOD.compare);
     await page.click('#analysis-run');
-    await page.waitForSelector('#analysis-total', { timeout: 60_000 });
+    await waitFor(page, '#analysis-total', { timeout: 60_000 });
     assert.equal(await page.locator('#analysis-message').count(), 0, 'the error is gone');
     assert.equal(Number(await page.getAttribute('#analysis-total', 'data-value')), expected.total.current);
     assert.equal((await page.textContent('#analysis-total')).replace(/\D/g, ''), String(expected.total.current));
@@ -77,7 +77,7 @@ describe('analysis panel', { skip: skip ?? false, timeout: 600_000 }, () => {
 
     // The hotspot overlay for the same period: cells filled by density, Gi* hot cells outlined.
     await page.check('#hotspot-toggle');
-    await page.waitForSelector('#hotspot-legend', { timeout: 60_000 });
+    await waitFor(page, '#hotspot-legend', { timeout: 60_000 });
     const layers = await page.evaluate(async () => {
       const m = window.__pinganApp.map.map;
       const data = await m.getSource('hotspots')?.getData();
@@ -101,7 +101,7 @@ describe('analysis panel', { skip: skip ?? false, timeout: 600_000 }, () => {
 
     // Off removes the layers and the legend.
     await page.uncheck('#hotspot-toggle');
-    await page.waitForSelector('#hotspot-legend', { state: 'detached' });
+    await waitFor(page, '#hotspot-legend', { state: 'detached' });
     assert.deepEqual(await page.evaluate(() => {
       const m = window.__pinganApp.map.map;
       return [!!m.getLayer('hotspots-fill'), !!m.getLayer('hotspots-hot'), !!m.getSource('hotspots')];
@@ -116,7 +116,7 @@ describe('analysis panel', { skip: skip ?? false, timeout: 600_000 }, () => {
 
   test('a dispatcher has no analysis panel', async () => {
     const { context, page } = await openConsole(chrome, server, DISPATCHER, 'en');
-    await page.waitForSelector('#tab-queue');
+    await waitFor(page, '#tab-queue');
     assert.equal(await page.locator('#tab-analysis').count(), 0);
     await page.keyboard.press('Alt+Y');
     assert.equal(await page.locator('[data-view="analysis"]').count(), 0);
@@ -126,7 +126,7 @@ describe('analysis panel', { skip: skip ?? false, timeout: 600_000 }, () => {
     await assert.rejects(server.api('GET', '/api/v1/analytics/range', undefined, token), /403/);
     // An administrator has it.
     const admin = await openConsole(chrome, server, ADMIN, 'en');
-    await admin.page.waitForSelector('#tab-analysis');
+    await waitFor(admin.page, '#tab-analysis');
     await admin.context.close();
     await context.close();
   });

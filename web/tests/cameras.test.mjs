@@ -10,7 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN, DISPATCHER, browser, cityServer, mapReady, openConsole, shot, skipReason, sleep } from './harness.mjs';
+import { ADMIN, DISPATCHER, browser, cityServer, mapReady, openConsole, shot, skipReason, sleep, waitFor } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# cameras e2e skipped: ${skip}`);
@@ -128,7 +128,7 @@ describe('cameras: the map moves, the video follows', { skip: skip ?? false, tim
     // The detail lists exactly the cameras whose cone covers the incident, best view first.
     await page.click('#tab-queue');
     await page.click(`#queue-pending tr[data-id="${incident.id}"]`);
-    await page.waitForSelector('#detail-cameras li[data-camera]', { timeout: 30_000 });
+    await waitFor(page, '#detail-cameras li[data-camera]', { timeout: 30_000 });
     assert.deepEqual(await listed(page, '#detail-cameras li[data-camera]'), coveringIds);
     const detailText = await page.textContent('#detail-cameras');
     assert.doesNotMatch(detailText, /DUP-AWAY|DUP-FAR/);
@@ -163,7 +163,7 @@ describe('cameras: the map moves, the video follows', { skip: skip ?? false, tim
 
     // Play the HLS camera from the incident's detail: the video really plays.
     await page.click('#detail-cameras li[data-camera="DUP-HLS"] button.play');
-    await page.waitForSelector('#camera-player:not([hidden]) #camera-video', { timeout: 20_000 });
+    await waitFor(page, '#camera-player:not([hidden]) #camera-video', { timeout: 20_000 });
     let time = 0;
     for (let i = 0; i < 150 && time <= 0.5; i++) {
       await sleep(200);
@@ -183,20 +183,20 @@ describe('cameras: the map moves, the video follows', { skip: skip ?? false, tim
     assert.equal(refusal.status, 403);
     const { detail } = await refusal.json();
     await page.click('#detail-cameras li[data-camera="DUP-DOME"] button.play');
-    await page.waitForSelector('#camera-player-message.error', { timeout: 20_000 });
+    await waitFor(page, '#camera-player-message.error', { timeout: 20_000 });
     assert.ok((await page.textContent('#camera-player-message')).includes(detail), 'the 403 detail is shown');
     assert.equal(await page.locator('#camera-video').count(), 0, 'the first video was closed');
     await shot(page, 'cameras-refused');
 
     // An RTSP camera from the in-view list: its address, and that the browser cannot play it.
     await page.evaluate((p) => window.__pinganApp.map.map.jumpTo({ center: [p.lon, p.lat], zoom: 16.5 }), DUPONT);
-    await page.waitForSelector('#cameras-list tr[data-camera="DUP-E"]', { timeout: 20_000 });
+    await waitFor(page, '#cameras-list tr[data-camera="DUP-E"]', { timeout: 20_000 });
     await page.click('#cameras-list tr[data-camera="DUP-E"] button.play');
-    await page.waitForSelector('#camera-stream-url', { timeout: 20_000 });
+    await waitFor(page, '#camera-stream-url', { timeout: 20_000 });
     assert.equal(await page.inputValue('#camera-stream-url'), 'rtsp://10.20.0.7:554/dupont-east');
     assert.match(await page.textContent('#camera-player-message'), /cannot play RTSP streams directly/);
     await page.click('#camera-player-close');
-    await page.waitForSelector('#camera-player', { state: 'hidden' });
+    await waitFor(page, '#camera-player', { state: 'hidden' });
 
     // Every hand-out is in the event log, with the incident it was for.
     const admin = await server.login(ADMIN);

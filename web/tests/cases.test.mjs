@@ -5,7 +5,7 @@
 // incident, the oversight counts match the API, and a dispatcher sees none of the panels.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DISPATCHER, UNIT, browser, cityServer, openConsole, shot, skipReason } from './harness.mjs';
+import { DISPATCHER, UNIT, browser, cityServer, openConsole, shot, skipReason, waitFor } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# cases e2e skipped: ${skip}`);
@@ -50,12 +50,12 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
   // A USB scanner types the code and presses Enter into the focused field.
   async function scan(page, code) {
     await page.click('#tab-evidence');
-    await page.waitForSelector('#evidence-code');
+    await waitFor(page, '#evidence-code');
     await page.focus('#evidence-code');
     await page.fill('#evidence-code', '');
     await page.keyboard.type(code, { delay: 5 });
     await page.keyboard.press('Enter');
-    await page.waitForSelector(`#evidence-item[data-code="${code}"]`, { timeout: 15_000 });
+    await waitFor(page, `#evidence-item[data-code="${code}"]`, { timeout: 15_000 });
   }
 
   test('two-party hand-over of an item by scanning its label code', async () => {
@@ -66,7 +66,7 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
     assert.equal(await giver.page.locator('#evidence-custody tbody tr').count(), 1);
     assert.equal(await giver.page.getAttribute('#evidence-custody tbody tr', 'data-kind'), 'registered');
     // The label: the server's Code 128 SVG, fetched with the token, shown as an image.
-    await giver.page.waitForSelector('#evidence-label', { timeout: 15_000 });
+    await waitFor(giver.page, '#evidence-label', { timeout: 15_000 });
     await giver.page.waitForFunction(() => {
       const img = document.querySelector('#evidence-label');
       return img && img.complete && img.naturalWidth > 0;
@@ -75,7 +75,7 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
     // An unknown code is said in words; the scanner's field keeps the focus for the next scan.
     await giver.page.keyboard.type('EV-NOPE-9');
     await giver.page.keyboard.press('Enter');
-    await giver.page.waitForSelector('#evidence-message.error');
+    await waitFor(giver.page, '#evidence-message.error');
     assert.match(await giver.page.textContent('#evidence-message'), /No item has the code EV-NOPE-9/);
     await scan(giver.page, CODE);
 
@@ -84,7 +84,7 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
     await giver.page.fill('#handover-place', 'property room 2');
     await giver.page.fill('#handover-condition', 'scratched, sealed bag 114');
     await giver.page.click('#handover-submit');
-    await giver.page.waitForSelector('#evidence-pending');
+    await waitFor(giver.page, '#evidence-pending');
     assert.equal(await giver.page.getAttribute('#evidence-pending', 'data-receiver'), RECEIVER.username);
     assert.match(await giver.page.textContent('#evidence-holder'), /sgt-li/);
     assert.equal(await giver.page.locator('#evidence-confirm').count(), 0, 'the giver cannot confirm');
@@ -99,7 +99,7 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
     assert.match(await receiver.page.textContent('#evidence-holder'), /sgt-li/);
     assert.equal(await receiver.page.locator('#handover-form').count(), 0, 'only the holder may hand it over');
     await receiver.page.click('#evidence-confirm');
-    await receiver.page.waitForSelector('#evidence-message.ok');
+    await waitFor(receiver.page, '#evidence-message.ok');
     await receiver.page.waitForFunction(() => /sgt-wang/.test(document.querySelector('#evidence-holder')?.textContent ?? ''));
     assert.match(await receiver.page.textContent('#evidence-holder'), /sgt-wang（本人）|sgt-wang \(本人\)/);
     assert.equal(await receiver.page.textContent('#evidence-location'), 'property room 2');
@@ -139,12 +139,12 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
     await car.fill('#login-user', UNIT.username);
     await car.fill('#login-password', UNIT.password);
     await car.click('#login-submit');
-    await car.waitForSelector('#evidence-code', { timeout: 20_000 });
+    await waitFor(car, '#evidence-code', { timeout: 20_000 });
     // The terminal redraws on every position report (2 s): a slow scan spans several of them.
     await car.focus('#evidence-code');
     await car.keyboard.type(CODE, { delay: 300 });
     await car.keyboard.press('Enter');
-    await car.waitForSelector(`#evidence-item[data-code="${CODE}"]`, { timeout: 15_000 });
+    await waitFor(car, `#evidence-item[data-code="${CODE}"]`, { timeout: 15_000 });
     assert.equal(await car.inputValue('#evidence-code'), CODE, 'no keystroke lost to a redraw');
     await car.click('#evidence-confirm');
     await car.waitForFunction(() => /car1/.test(document.querySelector('#evidence-holder')?.textContent ?? ''), null, { timeout: 15_000 });
@@ -159,7 +159,7 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
   test('cases by deadline: overdue first and highlighted, due_within filter, open from the selected incident', async () => {
     const { context, page } = await openConsole(chrome, server, GIVER, 'en');
     await page.click('#tab-cases');
-    await page.waitForSelector(`#cases-list tr[data-id="${handling.id}"]`);
+    await waitFor(page, `#cases-list tr[data-id="${handling.id}"]`);
     const ids = await page.$$eval('#cases-list tbody tr', (rows) => rows.map((r) => Number(r.dataset.id)));
     assert.deepEqual(ids.slice(0, 2), [overdue.id, handling.id], 'overdue first');
     assert.match(await page.getAttribute(`#cases-list tr[data-id="${overdue.id}"]`, 'class'), /overdue/);
@@ -169,46 +169,46 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
     // Within 72 h: the overdue case stays, the 30-day case goes (as the API says).
     const within = await server.api('GET', '/api/v1/cases?due_within=72h', undefined, server.giver);
     await page.selectOption('#cases-due', '72h');
-    await page.waitForSelector(`#cases-list tr[data-id="${handling.id}"]`, { state: 'detached' });
+    await waitFor(page, `#cases-list tr[data-id="${handling.id}"]`, { state: 'detached' });
     assert.deepEqual(await page.$$eval('#cases-list tbody tr', (rows) => rows.map((r) => Number(r.dataset.id))), within.items.map((c) => c.id));
 
     // A case's detail: stage, deadline, items; a supervisor approves an extension.
     await page.selectOption('#cases-due', '');
     await page.click(`#cases-list tr[data-id="${handling.id}"]`);
-    await page.waitForSelector(`#case-detail[data-id="${handling.id}"]`);
+    await waitFor(page, `#case-detail[data-id="${handling.id}"]`);
     assert.match(await page.textContent('#case-stage'), /case handling/);
     assert.equal(await page.locator(`#case-items [data-code="${CODE}"]`).count(), 1);
     const before = await server.api('GET', `/api/v1/cases/${handling.id}`, undefined, server.giver);
     await page.fill('#extension-amount', '30');
     await page.fill('#extension-reason', 'complex case, approved by the county bureau');
     await page.click('#extension-submit');
-    await page.waitForSelector('#case-stages .extension');
+    await waitFor(page, '#case-stages .extension');
     assert.match(await page.textContent('#case-stages'), /\+30 days, approved by sgt-li/);
     const extended = await server.api('GET', `/api/v1/cases/${handling.id}`, undefined, server.giver);
     assert.equal(extended.deadline.extended_by, 30);
     assert.ok(Date.parse(extended.deadline.ends_at) > Date.parse(before.deadline.ends_at));
     // An item in the case opens in the evidence panel.
     await page.click(`#case-items [data-code="${CODE}"]`);
-    await page.waitForSelector(`#evidence-item[data-code="${CODE}"]`);
+    await waitFor(page, `#evidence-item[data-code="${CODE}"]`);
 
     // Open a case from the incident selected in the queue.
     await page.click('#tab-queue');
     await page.click(`tr[data-id="${incident.id}"]`);
     await page.click('#tab-cases');
-    await page.waitForSelector('#case-open[open]');
+    await waitFor(page, '#case-open[open]');
     await page.selectOption('#case-kind', 'administrative');
     await page.fill('#case-type', 'vandalism');
     // A supervisor is proposed as the handling officer (the server needs at least one).
     assert.equal(await page.inputValue('#case-officers'), GIVER.username);
     await page.click('#case-open-submit');
-    await page.waitForSelector('#cases-message');
+    await waitFor(page, '#cases-message');
     assert.match(await page.getAttribute('#cases-message', 'class'), /\bok\b/, await page.textContent('#cases-message'));
     const opened = Number((await page.textContent('#cases-message')).match(/#(\d+)/)[1]);
     const made = await server.api('GET', `/api/v1/cases/${opened}`, undefined, server.giver);
     assert.deepEqual(made.incidents.slice(0, 1), [incident.id]);
     assert.equal(made.type, 'vandalism');
     assert.deepEqual(made.officers, [GIVER.username]);
-    await page.waitForSelector(`#cases-list tr[data-id="${opened}"]`);
+    await waitFor(page, `#cases-list tr[data-id="${opened}"]`);
     await shot(page, 'cases-list');
     await context.close();
   });
@@ -219,7 +219,7 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
     assert.ok(expected.counts.overdue_cases >= 1);
     const { context, page } = await openConsole(chrome, server, AUDITOR, 'en');
     await page.click('#tab-oversight');
-    await page.waitForSelector('#oversight-counts');
+    await waitFor(page, '#oversight-counts');
     for (const k of ['open_cases', 'overdue_cases', 'items_in_custody', 'pending_handovers']) {
       assert.equal(Number(await page.getAttribute(`[data-count="${k}"] strong`, 'data-value')), expected.counts[k], k);
     }
@@ -233,7 +233,7 @@ describe('cases, evidence and oversight panels', { skip: skip ?? false, timeout:
 
   test('a dispatcher has no cases, evidence or oversight panel', async () => {
     const { context, page } = await openConsole(chrome, server, DISPATCHER, 'en');
-    await page.waitForSelector('#tab-queue');
+    await waitFor(page, '#tab-queue');
     for (const tab of ['cases', 'evidence', 'oversight']) assert.equal(await page.locator(`#tab-${tab}`).count(), 0, tab);
     for (const key of ['Alt+K', 'Alt+E', 'Alt+O']) await page.keyboard.press(key);
     for (const v of ['cases', 'evidence', 'oversight']) assert.equal(await page.locator(`[data-view="${v}"]`).count(), 0, v);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
-  CALLTAKER, DISPATCHER, UNIT, browser, cityServer, mapReady, openConsole, pointOf, setCategory, shot, skipReason, sleep,
+  CALLTAKER, DISPATCHER, UNIT, browser, cityServer, mapReady, openConsole, pointOf, setCategory, shot, skipReason, sleep, waitFor,
 } from './harness.mjs';
 
 const skip = skipReason();
@@ -37,11 +37,11 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.fill('#call-caller-name', 'Li Wei');
     await page.fill('#call-caller-phone', '+1 202 555 0100');
     await page.press('#call-description', 'Enter');
-    await page.waitForSelector('#call-message .msg.ok', { timeout: 20_000 });
+    await waitFor(page, '#call-message .msg.ok', { timeout: 20_000 });
     const text = await page.textContent('#call-message');
     assert.match(text, /\d{4}-\d{6}/);
     await page.click('#tab-queue');
-    await page.waitForSelector('#queue-pending tr.incident-row');
+    await waitFor(page, '#queue-pending tr.incident-row');
     await shot(page, 'create-by-map-click');
     await context.close();
   });
@@ -51,7 +51,7 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await mapReady(page);
     await page.click('#tab-call');
     await page.fill('#call-address', 'Connecticut Ave & R St');
-    await page.waitForSelector('#call-candidates .candidate[data-kind="intersection"]', { timeout: 20_000 });
+    await waitFor(page, '#call-candidates .candidate[data-kind="intersection"]', { timeout: 20_000 });
     const label = await page.textContent('#call-candidates .candidate.on');
     assert.match(label, /Connecticut Avenue Northwest/);
     assert.match(label, /R Street Northwest/);
@@ -61,17 +61,17 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.click('#call-priority button:nth-child(2)');
     await page.fill('#call-description', 'two men fighting at the crossing');
     await page.press('#call-description', 'Enter');
-    await page.waitForSelector('#call-message .msg.ok', { timeout: 20_000 });
+    await waitFor(page, '#call-message .msg.ok', { timeout: 20_000 });
     await shot(page, 'create-by-address');
 
     // A house number from the OSM addr:* tags of the extract.
     await page.fill('#call-address', '441 G St NW');
-    await page.waitForSelector('#call-candidates .candidate.on[data-kind="address"]', { timeout: 20_000 });
+    await waitFor(page, '#call-candidates .candidate.on[data-kind="address"]', { timeout: 20_000 });
     assert.match(await page.textContent('#call-candidates .candidate.on'), /441 G Street Northwest/);
 
     // An address that does not resolve is said in plain words, and what was typed stays.
     await page.fill('#call-address', 'Nonexistent Boulevard 99999');
-    await page.waitForSelector('#call-message .msg.error', { timeout: 20_000 });
+    await waitFor(page, '#call-message .msg.error', { timeout: 20_000 });
     assert.match(await page.textContent('#call-message'), /No place found/);
     assert.equal(await page.inputValue('#call-address'), 'Nonexistent Boulevard 99999');
     // A click far outside the map's data is refused in words.
@@ -89,7 +89,7 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     const { context, page } = await openConsole(chrome, server, DISPATCHER, 'en');
     await page.click('#tab-queue');
     await page.click(`#queue-pending tr[data-id="${incident.id}"]`);
-    await page.waitForSelector('#detail-recs .rec', { timeout: 30_000 });
+    await waitFor(page, '#detail-recs .rec', { timeout: 30_000 });
     const first = await page.textContent('#detail-recs .rec:first-child');
     assert.match(first, /DC-101/, 'the nearest police car is recommended first');
     // With its road ETA and the reasons for its rank (capability, jurisdiction, coverage …).
@@ -107,7 +107,7 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await car.fill('#login-user', UNIT.username);
     await car.fill('#login-password', UNIT.password);
     await car.click('#login-submit');
-    await car.waitForSelector('#unit-assignment .big', { timeout: 20_000 });
+    await waitFor(car, '#unit-assignment .big', { timeout: 20_000 });
     assert.match(await car.textContent('#unit-assignment'), new RegExp(incident.number));
     await car.click('#unit-on_scene');
     await car.waitForFunction(() => document.querySelector('#unit-status')?.textContent === 'on scene', null, { timeout: 20_000 });
@@ -115,7 +115,7 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
 
     // The dispatcher's page follows without a reload.
     await page.waitForFunction(() => document.querySelector('#detail-status')?.textContent === 'on scene', null, { timeout: 20_000 });
-    await page.waitForSelector('#detail-assigned .u-on_scene');
+    await waitFor(page, '#detail-assigned .u-on_scene');
     assert.match(await page.textContent('#detail-timeline'), /DC-101 on scene/);
     await shot(page, 'dispatcher-sees-on-scene');
 
@@ -156,12 +156,12 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     // One live event first, so the page knows where it is in the log.
     const seenFirst = await server.api('POST', '/api/v1/incidents',
       { lat: 38.905, lon: -77.03, category: 'dispute', priority: 3, description: 'before the drop' }, server.admin);
-    await page.waitForSelector(`#queue-pending tr[data-id="${seenFirst.id}"]`, { timeout: 20_000 });
+    await waitFor(page, `#queue-pending tr[data-id="${seenFirst.id}"]`, { timeout: 20_000 });
     const { seq: seqBefore, applied: appliedBefore } = await page.evaluate(() => ({ seq: window.__pinganStream.seq, applied: window.__pinganStream.stats.applied }));
     assert.ok(seqBefore > 0);
     await context.setOffline(true);
     await page.evaluate(() => window.__pinganStream.drop());
-    await page.waitForSelector('#conn.reconnecting');
+    await waitFor(page, '#conn.reconnecting');
     const made = [];
     for (let i = 0; i < 5; i++) {
       made.push(await server.api('POST', '/api/v1/incidents',
@@ -170,8 +170,8 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await sleep(500);
     assert.equal(await page.evaluate((id) => window.__pinganApp && document.querySelector(`tr[data-id="${id}"]`) !== null, made[0].id), false);
     await context.setOffline(false);
-    await page.waitForSelector('#conn.live', { timeout: 30_000 });
-    for (const m of made) await page.waitForSelector(`#queue-pending tr[data-id="${m.id}"]`, { timeout: 20_000 });
+    await waitFor(page, '#conn.live', { timeout: 30_000 });
+    for (const m of made) await waitFor(page, `#queue-pending tr[data-id="${m.id}"]`, { timeout: 20_000 });
     const { stats, seq: seqAfter } = await page.evaluate(() => ({ stats: { ...window.__pinganStream.stats }, seq: window.__pinganStream.seq }));
     assert.equal(stats.gaps, 0);
     assert.equal(stats.duplicates, 0);
@@ -197,19 +197,19 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     // A point on 16th Street with no incident marker on it (a marker click opens the incident).
     let p = await pointOf(page, 38.9220, -77.0365);
     await page.mouse.click(p.x, p.y);
-    await page.waitForSelector('#relogin', { timeout: 20_000 });
+    await waitFor(page, '#relogin', { timeout: 20_000 });
     assert.match(await page.textContent('#relogin'), /session has expired/);
     await shot(page, 'session-expired');
     await page.fill('#relogin #login-user', DISPATCHER.username);
     await page.fill('#relogin #login-password', DISPATCHER.password);
     await page.click('#relogin #login-submit');
-    await page.waitForSelector('#relogin', { state: 'detached' });
+    await waitFor(page, '#relogin', { state: 'detached' });
     assert.equal(await page.inputValue('#call-description'), 'car alarm for an hour, neighbours complain');
     p = await pointOf(page, 38.9220, -77.0365);
     await page.mouse.click(p.x, p.y);
     await page.waitForFunction(() => document.querySelector('#call-location')?.textContent?.includes('📍'), null, { timeout: 20_000 });
     await page.press('#call-description', 'Enter');
-    await page.waitForSelector('#call-message .msg.ok', { timeout: 20_000 });
+    await waitFor(page, '#call-message .msg.ok', { timeout: 20_000 });
     await context.close();
   });
 
@@ -224,22 +224,22 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     const p = await pointOf(page, 38.9168, -77.0322);
     await page.mouse.click(p.x, p.y);
     await page.waitForFunction(() => document.querySelector('#call-location')?.textContent?.includes('📍'), null, { timeout: 20_000 });
-    await page.waitForSelector('#duplicate-banner', { timeout: 20_000 });
+    await waitFor(page, '#duplicate-banner', { timeout: 20_000 });
     assert.match(await page.textContent('#duplicate-banner'), /Possible duplicate/);
     assert.match(await page.textContent('#duplicate-banner'), new RegExp(first.number));
     await setCategory(page, 'burglary');
     await page.fill('#call-description', 'neighbour reports a break-in next door');
     await page.press('#call-description', 'Enter');
-    await page.waitForSelector('#call-message .msg.ok', { timeout: 20_000 });
+    await waitFor(page, '#call-message .msg.ok', { timeout: 20_000 });
     // The server's duplicate check (space, time, type) agrees, and the banner says so.
     await page.waitForFunction((n) => /Likely duplicate of/.test(document.querySelector('#duplicate-banner')?.textContent ?? '') &&
       document.querySelector('#duplicate-banner').textContent.includes(n), first.number, { timeout: 20_000 });
     // The recommendation made at intake is shown with the confirmation.
-    await page.waitForSelector('#call-recs .rec-chip');
+    await waitFor(page, '#call-recs .rec-chip');
     await shot(page, 'duplicate-banner');
     // The incident's detail offers the merge.
     await page.click('#call-open-created');
-    await page.waitForSelector('#detail-duplicates');
+    await waitFor(page, '#detail-duplicates');
     assert.match(await page.textContent('#detail-duplicates'), new RegExp(first.number));
     await context.close();
   });
@@ -284,16 +284,16 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
 
       const { context, page } = await openConsole(chrome, clocked, DISPATCHER, 'en');
       await page.click('#tab-queue');
-      await page.waitForSelector(`#queue-pending td[data-timer="${late.id}"].red`, { timeout: 20_000 });
-      await page.waitForSelector(`#queue-pending td[data-timer="${old.id}"].amber`, { timeout: 20_000 });
+      await waitFor(page, `#queue-pending td[data-timer="${late.id}"].red`, { timeout: 20_000 });
+      await waitFor(page, `#queue-pending td[data-timer="${old.id}"].amber`, { timeout: 20_000 });
       assert.match(await page.textContent(`#queue-pending td[data-timer="${late.id}"]`), /^(\d+:)?\d{1,2}:\d{2}$/);
       // The banner counts the open alerts and names one in words; a click opens the list.
-      await page.waitForSelector('#alert-banner:not([hidden])');
+      await waitFor(page, '#alert-banner:not([hidden])');
       assert.match(await page.textContent('#alert-banner'), /alert/i);
       assert.match(await page.textContent('#alert-banner'), new RegExp(late.number));
       await shot(page, 'queue-timers-alerts');
       await page.click('#alert-banner');
-      await page.waitForSelector('#alerts-list li.open');
+      await waitFor(page, '#alerts-list li.open');
       assert.match(await page.textContent('#alerts-list'), /Not dispatched/);
       // Dispatching resolves the alert live, over the stream.
       await clocked.api('POST', `/api/v1/incidents/${late.id}/dispatch`, { unit_id: clocked.units[0].id }, clocked.admin);
@@ -318,20 +318,20 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.waitForFunction(() => document.querySelector('#call-location')?.textContent?.includes('📍'), null, { timeout: 20_000 });
 
     await server.stop();
-    await page.waitForSelector('#conn.reconnecting', { timeout: 30_000 });
+    await waitFor(page, '#conn.reconnecting', { timeout: 30_000 });
     assert.match(await page.textContent('#conn'), /Connection to the server lost/);
     // Enter while the server is down: said in words, the form stays as typed.
     await page.press('#call-description', 'Enter');
-    await page.waitForSelector('#call-message .msg.error', { timeout: 20_000 });
+    await waitFor(page, '#call-message .msg.error', { timeout: 20_000 });
     assert.match(await page.textContent('#call-message'), /cannot be reached/);
     assert.equal(await page.inputValue('#call-description'), 'scooter taken from the rack, owner waiting');
     await shot(page, 'server-restart');
 
     const before = await page.evaluate(() => window.__pinganStream.seq);
     await server.restart();
-    await page.waitForSelector('#conn.live', { timeout: 60_000 });
+    await waitFor(page, '#conn.live', { timeout: 60_000 });
     await page.press('#call-description', 'Enter');
-    await page.waitForSelector('#call-message .msg.ok', { timeout: 20_000 });
+    await waitFor(page, '#call-message .msg.ok', { timeout: 20_000 });
     const created = (await page.textContent('#call-message')).match(/\d{4}-\d{6}/)[0];
     await page.click('#tab-queue');
     await page.waitForFunction((n) => [...document.querySelectorAll('#queue-pending tr .num')].some((td) => td.textContent === n), created, { timeout: 20_000 });

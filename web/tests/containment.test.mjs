@@ -3,7 +3,7 @@
 // the map; the plan is recorded as an event. Leaves screenshots in build/e2e/.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DISPATCHER, browser, cityServer, mapReady, openConsole, shot, skipReason } from './harness.mjs';
+import { DISPATCHER, browser, cityServer, mapReady, openConsole, shot, skipReason, waitFor } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# e2e skipped: ${skip}`);
@@ -35,7 +35,7 @@ describe('containment plan', { skip: skip ?? false, timeout: 300_000 }, () => {
     await mapReady(page);
     await page.click('#tab-queue');
     await page.click(`#queue-pending tr[data-id="${incident.id}"]`);
-    await page.waitForSelector('#containment-run');
+    await waitFor(page, '#containment-run');
     assert.equal(await page.inputValue('#containment-escape'), '10', 'ten minutes by default');
     await page.fill('#containment-escape', '2');
     const [response] = await Promise.all([
@@ -51,7 +51,7 @@ describe('containment plan', { skip: skip ?? false, timeout: 300_000 }, () => {
     assert.equal(staffed, plan.staffed);
 
     // The list: one row per checkpoint, most urgent first, and the summary counts.
-    await page.waitForSelector('#containment-list li.checkpoint', { timeout: 20_000 });
+    await waitFor(page, '#containment-list li.checkpoint', { timeout: 20_000 });
     assert.equal(await page.locator('#containment-list li.checkpoint').count(), plan.checkpoints.length);
     assert.equal(await page.locator('#containment-list li.staffed').count(), staffed);
     const summary = await page.textContent('#containment-summary');
@@ -88,7 +88,7 @@ describe('containment plan', { skip: skip ?? false, timeout: 300_000 }, () => {
     // A wrong escape time: the server's words are shown.
     await page.fill('#containment-escape', '99');
     await page.click('#containment-run');
-    await page.waitForSelector('#containment-error', { timeout: 20_000 });
+    await waitFor(page, '#containment-error', { timeout: 20_000 });
     assert.match(await page.textContent('#containment-error'), /escape_min/);
     assert.equal(await page.evaluate(() => !!window.__pinganApp.map.map.getLayer('containment')), false);
 

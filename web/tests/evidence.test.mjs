@@ -6,7 +6,7 @@
 // refuses.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { browser, cityServer, openConsole, shot, skipReason, sleep } from './harness.mjs';
+import { browser, cityServer, openConsole, shot, skipReason, sleep, waitFor } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# evidence forms e2e skipped: ${skip}`);
@@ -58,7 +58,7 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
 
   async function evidencePanel(page) {
     await page.click('#tab-evidence');
-    await page.waitForSelector('#evidence-code');
+    await waitFor(page, '#evidence-code');
   }
 
   // A USB scanner types the code and presses Enter into the focused field.
@@ -72,7 +72,7 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     await evidencePanel(page);
     await page.fill('#evidence-code', '');
     await scanInto(page, '#evidence-code', code);
-    await page.waitForSelector(`#evidence-item[data-code="${code}"]`, { timeout: 15_000 });
+    await waitFor(page, `#evidence-item[data-code="${code}"]`, { timeout: 15_000 });
   }
 
   test('register an item: shown with its label; a duplicate code is refused in the server\'s words', async () => {
@@ -80,9 +80,9 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     // From the case's detail: the form opens on the evidence panel with the case filled in.
     await page.click('#tab-cases');
     await page.click(`#cases-list tr[data-id="${theft.id}"]`);
-    await page.waitForSelector(`#case-detail[data-id="${theft.id}"]`);
+    await waitFor(page, `#case-detail[data-id="${theft.id}"]`);
     await page.click('#case-register-item');
-    await page.waitForSelector('#evidence-register[open]');
+    await waitFor(page, '#evidence-register[open]');
     assert.equal(await page.inputValue('#register-case'), String(theft.id));
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'register-code');
 
@@ -95,8 +95,8 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     await page.fill('#register-location', 'property room 1');
     await page.fill('#register-condition', 'sealed bag 201');
     await page.click('#register-submit');
-    await page.waitForSelector(`#evidence-item[data-code="${REG}"]`, { timeout: 15_000 });
-    await page.waitForSelector('#evidence-message.ok');
+    await waitFor(page, `#evidence-item[data-code="${REG}"]`, { timeout: 15_000 });
+    await waitFor(page, '#evidence-message.ok');
     assert.equal(await page.textContent('#evidence-message'), `Registered ${REG} on case #${theft.id}: print its label and fix it to the item.`);
     assert.equal(await page.textContent('#evidence-holder'), 'sgt-li (you)');
     assert.equal(await page.textContent('#evidence-location'), 'property room 1');
@@ -125,7 +125,7 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     await page.fill('#register-code', REG);
     await page.fill('#register-description', 'a third bottle');
     await page.click('#register-submit');
-    await page.waitForSelector('#register-message.error');
+    await waitFor(page, '#register-message.error');
     assert.equal(await page.textContent('#register-message'), `The code is already in use. [${problem.field}] ${problem.detail}`);
     assert.equal(await page.getAttribute('#register-message', 'data-field'), problem.field);
     assert.equal(await page.getAttribute('#register-code', 'aria-invalid'), 'true');
@@ -170,7 +170,7 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     await wang.page.selectOption('#disposal-kind', 'returned');
     await wang.page.fill('#disposal-note', 'returned to the shop, approval 2026-17');
     await wang.page.click('#disposal-submit');
-    await wang.page.waitForSelector('#evidence-disposal');
+    await waitFor(wang.page, '#evidence-disposal');
     assert.equal(await wang.page.textContent('#evidence-disposal'), '发还');
     assert.equal(await wang.page.textContent('#evidence-message'), '已批准处置：发还。');
     assert.equal(await wang.page.locator('#disposal-form').count(), 0, 'a disposed item takes no further steps');
@@ -190,13 +190,13 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     await server.api('POST', '/api/v1/evidence',
       { code: 'EV-REG-0002', case_id: theft.id, description: 'receipt', location: 'shelf B-2' }, server.li);
     await lookUp(wang.page, 'EV-REG-0002');
-    await wang.page.waitForSelector('#disposal-form');
+    await waitFor(wang.page, '#disposal-form');
     await server.api('POST', '/api/v1/evidence/EV-REG-0002/handover', { receiver: WANG.username, place: 'desk 4', condition: 'folded' }, server.li);
     const problem = await refused('POST', '/api/v1/evidence/EV-REG-0002/disposal', { disposal: 'destroyed' }, server.wang);
     assert.equal(problem.code, 'invalid_transition');
     await wang.page.selectOption('#disposal-kind', 'destroyed');
     await wang.page.click('#disposal-submit');
-    await wang.page.waitForSelector('#disposal-message.error');
+    await waitFor(wang.page, '#disposal-message.error');
     assert.equal(await wang.page.textContent('#disposal-message'), `当前状态下不可执行。 [${problem.field}] ${problem.detail}`);
     assert.equal((await item('EV-REG-0002')).disposal, null, 'nothing recorded');
 
@@ -219,7 +219,7 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     await evidencePanel(page);
     await page.click('#evidence-reconcile summary');
     // The locations on record are offered.
-    await page.waitForSelector('#reconcile-locations option[value="property room 7"]', { state: 'attached' });
+    await waitFor(page, '#reconcile-locations option[value="property room 7"]', { state: 'attached' });
     await page.fill('#reconcile-location', 'property room 7');
     // Each scan ends with Enter: into the list, the field emptied, the focus kept. A repeat
     // is said and not listed twice.
@@ -235,7 +235,7 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     assert.deepEqual(await page.$$eval('#reconcile-codes li', (li) => li.map((x) => x.dataset.code)), ['EV-R-1', 'EV-R-2', 'EV-R-4', 'EV-STRAY-9']);
     assert.equal(await page.textContent('#reconcile-count'), '4');
     await page.click('#reconcile-submit');
-    await page.waitForSelector('#reconcile-result[data-reconciled="false"]');
+    await waitFor(page, '#reconcile-result[data-reconciled="false"]');
     const shown = await page.$$eval('#reconcile-discrepancies tbody tr', (rows) => rows.map((r) => `${r.dataset.kind} ${r.dataset.code}`));
     assert.deepEqual([...shown].sort(), ['missing EV-R-3', 'unexpected EV-STRAY-9', 'wrong_location EV-R-4']);
     assert.match(await page.textContent('#reconcile-result .msg'), /^property room 7: 3 discrepancies\. 3 recorded, 4 scanned/);
@@ -253,14 +253,14 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     for (const code of ['EV-R-3', 'EV-R-2', 'EV-R-1']) await scanInto(page, '#reconcile-scan', code);
     await page.waitForFunction(() => document.querySelectorAll('#reconcile-codes li').length === 3);
     await page.click('#reconcile-submit');
-    await page.waitForSelector('#reconcile-result[data-reconciled="true"]');
+    await waitFor(page, '#reconcile-result[data-reconciled="true"]');
     assert.match(await page.textContent('#reconcile-result .msg'), /^property room 7: reconciled\. 3 recorded, 3 scanned/);
     assert.equal(await page.locator('#reconcile-discrepancies').count(), 0);
     assert.equal((await server.api('GET', '/api/v1/oversight', undefined, server.aud)).counts.locations_with_discrepancies, 0);
     // Without a location the form says so and sends nothing.
     await page.fill('#reconcile-location', '');
     await page.click('#reconcile-submit');
-    await page.waitForSelector('#reconcile-message.error');
+    await waitFor(page, '#reconcile-message.error');
     assert.equal(await page.textContent('#reconcile-message'), 'Choose the storage location being counted.');
     await context.close();
   });
@@ -281,7 +281,7 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
 
     const { context, page } = await openConsole(chrome, server, WANG, 'en');
     await page.click('#tab-oversight');
-    await page.waitForSelector('#notices-list');
+    await waitFor(page, '#notices-list');
     assert.deepEqual(await page.$$eval('#notices-list tbody tr[data-notice]', (rows) => rows.map((r) => Number(r.dataset.notice))),
       [soon.id, tomorrow.id, later.id, done.id], 'unanswered first, overdue first among them, answered last');
     assert.match(await page.getAttribute(`#notices-list tr[data-notice="${soon.id}"]`, 'class'), /\boverdue\b/);
@@ -301,27 +301,27 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
       { case_id: theft.id, text: 'x', respond_by: new Date(Date.now() - 3_600_000).toISOString() }, server.wang);
     await page.fill('#notice-respond-by', past);
     await page.click('#notice-submit');
-    await page.waitForSelector('#notice-message.error');
+    await waitFor(page, '#notice-message.error');
     assert.equal(await page.textContent('#notice-message'), `[${problem.field}] ${problem.detail}`);
     assert.equal(await page.getAttribute('#notice-respond-by', 'aria-invalid'), 'true');
     // Two days on, at a whole minute of the centre's clock.
     const dueMs = Math.floor((Date.now() + 2 * 86_400_000) / 60_000) * 60_000;
     await page.fill('#notice-respond-by', centreLocal(dueMs));
     await page.click('#notice-submit');
-    await page.waitForSelector('#notice-message.ok');
+    await waitFor(page, '#notice-message.ok');
     const made = (await server.api('GET', '/api/v1/notices', undefined, server.wang)).items.find((n) => n.text === 'report on the disposal of EV-REG-0001');
     assert.ok(made, 'the notice is in the API');
     assert.equal(made.subject, `case/${theft.id}`);
     assert.equal(made.issued_by, WANG.username);
     assert.equal(Date.parse(made.respond_by), dueMs, 'the deadline typed in the centre\'s zone');
     assert.match(await page.textContent('#notice-message'), new RegExp(`^Notice #${made.id} issued on case #${theft.id}; response due `));
-    await page.waitForSelector(`#notices-list tr[data-notice="${made.id}"]`);
+    await waitFor(page, `#notices-list tr[data-notice="${made.id}"]`);
 
     // Answer the overdue one.
     await page.click(`.notice-answer[data-notice="${soon.id}"]`);
     await page.fill('#notice-response', 'goods returned on the day; delay was the owner\'s');
     await page.click('#notice-response-submit');
-    await page.waitForSelector('#notices-message.ok');
+    await waitFor(page, '#notices-message.ok');
     assert.equal(await page.textContent('#notices-message'), `Notice #${soon.id} answered.`);
     const answered = (await server.api('GET', '/api/v1/notices', undefined, server.wang)).items.find((n) => n.id === soon.id);
     assert.equal(answered.answered, true);
@@ -336,16 +336,16 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     await server.api('POST', `/api/v1/notices/${later.id}/response`, { response: 'attached by sgt-li' }, server.li);
     const twice = await refused('POST', `/api/v1/notices/${later.id}/response`, { response: 'again' }, server.wang);
     await page.click('#notice-response-submit');
-    await page.waitForSelector('#answer-message.error');
+    await waitFor(page, '#answer-message.error');
     assert.equal(await page.textContent('#answer-message'), `Not possible in the current state. [${twice.field}] ${twice.detail}`);
     await shot(page, 'oversight-notices');
 
     // From a case's detail, the notice form opens with the case filled in.
     await page.click('#tab-cases');
     await page.click(`#cases-list tr[data-id="${theft.id}"]`);
-    await page.waitForSelector(`#case-detail[data-id="${theft.id}"]`);
+    await waitFor(page, `#case-detail[data-id="${theft.id}"]`);
     await page.click('#case-issue-notice');
-    await page.waitForSelector('#notice-issue[open]');
+    await waitFor(page, '#notice-issue[open]');
     assert.equal(await page.inputValue('#notice-subject-kind'), 'case');
     assert.equal(await page.inputValue('#notice-subject-id'), String(theft.id));
     await context.close();
@@ -353,7 +353,7 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     // The auditor sees the same notices, and neither the form nor an answer button.
     const aud = await openConsole(chrome, server, AUDITOR, 'en');
     await aud.page.click('#tab-oversight');
-    await aud.page.waitForSelector('#notices-list');
+    await waitFor(aud.page, '#notices-list');
     const all = await server.api('GET', '/api/v1/notices', undefined, server.aud);
     assert.equal(await aud.page.locator('#notices-list tbody tr[data-notice]').count(), all.items.length);
     assert.equal(await aud.page.locator('#notice-issue').count(), 0);
@@ -364,10 +364,10 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
   test('an auditor lists who read an item and a case; a supervisor has no such form', async () => {
     const { context, page } = await openConsole(chrome, server, AUDITOR, 'zh-CN');
     await page.click('#tab-oversight');
-    await page.waitForSelector('#audit-form');
+    await waitFor(page, '#audit-form');
     await page.selectOption('#audit-kind', 'evidence');
     await scanInto(page, '#audit-subject', REG);
-    await page.waitForSelector(`#audit-reads[data-subject="evidence/${REG}"]`);
+    await waitFor(page, `#audit-reads[data-subject="evidence/${REG}"]`);
     let api = await server.api('GET', `/api/v1/audit/reads?subject=evidence/${REG}`, undefined, server.aud);
     assert.ok(api.items.length >= 3, 'sgt-li and sgt-wang read it in the tests above');
     assert.deepEqual(await page.$$eval('#audit-reads tbody tr', (rows) => rows.map((r) => [r.dataset.actor, r.dataset.at])),
@@ -379,20 +379,20 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     await page.selectOption('#audit-kind', 'case');
     await page.fill('#audit-subject', String(theft.id));
     await page.click('#audit-submit');
-    await page.waitForSelector(`#audit-reads[data-subject="case/${theft.id}"]`);
+    await waitFor(page, `#audit-reads[data-subject="case/${theft.id}"]`);
     api = await server.api('GET', `/api/v1/audit/reads?subject=case/${theft.id}`, undefined, server.aud);
     assert.deepEqual(await page.$$eval('#audit-reads tbody tr', (rows) => rows.map((r) => r.dataset.actor)), api.items.map((r) => r.actor));
     // A case no one has read.
     await page.fill('#audit-subject', '999');
     await page.click('#audit-submit');
-    await page.waitForSelector('#audit-none[data-subject="case/999"]');
+    await waitFor(page, '#audit-none[data-subject="case/999"]');
     assert.equal(await page.textContent('#audit-none'), '尚无人查阅 case/999。');
     await shot(page, 'oversight-audit-reads');
     await context.close();
 
     const sup = await openConsole(chrome, server, WANG, 'en');
     await sup.page.click('#tab-oversight');
-    await sup.page.waitForSelector('#oversight-counts');
+    await waitFor(sup.page, '#oversight-counts');
     assert.equal(await sup.page.locator('#audit-form').count(), 0);
     await assert.rejects(server.api('GET', `/api/v1/audit/reads?subject=case/${theft.id}`, undefined, server.wang), /403/);
     await sup.context.close();

@@ -155,8 +155,16 @@ export async function openConsole(b, server, user, lang = 'zh-CN') {
   await page.fill('#login-user', user.username);
   await page.fill('#login-password', user.password);
   await page.click('#login-submit');
-  await page.waitForSelector('#conn.live', { timeout: 30_000 });
+  await waitFor(page, '#conn.live', { timeout: 30_000 });
   return { context, page };
+}
+
+// Waits until the first element matching `selector` is in the state asked for (visible by
+// default). Unlike page.waitForSelector it hands back no element: Playwright then need not adopt
+// the element into the page's main world, a step that once hung for the whole timeout after the
+// element was already found visible (patrol view, CI of 43a4a75).
+export async function waitFor(page, selector, options = {}) {
+  await page.locator(selector).first().waitFor(options);
 }
 
 export async function mapReady(page) {

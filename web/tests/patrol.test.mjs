@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ANALYST, DISPATCHER, browser, cityServer, mapReady, openConsole, shot, skipReason } from './harness.mjs';
+import { ANALYST, DISPATCHER, browser, cityServer, mapReady, openConsole, shot, skipReason, waitFor } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# patrol e2e skipped: ${skip}`);
@@ -94,7 +94,7 @@ describe('patrol view', { skip: skip ?? false, timeout: 300_000 }, () => {
 
     // Alt+P opens the tab; the shift on duty with its three duties, nothing alerted yet.
     await page.keyboard.press('Alt+p');
-    await page.waitForSelector(`${card} tr[data-point="A3"]`, { timeout: 20_000 });
+    await waitFor(page, `${card} tr[data-point="A3"]`, { timeout: 20_000 });
     assert.equal(await text(page, '#tab-patrol'), 'Patrol');
     assert.equal(await text(page, '#patrol-count'), '1');
     assert.equal(await text(page, `${card} .callsign`), 'DC-101');
@@ -104,7 +104,7 @@ describe('patrol view', { skip: skip ?? false, timeout: 300_000 }, () => {
     assert.equal(await text(page, `${card} tr[data-point="A1"] td.n`), '08:00–09:30');
     assert.equal(await text(page, `${card} tr[data-point="A1"] .visits`), '0/1');
     assert.equal(await page.locator('#patrol-alerts li').count(), 0);
-    await page.waitForSelector('#patrol-alerts-none');
+    await waitFor(page, '#patrol-alerts-none');
 
     // The required points on the map, all owed now (blue).
     await page.waitForFunction(() => window.__pinganApp.map.map.queryRenderedFeatures({ layers: ['patrol-points'] }).length === 3, null, { timeout: 20_000 });
@@ -114,7 +114,7 @@ describe('patrol view', { skip: skip ?? false, timeout: 300_000 }, () => {
     const tour = await server.api('GET', '/api/v1/patrol/shifts/S1/tour', undefined, server.admin);
     assert.equal(tour.stops.length, 3);
     await page.click(`${card} button.tour`);
-    await page.waitForSelector(`${card} .patrol-tour-list li`, { timeout: 30_000 });
+    await waitFor(page, `${card} .patrol-tour-list li`, { timeout: 30_000 });
     assert.deepEqual(await page.locator(`${card} .patrol-tour-list li strong:not(.late-mark)`).allTextContents(), tour.stops.map((s) => s.point_name));
     assert.deepEqual(await page.locator(`${card} .patrol-tour-list li .arrive`).allTextContents(), tour.stops.map((s) => `arrive ${hm(s.arrive)}`));
     assert.equal(await text(page, `${card} .patrol-tour-summary`), `Stops: 3, late: ${tour.late}, done by ${hm(tour.finish)} (by road)`);
@@ -144,7 +144,7 @@ describe('patrol view', { skip: skip ?? false, timeout: 300_000 }, () => {
     await position(38.9075, -77.0365);
     await advance(35);
     await position(38.9076, -77.0366);
-    await page.waitForSelector(`${card} tr[data-point="A1"] .dstate.ds-met`, { timeout: 20_000 });
+    await waitFor(page, `${card} tr[data-point="A1"] .dstate.ds-met`, { timeout: 20_000 });
     assert.equal(await text(page, `${card} tr[data-point="A1"] .dstate`), 'met');
     assert.equal(await text(page, `${card} tr[data-point="A1"] .visits`), '1/1');
     assert.deepEqual(await page.locator(`${card} .counts span`).allTextContents(), ['1 met', '0 missed', '2 pending']);
@@ -161,7 +161,7 @@ describe('patrol view', { skip: skip ?? false, timeout: 300_000 }, () => {
     // 09:22: A2's window is over (overdue, red, first), A3's ends in 13 minutes (amber).
     await server.api('POST', '/api/v1/test/clock', { now: '2026-03-02T09:22:00Z' }, server.admin);
     await page.click('#patrol-refresh');
-    await page.waitForSelector('#patrol-alerts li.overdue', { timeout: 20_000 });
+    await waitFor(page, '#patrol-alerts li.overdue', { timeout: 20_000 });
     // Read in one go: the panel may be redrawn between two reads.
     const alerts = await page.evaluate(() => [...document.querySelectorAll('#patrol-alerts li')].map((e) => ({
       kind: e.className, point: e.dataset.point, text: e.textContent, border: getComputedStyle(e).borderLeftColor,
@@ -185,7 +185,7 @@ describe('patrol view', { skip: skip ?? false, timeout: 300_000 }, () => {
     assert.equal(report.fixes, 6);
     assert.ok(report.distance_m > 500, `DC-101 drove from A1 back east (${report.distance_m} m)`);
     await page.click(`${card} button.report`);
-    await page.waitForSelector(`${card} .patrol-report .r-fixes`, { timeout: 20_000 });
+    await waitFor(page, `${card} .patrol-report .r-fixes`, { timeout: 20_000 });
     assert.equal(await text(page, `${card} .patrol-report h3`), 'Patrol report');
     assert.deepEqual({
       met: await text(page, `${card} .r-met`), missed: await text(page, `${card} .r-missed`), pending: await text(page, `${card} .r-pending`),
@@ -205,13 +205,13 @@ describe('patrol view', { skip: skip ?? false, timeout: 300_000 }, () => {
     assert.equal(refused.status, 422);
     const { detail } = await refused.json();
     await page.click(`${card} tr[data-point="A3"] button.manual`);
-    await page.waitForSelector('#patrol-visit-reason');
+    await waitFor(page, '#patrol-visit-reason');
     await page.click('#patrol-visit-submit');
-    await page.waitForSelector('#patrol-visit-error', { timeout: 20_000 });
+    await waitFor(page, '#patrol-visit-error', { timeout: 20_000 });
     assert.equal(await text(page, '#patrol-visit-error'), detail);
     await page.fill('#patrol-visit-reason', 'GPS lost in the underpass; officer reported by radio');
     await page.click('#patrol-visit-submit');
-    await page.waitForSelector(`${card} tr[data-point="A3"] .dstate.ds-met`, { timeout: 20_000 });
+    await waitFor(page, `${card} tr[data-point="A3"] .dstate.ds-met`, { timeout: 20_000 });
     assert.equal(await text(page, `${card} tr[data-point="A3"] .visits`), '1/1 (1 by hand)');
     assert.deepEqual(await page.locator(`${card} .counts span`).allTextContents(), ['2 met', '1 missed', '0 pending']);
     assert.deepEqual(await page.locator('#patrol-alerts li').evaluateAll((els) => els.map((e) => e.dataset.point)), ['A2'], 'A3 is no longer about to be missed');
@@ -242,7 +242,7 @@ describe('patrol view', { skip: skip ?? false, timeout: 300_000 }, () => {
   test('an analyst watches but records nothing', async () => {
     const { context, page } = await openConsole(chrome, server, ANALYST, 'en');
     await page.click('#tab-patrol');
-    await page.waitForSelector(`${card} tr[data-point="A2"]`, { timeout: 20_000 });
+    await waitFor(page, `${card} tr[data-point="A2"]`, { timeout: 20_000 });
     assert.equal(await page.locator('#patrol-alerts li.overdue').count(), 1);
     assert.equal(await page.locator('button.manual').count(), 0, 'no visit by hand');
     assert.equal(await page.locator('#patrol-assign').count(), 0, 'no shift assignment');
@@ -258,7 +258,7 @@ describe('patrol view', { skip: skip ?? false, timeout: 300_000 }, () => {
       // The one probe at login answers 503, which Chromium logs as a failed resource; nothing else.
       page.on('console', (m) => { if (m.type() === 'error' && !/status of 503/.test(m.text())) problems.push(m.text()); });
       await page.click('#tab-patrol');
-      await page.waitForSelector('#patrol-unavailable');
+      await waitFor(page, '#patrol-unavailable');
       assert.equal(await text(page, '#patrol-unavailable'), 'No patrol plan on this server (pingan serve --patrol FILE).');
       assert.equal(await page.locator('#patrol-refresh').count(), 0);
       assert.equal(await page.locator('.toast.error').count(), 0);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { browser, cityServer, openConsole, shot, skipReason } from './harness.mjs';
+import { browser, cityServer, openConsole, shot, skipReason, waitFor } from './harness.mjs';
 
 const skip = skipReason();
 if (skip) console.log(`# photos and teams e2e skipped: ${skip}`);
@@ -57,10 +57,10 @@ describe('evidence photos and teams', { skip: skip ?? false, timeout: 600_000 },
 
   async function lookUp(page, code) {
     await page.click('#tab-evidence');
-    await page.waitForSelector('#evidence-code');
+    await waitFor(page, '#evidence-code');
     await page.fill('#evidence-code', code);
     await page.press('#evidence-code', 'Enter');
-    await page.waitForSelector(`#evidence-item[data-code="${code}"]`, { timeout: 15_000 });
+    await waitFor(page, `#evidence-item[data-code="${code}"]`, { timeout: 15_000 });
   }
 
   // The <img> in the element has decoded an image from the bytes the server gave.
@@ -72,13 +72,13 @@ describe('evidence photos and teams', { skip: skip ?? false, timeout: 600_000 },
   test('a supervisor attaches a PNG: thumbnail, larger view, the API has it; refusals in the server\'s words record nothing', async () => {
     const { context, page } = await openConsole(chrome, server, LI, 'en');
     await lookUp(page, CODE);
-    await page.waitForSelector('#evidence-photos-none');
+    await waitFor(page, '#evidence-photos-none');
     assert.equal(await page.textContent('#evidence-photo-count'), '0');
 
     await page.setInputFiles('#photo-file', { name: 'seal.png', mimeType: 'image/png', buffer: PNG });
     await page.fill('#photo-caption', 'seal 201 intact');
     await page.click('#photo-submit');
-    await page.waitForSelector('#photo-message.ok');
+    await waitFor(page, '#photo-message.ok');
     assert.equal(await page.textContent('#photo-message'), 'Photo seal.png attached.');
     await loaded(page, `.photo-thumb[data-sha256="${PNG_SHA}"] img`);
     assert.equal(await page.textContent('#evidence-photo-count'), '1');
@@ -99,17 +99,17 @@ describe('evidence photos and teams', { skip: skip ?? false, timeout: 600_000 },
 
     // Click: the larger view, from the same bytes; Escape closes it.
     await page.click(`.photo-thumb[data-sha256="${PNG_SHA}"]`);
-    await page.waitForSelector(`#evidence-photo-view[data-sha256="${PNG_SHA}"]`);
+    await waitFor(page, `#evidence-photo-view[data-sha256="${PNG_SHA}"]`);
     await loaded(page, '#evidence-photo-large');
     assert.match(await page.textContent('#evidence-photo-view figcaption'), /^seal 201 intact attached by sgt-li, /);
     await shot(page, 'evidence-photo-large');
     await page.keyboard.press('Escape');
-    await page.waitForSelector('#evidence-photo-view', { state: 'detached' });
+    await waitFor(page, '#evidence-photo-view', { state: 'detached' });
 
     // PH-1: the same bytes again are attached once.
     await page.setInputFiles('#photo-file', { name: 'seal-again.png', mimeType: 'image/png', buffer: PNG });
     await page.click('#photo-submit');
-    await page.waitForSelector('#photo-message.ok');
+    await waitFor(page, '#photo-message.ok');
     assert.equal(await page.textContent('#photo-message'), 'seal-again.png is already attached to this item; nothing recorded.');
     assert.equal((await item()).photos.length, 1);
 
@@ -121,7 +121,7 @@ describe('evidence photos and teams', { skip: skip ?? false, timeout: 600_000 },
     await page.setInputFiles('#photo-file', { name: 'notes.png', mimeType: 'image/png', buffer: text });
     await page.fill('#photo-caption', 'should not be kept');
     await page.click('#photo-submit');
-    await page.waitForSelector('#photo-message.error');
+    await waitFor(page, '#photo-message.error');
     const said = await page.textContent('#photo-message');
     assert.ok(said.endsWith(`[body] ${problem.detail}`), said);
     assert.equal(await page.getAttribute('#photo-file', 'aria-invalid'), 'true');
@@ -164,14 +164,14 @@ describe('evidence photos and teams', { skip: skip ?? false, timeout: 600_000 },
     // The east station's supervisor: its own cases only, with their team.
     const east = await openConsole(chrome, server, EAST, 'en');
     await east.page.click('#tab-cases');
-    await east.page.waitForSelector(`#cases-list tr[data-id="${eastCase.id}"]`);
+    await waitFor(east.page, `#cases-list tr[data-id="${eastCase.id}"]`);
     const seen = await server.api('GET', '/api/v1/cases?status=open', undefined, server.east);
     assert.deepEqual(seen.items.map((c) => c.id), [eastCase.id]);
     assert.deepEqual(await east.page.$$eval('#cases-list tbody tr', (rows) => rows.map((r) => Number(r.dataset.id))), [eastCase.id]);
     assert.ok((await east.page.$$eval('#cases-list thead th', (th) => th.map((x) => x.textContent))).includes('Team'));
     assert.equal(await east.page.textContent(`#cases-list tr[data-id="${eastCase.id}"] td.team`), EAST.team);
     await east.page.click(`#cases-list tr[data-id="${eastCase.id}"]`);
-    await east.page.waitForSelector(`#case-detail[data-id="${eastCase.id}"]`);
+    await waitFor(east.page, `#case-detail[data-id="${eastCase.id}"]`);
     assert.equal(await east.page.textContent('#case-team'), EAST.team);
     // It opens cases for its own team: the field shows it and cannot be changed.
     const eastIncident = await incident();
@@ -181,17 +181,17 @@ describe('evidence photos and teams', { skip: skip ?? false, timeout: 600_000 },
     await east.page.fill('#case-incident', String(eastIncident.id));
     await east.page.fill('#case-type', 'fraud');
     await east.page.click('#case-open-submit');
-    await east.page.waitForSelector('#cases-message.ok');
+    await waitFor(east.page, '#cases-message.ok');
     const eastOpened = Number((await east.page.textContent('#cases-message')).match(/#(\d+)/)[1]);
     assert.equal((await server.api('GET', `/api/v1/cases/${eastOpened}`, undefined, server.east)).team, EAST.team);
-    await east.page.waitForSelector(`#cases-list tr[data-id="${eastOpened}"] td.team`);
+    await waitFor(east.page, `#cases-list tr[data-id="${eastOpened}"] td.team`);
     await shot(east.page, 'cases-team');
     await east.context.close();
 
     // The centre-level supervisor: every case, each with its team or "centre level".
     const centre = await openConsole(chrome, server, LI, 'en');
     await centre.page.click('#tab-cases');
-    await centre.page.waitForSelector(`#cases-list tr[data-id="${westCase.id}"]`);
+    await waitFor(centre.page, `#cases-list tr[data-id="${westCase.id}"]`);
     const all = await server.api('GET', '/api/v1/cases?status=open', undefined, server.li);
     assert.deepEqual(all.items.map((c) => c.id).sort(), [theft.id, eastCase.id, westCase.id, eastOpened].sort());
     assert.deepEqual(await centre.page.$$eval('#cases-list tbody tr', (rows) => rows.map((r) => [Number(r.dataset.id), r.querySelector('td.team').textContent])),
@@ -204,12 +204,12 @@ describe('evidence photos and teams', { skip: skip ?? false, timeout: 600_000 },
     await centre.page.fill('#case-type', 'burglary');
     await centre.page.fill('#case-team-input', WEST.team);
     await centre.page.click('#case-open-submit');
-    await centre.page.waitForSelector('#cases-message.ok');
+    await waitFor(centre.page, '#cases-message.ok');
     const opened = Number((await centre.page.textContent('#cases-message')).match(/#(\d+)/)[1]);
     const made = await server.api('GET', `/api/v1/cases/${opened}`, undefined, server.li);
     assert.equal(made.team, WEST.team);
     assert.deepEqual(made.incidents.slice(0, 1), [westIncident.id]);
-    await centre.page.waitForSelector(`#case-detail[data-id="${opened}"]`);
+    await waitFor(centre.page, `#case-detail[data-id="${opened}"]`);
     assert.equal(await centre.page.textContent('#case-team'), WEST.team);
     assert.equal(await centre.page.textContent(`#cases-list tr[data-id="${opened}"] td.team`), WEST.team);
     // The west station now sees it; the east station does not.
