@@ -38,7 +38,7 @@ for i in $(seq $units); do
          "http://127.0.0.1:$port/api/v1/units"
 done
 
-"$client" --port "$port" --token "$token" --out "$dir/load.json" --connections 64 \
+"$client" --port "$port" --token "$token" --out "$dir/load.json" --connections ${CONNECTIONS:-64} \
           --seconds "$seconds" --units $units ${ONLY:+--only "$ONLY"}
 
 metrics=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics")

@@ -12,6 +12,9 @@ namespace {
 using base::Code;
 using nlohmann::json;
 
+// Reports in one POST /api/v1/positions (about 100 KB of JSON).
+constexpr std::size_t kMaxPositionBatch = 1000;
+
 std::string_view default_type(ops::Agency a) {
     switch (a) {
     case ops::Agency::police:
@@ -134,37 +137,111 @@ void change_unit_status(ApiContext& ctx, Request& req, Reply reply) {
         api::respond(std::move(reply), 200));
 }
 
-void report_position(ApiContext& ctx, Request& req, Reply reply) {
-    auto id = api::path_id(req, 0, "id");
-    if (!id) return reply(Response::problem(id.error()));
-    if (auto refused = check_own_unit(req, *id)) return reply(Response::problem(*refused));
-    BodyReader r(req.body);
+// The fields of one position report (a body, or one item of a batch); nothing when a field is
+// wrong, which `r` then names.
+std::optional<ops::Position> read_position(BodyReader& r, base::TimeMs now) {
     auto lat = r.number("lat", Need::required, -90, 90);
     auto lon = r.number("lon", Need::required, -180, 180);
     auto heading = r.number("heading", Need::optional, 0, 360);
     auto speed = r.number("speed", Need::optional, 0, 150);
     auto at = r.time("at", Need::optional);
-    const base::TimeMs now = ctx.ops.clock().now_ms();
     if (r.ok() && at && *at > now + 60'000) {
         r.fail(Code::field_invalid, "at", "at: lies in the future");
     }
-    if (!r.ok()) return reply(Response::problem(r.error()));
-    ops::Position p{{*lat, *lon}, heading, speed, at.value_or(now)};
-    const ops::Id unit_id = *id;
+    if (!r.ok()) return std::nullopt;
+    return ops::Position{{*lat, *lon}, heading, speed, at.value_or(now)};
+}
+
+struct UnitPosition {
+    ops::Id unit_id;
+    ops::Position position;
+};
+
+// After the positions are durable: the stream's next unit.positions frame, then the patrol
+// desk (visits to patrol points) one report after another, then `then`.
+void after_positions(ApiContext& ctx, std::shared_ptr<std::vector<UnitPosition>> reports,
+                     std::size_t next, std::function<void()> then) {
+    if (next == 0) {
+        ctx.metrics.positions(reports->size());
+        for (const UnitPosition& u : *reports)
+            ctx.ops.hub().note_position(u.unit_id, u.position);
+    }
+    if (next == reports->size()) return then();
+    const UnitPosition& u = (*reports)[next];
+    patrol_position(ctx, u.unit_id, u.position.reported_at, u.position.at,
+                    [&ctx, reports, next, then = std::move(then)]() mutable {
+                        after_positions(ctx, std::move(reports), next + 1, std::move(then));
+                    });
+}
+
+// Stores the reports (all or, when a unit is unknown, none) and answers with `ok` once they are
+// durable. `field(i)` names report i's unit in a refusal.
+void store_positions(ApiContext& ctx, std::shared_ptr<std::vector<UnitPosition>> reports,
+                     std::function<std::string(std::size_t)> field, Response ok, Reply reply) {
     ctx.ops.execute(
         [&](ops::Board& board, base::TimeMs, store::Change& change) -> base::Result<std::string> {
-            auto unit = board.update_position(unit_id, p);
-            if (!unit) return std::move(unit).error();
-            change.side.emplace_back(store::PositionRecord{unit_id, p});
+            for (std::size_t i = 0; i < reports->size(); ++i) {
+                const ops::Id id = (*reports)[i].unit_id;
+                if (board.unit(id) == nullptr) {
+                    return base::error(Code::unknown_unit, field(i),
+                                       fmt::format("{}: no unit with id {}", field(i), id));
+                }
+            }
+            for (const UnitPosition& u : *reports) {
+                if (auto unit = board.update_position(u.unit_id, u.position); !unit) {
+                    return std::move(unit).error();
+                }
+                change.side.emplace_back(store::PositionRecord{u.unit_id, u.position});
+            }
             return std::string();
         },
-        [&ctx, unit_id, p, reply = std::move(reply)](base::Result<std::string> result) {
+        [&ctx, reports, ok = std::move(ok),
+         reply = std::move(reply)](base::Result<std::string> result) mutable {
             if (!result) return reply(Response::problem(result.error()));
-            ctx.metrics.positions(1);
-            ctx.ops.hub().note_position(unit_id, p);
-            patrol_position(ctx, unit_id, p.reported_at, p.at,
-                            [reply = std::move(reply)] { reply(Response::no_content()); });
+            after_positions(ctx, std::move(reports), 0,
+                            [ok = std::move(ok), reply = std::move(reply)] { reply(ok); });
         });
+}
+
+void report_position(ApiContext& ctx, Request& req, Reply reply) {
+    auto id = api::path_id(req, 0, "id");
+    if (!id) return reply(Response::problem(id.error()));
+    if (auto refused = check_own_unit(req, *id)) return reply(Response::problem(*refused));
+    BodyReader r(req.body);
+    auto p = read_position(r, ctx.ops.clock().now_ms());
+    if (!p) return reply(Response::problem(r.error()));
+    auto reports = std::make_shared<std::vector<UnitPosition>>();
+    reports->push_back({*id, *p});
+    store_positions(
+        ctx, std::move(reports), [](std::size_t) { return std::string("id"); },
+        Response::no_content(), std::move(reply));
+}
+
+// POST /api/v1/positions: many units' reports in one request, as an AVL gateway relays them.
+// One request and one commit for up to kMaxPositionBatch reports.
+void report_positions(ApiContext& ctx, Request& req, Reply reply) {
+    BodyReader r(req.body);
+    auto items = r.objects("items", Need::required, kMaxPositionBatch);
+    if (!items) return reply(Response::problem(r.error()));
+    if (items->empty()) {
+        return reply(Response::problem(
+            base::error(Code::field_invalid, "items", "items: at least one report")));
+    }
+    const base::TimeMs now = ctx.ops.clock().now_ms();
+    auto reports = std::make_shared<std::vector<UnitPosition>>();
+    reports->reserve(items->size());
+    for (BodyReader& item : *items) {
+        auto unit = item.integer("unit_id", Need::required, 1, INT64_MAX);
+        auto p = read_position(item, now);
+        if (!item.ok()) return reply(Response::problem(item.error()));
+        if (auto refused = check_own_unit(req, *unit)) return reply(Response::problem(*refused));
+        reports->push_back({*unit, *p});
+    }
+    const std::size_t count = reports->size();
+    store_positions(
+        ctx, std::move(reports), [](std::size_t i) { return fmt::format("items[{}].unit_id", i); },
+        Response{200, "application/json", fmt::format(R"({{"accepted":{}}})", count), {}},
+        std::move(reply));
 }
 
 void list_events(ApiContext& ctx, Request& req, Reply reply) {
@@ -203,6 +280,8 @@ void add_unit_routes(Router& router, ApiContext& ctx) {
     });
     router.add("POST", "/api/v1/units/{id}/position",
                [&ctx](Request& req, Reply reply) { report_position(ctx, req, std::move(reply)); });
+    router.add("POST", "/api/v1/positions",
+               [&ctx](Request& req, Reply reply) { report_positions(ctx, req, std::move(reply)); });
     router.add("GET", "/api/v1/events",
                [&ctx](Request& req, Reply reply) { list_events(ctx, req, std::move(reply)); });
 }

@@ -330,4 +330,31 @@ std::optional<BodyReader> BodyReader::object(std::string_view key, Need need) {
     return BodyReader(*j, name(key));
 }
 
+std::optional<std::vector<BodyReader>> BodyReader::objects(std::string_view key, Need need,
+                                                           std::size_t max_items) {
+    const json* j = field(key, need);
+    if (j == nullptr) return std::nullopt;
+    if (!j->is_array()) {
+        fail(Code::field_type, key,
+             fmt::format("{}: must be an array of objects, not {}", name(key), type_name(*j)));
+        return std::nullopt;
+    }
+    if (j->size() > max_items) {
+        fail(Code::field_too_long, key, fmt::format("{}: at most {} items", name(key), max_items));
+        return std::nullopt;
+    }
+    std::vector<BodyReader> out;
+    out.reserve(j->size());
+    for (std::size_t i = 0; i < j->size(); ++i) {
+        const std::string item = fmt::format("{}[{}]", name(key), i);
+        if (!(*j)[i].is_object()) {
+            fail(Code::field_type, fmt::format("{}[{}]", key, i),
+                 fmt::format("{}: must be an object, not {}", item, type_name((*j)[i])));
+            return std::nullopt;
+        }
+        out.emplace_back((*j)[i], item);
+    }
+    return out;
+}
+
 } // namespace pingan::server

@@ -43,6 +43,10 @@ public:
     string_list(std::string_view key, Need need, std::size_t max_items, std::size_t max_bytes_each);
     // A nested object, read with its own BodyReader; problems there name "outer.inner".
     std::optional<BodyReader> object(std::string_view key, Need need);
+    // An array of at most `max_items` objects, each read with its own BodyReader; problems
+    // there name "key[i].inner".
+    std::optional<std::vector<BodyReader>> objects(std::string_view key, Need need,
+                                                   std::size_t max_items);
 
     void fail(base::Code code, std::string_view key, std::string detail);
 

@@ -114,6 +114,8 @@ inline constexpr std::array kRoleMatrix{
               "change a unit's status"},
     RouteRule{"POST", "/api/v1/units/{id}/position", false, roles::kUnitReport,
               "report a unit's position (AVL)"},
+    RouteRule{"POST", "/api/v1/positions", false, roles::kUnitReport,
+              "report many units' positions at once (AVL gateway)"},
     RouteRule{"GET", "/api/v1/events", false, roles::kAudit,
               "the event log after a sequence number"},
     RouteRule{"GET", "/api/v1/stream", false, roles::kEveryone,

@@ -176,6 +176,54 @@ TEST_F(ServerTest, PositionsReachTheStreamOncePerSecond) {
     EXPECT_NEAR((*frame)["items"][0]["lat"].get<double>(), 38.904, 1e-9);
 }
 
+TEST_F(ServerTest, AGatewayReportsManyUnitsInOneRequest) {
+    const json a = create_unit("PA-21");
+    const json b = create_unit("PA-22");
+    StreamClient s(server->port(), "/api/v1/stream?token=" + admin);
+    auto r = http->post("/api/v1/positions",
+                        {{"items",
+                          {{{"unit_id", a["id"]}, {"lat", 38.91}, {"lon", -77.01}},
+                           {{"unit_id", b["id"]}, {"lat", 38.92}, {"lon", -77.02}, {"speed", 9}},
+                           {{"unit_id", a["id"]}, {"lat", 38.93}, {"lon", -77.03}}}}},
+                        admin);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["accepted"], 3);
+    // Each unit holds its latest report, and the stream's next positions frame has both.
+    auto ua = http->get("/api/v1/units/" + std::to_string(a["id"].get<int>()), admin).json();
+    auto ub = http->get("/api/v1/units/" + std::to_string(b["id"].get<int>()), admin).json();
+    EXPECT_NEAR(ua["position"]["lat"].get<double>(), 38.93, 1e-9) << ua;
+    EXPECT_NEAR(ub["position"]["lat"].get<double>(), 38.92, 1e-9) << ub;
+    std::optional<json> frame;
+    const auto deadline = std::chrono::steady_clock::now() + 3s;
+    while (std::chrono::steady_clock::now() < deadline && !frame) {
+        auto text = s.next(1500ms);
+        if (!text) break;
+        auto j = json::parse(*text);
+        if (j["kind"] == "unit.positions") frame = j;
+    }
+    ASSERT_TRUE(frame.has_value());
+    EXPECT_EQ((*frame)["items"].size(), 2u);
+    auto m = http->get("/metrics", admin);
+    EXPECT_NE(m.body.find("pingan_positions_total 3"), std::string::npos) << m.body;
+
+    // A unit account may relay only its own unit, here as on the single route: the whole
+    // request is refused and nothing of it is stored.
+    add_user(db, "pa21", "unit", "Unit-Pass-2026", a["id"].get<long long>());
+    const std::string token = login(server->port(), "pa21", "Unit-Pass-2026");
+    auto mixed = http->post("/api/v1/positions",
+                            {{"items",
+                              {{{"unit_id", a["id"]}, {"lat", 38.95}, {"lon", -77.05}},
+                               {{"unit_id", b["id"]}, {"lat", 38.96}, {"lon", -77.06}}}}},
+                            token);
+    EXPECT_EQ(mixed.status, 403) << mixed.body;
+    ua = http->get("/api/v1/units/" + std::to_string(a["id"].get<int>()), admin).json();
+    EXPECT_NEAR(ua["position"]["lat"].get<double>(), 38.93, 1e-9) << ua;
+    auto own =
+        http->post("/api/v1/positions",
+                   {{"items", {{{"unit_id", a["id"]}, {"lat", 38.95}, {"lon", -77.05}}}}}, token);
+    EXPECT_EQ(own.status, 200) << own.body;
+}
+
 TEST_F(ServerTest, CallerDetailsAreRoleGatedAndEveryReadIsLogged) {
     add_user(db, "taker", "call_taker", "Taker-Pass-2026");
     add_user(db, "analyst", "analyst", "Analyst-Pass-2026");
