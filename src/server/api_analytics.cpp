@@ -97,7 +97,7 @@ void run_report(ApiContext& ctx, Reply reply, std::function<base::Result<Respons
 }
 
 std::string iso_or_null(const std::optional<base::TimeMs>& t) {
-    return t ? "\"" + base::format_iso8601(*t) + "\"" : "null";
+    return t ? fmt::format("\"{}\"", base::format_iso8601(*t)) : std::string("null");
 }
 
 // GET /api/v1/analytics/range: how many records the store holds and their first and last

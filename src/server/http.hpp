@@ -50,6 +50,9 @@ struct Response {
 // /api/v1/evidence/{code}/photos), which may carry up to kUploadLimit.
 inline constexpr std::size_t kBodyLimit = 1 << 20;
 inline constexpr std::size_t kUploadLimit = 8 << 20;
+// Frames queued for one stream client before it is closed (1008) to reconnect with ?after=
+// (serve --stream-queue-limit).
+inline constexpr std::size_t kStreamQueueLimit = 50'000;
 // Whether a request line names an upload route (its raw target, query string allowed).
 bool is_upload(std::string_view method, std::string_view target);
 

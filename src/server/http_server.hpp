@@ -24,7 +24,7 @@ public:
         std::size_t upload_limit = kUploadLimit; // of an upload route's body (is_upload)
         // Frames queued for one stream client before it is closed (1008) to reconnect with
         // ?after=: a client this far behind is better served by catching up from the log.
-        std::size_t stream_queue_limit = 50'000;
+        std::size_t stream_queue_limit = kStreamQueueLimit;
         std::string static_dir; // the console's built files; empty: none
         std::string tls_cert;   // PEM certificate chain: serve HTTPS/WSS when set with tls_key
         std::string tls_key;    // PEM private key

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <string>
 
+#include "server/http.hpp"
+
 namespace pingan::server {
 
 struct ServeOptions {
@@ -23,8 +25,8 @@ struct ServeOptions {
     long long token_ttl_s = 12 * 3600;
     int lock_after = 0; // failed logins in a row that disable an account until enabled; 0: off
     int digest_interval_s = 60; // how often breadcrumbs are digested into the event log
-    std::size_t stream_queue_limit = 50'000; // frames a slow stream client may fall behind
-    std::string config_dir;                  // taxonomy.toml, triage.toml, dispatch.toml
+    std::size_t stream_queue_limit = kStreamQueueLimit; // frames a stream client may fall behind
+    std::string config_dir;                             // taxonomy.toml, triage.toml, dispatch.toml
     std::string policy;       // eta or straight: overrides dispatch.toml (for comparison)
     std::string manual_clock; // ISO time: start a clock that only tests move (never in service)
 };
