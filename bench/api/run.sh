@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-build/bench/api.json}
-bin=build/release/src/cli/pingan
+bin=${PINGAN_BIN:-build/release/src/cli/pingan} # PINGAN_BIN=… measures another build
 client=build/release/bench/api/load_client
 seconds=${SECONDS_PER_MEASURE:-15}
 [ -x "$bin" ] && [ -x "$client" ] || { echo "build the release preset first (make release)" >&2; exit 1; }

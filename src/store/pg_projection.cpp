@@ -1,5 +1,10 @@
 #include "store/pg_projection.hpp"
 
+#include <iterator>
+#include <string>
+
+#include <fmt/format.h>
+
 #include "base/json_writer.hpp"
 #include "store/pg.hpp"
 
@@ -241,32 +246,71 @@ void apply_side_write(Conn& db, const SideWrite& w) {
                    .add(pg::bytea_hex(b->bytes))
                    .add(b->stored_at));
     } else if (const auto* pos = std::get_if<PositionRecord>(&w)) {
-        const ops::Position& p = pos->position;
-        db.run("INSERT INTO positions(unit_id, at, lat, lon, heading, speed) "
-               "VALUES($1,$2,$3,$4,$5,$6)",
-               Params()
-                   .add(pos->unit_id)
-                   .add(p.reported_at)
-                   .add(p.at.lat)
-                   .add(p.at.lon)
-                   .add(p.heading_deg)
-                   .add(p.speed_mps));
+        insert_positions(db, {pos});
     }
 }
 
-void update_latest_positions(Conn& db, const std::vector<PositionRecord>& latest) {
-    for (const PositionRecord& pos : latest) {
-        const ops::Position& p = pos.position;
-        db.run("UPDATE units SET lat = $2, lon = $3, heading = $4, speed = $5, position_at = $6 "
-               "WHERE id = $1 AND (position_at IS NULL OR position_at <= $6)",
-               Params()
-                   .add(pos.unit_id)
-                   .add(p.at.lat)
-                   .add(p.at.lon)
-                   .add(p.heading_deg)
-                   .add(p.speed_mps)
-                   .add(p.reported_at));
+namespace {
+
+// Columns of positions as PostgreSQL array literals ("{1,2,NULL}"), so that any number of
+// rows goes in one statement through unnest(): a statement per report cost the writer a
+// round of parsing and planning each.
+struct PositionColumns {
+    std::string unit_id = "{", at = "{", lat = "{", lon = "{", heading = "{", speed = "{";
+
+    void add(const PositionRecord& r) {
+        const ops::Position& p = r.position;
+        const bool first = unit_id.size() == 1;
+        const char* sep = first ? "" : ",";
+        fmt::format_to(std::back_inserter(unit_id), "{}{}", sep, r.unit_id);
+        fmt::format_to(std::back_inserter(at), "{}{}", sep, p.reported_at);
+        fmt::format_to(std::back_inserter(lat), "{}{}", sep, p.at.lat);
+        fmt::format_to(std::back_inserter(lon), "{}{}", sep, p.at.lon);
+        add_optional(heading, sep, p.heading_deg);
+        add_optional(speed, sep, p.speed_mps);
     }
+    static void add_optional(std::string& col, const char* sep, const std::optional<double>& v) {
+        if (v) {
+            fmt::format_to(std::back_inserter(col), "{}{}", sep, *v);
+        } else {
+            fmt::format_to(std::back_inserter(col), "{}NULL", sep);
+        }
+    }
+    Params params() const {
+        return Params()
+            .add(unit_id + "}")
+            .add(at + "}")
+            .add(lat + "}")
+            .add(lon + "}")
+            .add(heading + "}")
+            .add(speed + "}");
+    }
+};
+
+} // namespace
+
+void insert_positions(Conn& db, const std::vector<const PositionRecord*>& positions) {
+    if (positions.empty()) return;
+    PositionColumns c;
+    for (const PositionRecord* p : positions)
+        c.add(*p);
+    db.run("INSERT INTO positions(unit_id, at, lat, lon, heading, speed) "
+           "SELECT unit_id, at, lat, lon, heading, speed FROM unnest($1::bigint[], $2::bigint[], "
+           "$3::float8[], $4::float8[], $5::float8[], $6::float8[]) WITH ORDINALITY "
+           "AS r(unit_id, at, lat, lon, heading, speed, n) ORDER BY n",
+           c.params());
+}
+
+void update_latest_positions(Conn& db, const std::vector<PositionRecord>& latest) {
+    if (latest.empty()) return;
+    PositionColumns c;
+    for (const PositionRecord& p : latest)
+        c.add(p);
+    db.run("UPDATE units u SET lat = r.lat, lon = r.lon, heading = r.heading, speed = r.speed, "
+           "position_at = r.at FROM unnest($1::bigint[], $2::bigint[], $3::float8[], "
+           "$4::float8[], $5::float8[], $6::float8[]) AS r(id, at, lat, lon, heading, speed) "
+           "WHERE u.id = r.id AND (u.position_at IS NULL OR u.position_at <= r.at)",
+           c.params());
 }
 
 } // namespace pingan::store::pg

@@ -388,6 +388,7 @@ base::Result<CommitResult> PgStore::commit(std::span<const Change> changes,
 
             if (pipelined) db.begin_pipeline();
             LatestPositions latest; // one units update per unit per commit, however many reports
+            std::vector<const PositionRecord*> breadcrumbs; // of the changes that stay, in order
             for (std::size_t i = 0; i < changes.size(); ++i) {
                 const Change& change = changes[i];
                 const std::size_t records_before = result.records.size();
@@ -411,12 +412,17 @@ base::Result<CommitResult> PgStore::commit(std::span<const Change> changes,
                         pg::project_event(db, e);
                         result.records.push_back(std::move(r));
                     }
-                    for (const SideWrite& w : change.side)
-                        pg::apply_side_write(db, w);
-                    if (!pipelined) db.exec("RELEASE SAVEPOINT change");
-                    // Only positions of a change that stays move its unit.
                     for (const SideWrite& w : change.side) {
-                        if (const auto* p = std::get_if<PositionRecord>(&w)) latest.add(*p);
+                        if (!std::holds_alternative<PositionRecord>(w)) pg::apply_side_write(db, w);
+                    }
+                    if (!pipelined) db.exec("RELEASE SAVEPOINT change");
+                    // Only positions of a change that stays are stored and move their unit;
+                    // all of the commit's go in at the end, in one statement.
+                    for (const SideWrite& w : change.side) {
+                        if (const auto* p = std::get_if<PositionRecord>(&w)) {
+                            latest.add(*p);
+                            breadcrumbs.push_back(p);
+                        }
                     }
                 } catch (const PgError& e) {
                     // Class 23: integrity constraint violation (unique, not null, check). A
@@ -435,6 +441,7 @@ base::Result<CommitResult> PgStore::commit(std::span<const Change> changes,
                 }
                 result.ranges[i] = {records_before, result.records.size()};
             }
+            pg::insert_positions(db, breadcrumbs);
             pg::update_latest_positions(db, latest.records);
             // Delivered to listeners when (and only if) the transaction commits.
             if (seq > head_before) {
