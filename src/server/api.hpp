@@ -79,10 +79,15 @@ base::Status load_patrol_log(ApiContext& ctx);
 // Ends the visits of units gone silent and brings the patrol alerts on the Board up to date
 // with the clock (every few seconds, and when a test moves the clock); then `done`.
 void patrol_tick(ApiContext& ctx, std::function<void()> done);
-// A unit's accepted position, for visit detection; `then` runs once the visits it ended are
-// durable (at once when it ended none).
-void patrol_position(ApiContext& ctx, ops::Id unit_id, base::TimeMs at, geo::LatLon where,
-                     std::function<void()> then);
+// A report of where a unit was, as stored.
+struct UnitPosition {
+    ops::Id unit_id;
+    ops::Position position;
+};
+// Units' accepted positions, in the order stored, for visit detection; `then` runs once the
+// visits they ended are durable (at once when they ended none).
+void patrol_positions(ApiContext& ctx, const std::vector<UnitPosition>& reports,
+                      std::function<void()> then);
 // EIDO in and out, CAP alerts out
 void add_exchange_routes(Router& router, ApiContext& ctx);
 // CompStat, hotspots and the span of the incident records, for analysts

@@ -1,6 +1,7 @@
 // /api/v1/patrol: the patrol plan (areas, required points), shifts assigning units to areas,
 // visits (detected from position reports, or recorded by hand with a reason), the live status
 // of every shift on duty with its overdue and about-to-be-missed points, and shift reports.
+#include <iterator>
 #include <set>
 
 #include <fmt/core.h>
@@ -390,10 +391,17 @@ void patrol_tick(ApiContext& ctx, std::function<void()> done) {
     });
 }
 
-void patrol_position(ApiContext& ctx, ops::Id unit_id, base::TimeMs at, geo::LatLon where,
-                     std::function<void()> then) {
+void patrol_positions(ApiContext& ctx, const std::vector<UnitPosition>& reports,
+                      std::function<void()> then) {
     if (ctx.patrol == nullptr) return then();
-    record_visits(ctx, ctx.patrol->observe(std::to_string(unit_id), at, where), std::move(then));
+    std::vector<patrol::Visit> ended;
+    for (const UnitPosition& r : reports) {
+        auto visits =
+            ctx.patrol->observe(std::to_string(r.unit_id), r.position.reported_at, r.position.at);
+        ended.insert(ended.end(), std::make_move_iterator(visits.begin()),
+                     std::make_move_iterator(visits.end()));
+    }
+    record_visits(ctx, std::move(ended), std::move(then));
 }
 
 // The breadcrumbs of the shifts running in the last PatrolDesk::kKeepFixes, for their reports.

@@ -152,26 +152,14 @@ std::optional<ops::Position> read_position(BodyReader& r, base::TimeMs now) {
     return ops::Position{{*lat, *lon}, heading, speed, at.value_or(now)};
 }
 
-struct UnitPosition {
-    ops::Id unit_id;
-    ops::Position position;
-};
-
 // After the positions are durable: the stream's next unit.positions frame, then the patrol
-// desk (visits to patrol points) one report after another, then `then`.
-void after_positions(ApiContext& ctx, std::shared_ptr<std::vector<UnitPosition>> reports,
-                     std::size_t next, std::function<void()> then) {
-    if (next == 0) {
-        ctx.metrics.positions(reports->size());
-        for (const UnitPosition& u : *reports)
-            ctx.ops.hub().note_position(u.unit_id, u.position);
-    }
-    if (next == reports->size()) return then();
-    const UnitPosition& u = (*reports)[next];
-    patrol_position(ctx, u.unit_id, u.position.reported_at, u.position.at,
-                    [&ctx, reports, next, then = std::move(then)]() mutable {
-                        after_positions(ctx, std::move(reports), next + 1, std::move(then));
-                    });
+// desk (visits to patrol points), then `then`.
+void after_positions(ApiContext& ctx, const std::vector<UnitPosition>& reports,
+                     std::function<void()> then) {
+    ctx.metrics.positions(reports.size());
+    for (const UnitPosition& u : reports)
+        ctx.ops.hub().note_position(u.unit_id, u.position);
+    patrol_positions(ctx, reports, std::move(then));
 }
 
 // Stores the reports (all or, when a unit is unknown, none) and answers with `ok` once they are
@@ -198,7 +186,7 @@ void store_positions(ApiContext& ctx, std::shared_ptr<std::vector<UnitPosition>>
         [&ctx, reports, ok = std::move(ok),
          reply = std::move(reply)](base::Result<std::string> result) mutable {
             if (!result) return reply(Response::problem(result.error()));
-            after_positions(ctx, std::move(reports), 0,
+            after_positions(ctx, *reports,
                             [ok = std::move(ok), reply = std::move(reply)] { reply(ok); });
         });
 }

@@ -179,6 +179,22 @@ bool BodyReader::has(std::string_view key) const {
     return it != doc_.end() && !it->is_null();
 }
 
+const json* BodyReader::array_field(std::string_view key, Need need, std::size_t max_items,
+                                    std::string_view of) {
+    const json* j = field(key, need);
+    if (j == nullptr) return nullptr;
+    if (!j->is_array()) {
+        fail(Code::field_type, key,
+             fmt::format("{}: must be an array of {}, not {}", name(key), of, type_name(*j)));
+        return nullptr;
+    }
+    if (j->size() > max_items) {
+        fail(Code::field_too_long, key, fmt::format("{}: at most {} items", name(key), max_items));
+        return nullptr;
+    }
+    return j;
+}
+
 const json* BodyReader::field(std::string_view key, Need need) {
     if (error_) return nullptr;
     auto it = doc_.find(key);
@@ -294,17 +310,8 @@ std::optional<base::TimeMs> BodyReader::time(std::string_view key, Need need) {
 std::optional<std::vector<std::string>> BodyReader::string_list(std::string_view key, Need need,
                                                                 std::size_t max_items,
                                                                 std::size_t max_bytes_each) {
-    const json* j = field(key, need);
+    const json* j = array_field(key, need, max_items, "strings");
     if (j == nullptr) return std::nullopt;
-    if (!j->is_array()) {
-        fail(Code::field_type, key,
-             fmt::format("{}: must be an array of strings, not {}", name(key), type_name(*j)));
-        return std::nullopt;
-    }
-    if (j->size() > max_items) {
-        fail(Code::field_too_long, key, fmt::format("{}: at most {} items", name(key), max_items));
-        return std::nullopt;
-    }
     std::vector<std::string> out;
     for (const auto& item : *j) {
         if (!item.is_string() || item.get_ref<const std::string&>().empty() ||
@@ -332,17 +339,8 @@ std::optional<BodyReader> BodyReader::object(std::string_view key, Need need) {
 
 std::optional<std::vector<BodyReader>> BodyReader::objects(std::string_view key, Need need,
                                                            std::size_t max_items) {
-    const json* j = field(key, need);
+    const json* j = array_field(key, need, max_items, "objects");
     if (j == nullptr) return std::nullopt;
-    if (!j->is_array()) {
-        fail(Code::field_type, key,
-             fmt::format("{}: must be an array of objects, not {}", name(key), type_name(*j)));
-        return std::nullopt;
-    }
-    if (j->size() > max_items) {
-        fail(Code::field_too_long, key, fmt::format("{}: at most {} items", name(key), max_items));
-        return std::nullopt;
-    }
     std::vector<BodyReader> out;
     out.reserve(j->size());
     for (std::size_t i = 0; i < j->size(); ++i) {

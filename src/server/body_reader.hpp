@@ -52,6 +52,10 @@ public:
 
 private:
     const nlohmann::json* field(std::string_view key, Need need);
+    // The field when it is an array of at most max_items; else nothing, and the problem kept
+    // ("must be an array of <of>").
+    const nlohmann::json* array_field(std::string_view key, Need need, std::size_t max_items,
+                                      std::string_view of);
     std::string name(std::string_view key) const;
 
     nlohmann::json doc_;

@@ -155,6 +155,23 @@ TEST_F(ServerTest, StreamWithoutAfterStartsAtTheHeadAndNeedsAToken) {
     EXPECT_EQ(http->get("/api/v1/stream", admin).status, 426);
 }
 
+namespace {
+
+// The stream's next unit.positions frame (sent once per second), skipping events; nothing
+// after 3 s.
+std::optional<json> next_positions_frame(StreamClient& s) {
+    const auto deadline = std::chrono::steady_clock::now() + 3s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto text = s.next(1500ms);
+        if (!text) break;
+        auto j = json::parse(*text);
+        if (j["kind"] == "unit.positions") return j;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 TEST_F(ServerTest, PositionsReachTheStreamOncePerSecond) {
     const json unit = create_unit("PA-7");
     StreamClient s(server->port(), "/api/v1/stream?token=" + admin);
@@ -163,14 +180,7 @@ TEST_F(ServerTest, PositionsReachTheStreamOncePerSecond) {
         ASSERT_EQ(http->post(path, {{"lat", 38.90 + i * 0.001}, {"lon", -77.0}}, admin).status,
                   204);
     }
-    const auto deadline = std::chrono::steady_clock::now() + 3s;
-    std::optional<json> frame;
-    while (std::chrono::steady_clock::now() < deadline && !frame) {
-        auto text = s.next(1500ms);
-        if (!text) break;
-        auto j = json::parse(*text);
-        if (j["kind"] == "unit.positions") frame = j;
-    }
+    const std::optional<json> frame = next_positions_frame(s);
     ASSERT_TRUE(frame.has_value());
     ASSERT_EQ((*frame)["items"].size(), 1u); // coalesced: latest per unit
     EXPECT_NEAR((*frame)["items"][0]["lat"].get<double>(), 38.904, 1e-9);
@@ -193,14 +203,7 @@ TEST_F(ServerTest, AGatewayReportsManyUnitsInOneRequest) {
     auto ub = http->get("/api/v1/units/" + std::to_string(b["id"].get<int>()), admin).json();
     EXPECT_NEAR(ua["position"]["lat"].get<double>(), 38.93, 1e-9) << ua;
     EXPECT_NEAR(ub["position"]["lat"].get<double>(), 38.92, 1e-9) << ub;
-    std::optional<json> frame;
-    const auto deadline = std::chrono::steady_clock::now() + 3s;
-    while (std::chrono::steady_clock::now() < deadline && !frame) {
-        auto text = s.next(1500ms);
-        if (!text) break;
-        auto j = json::parse(*text);
-        if (j["kind"] == "unit.positions") frame = j;
-    }
+    const std::optional<json> frame = next_positions_frame(s);
     ASSERT_TRUE(frame.has_value());
     EXPECT_EQ((*frame)["items"].size(), 2u);
     auto m = http->get("/metrics", admin);
