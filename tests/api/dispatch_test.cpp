@@ -665,6 +665,48 @@ TEST_F(CameraTest, ABadCameraRegisterStopsTheStartNamingTheLineAndField) {
     EXPECT_NE(r.out.find("line 3"), std::string::npos) << r.out;
 }
 
+TEST_F(PatrolTest, AGatewayBatchEndsVisitsAsSingleReportsDo) {
+    const std::int64_t car = unit_at("PA-19", 38.905, -77.045)["id"];
+    ASSERT_EQ(http->post("/api/v1/patrol/shifts",
+                         {{"unit_id", car},
+                          {"area_id", "A1"},
+                          {"start", "2026-11-22T08:00:00Z"},
+                          {"end", "2026-11-22T16:00:00Z"}},
+                         admin)
+                  .status,
+              201);
+    advance(30 * 60);
+    // 90 s at Dupont Circle, then away: one request, as a gateway relays a minute and a half.
+    json items = json::array();
+    for (int i = 0; i <= 9; ++i) {
+        const double jitter = (i % 2 == 0 ? 1 : -1) * 0.000135;
+        items.push_back({{"unit_id", car},
+                         {"lat", 38.9097 + jitter},
+                         {"lon", -77.0434},
+                         {"at", fmt::format("2026-11-22T08:{}:{:02}Z", 20 + i / 6, (i % 6) * 10)}});
+    }
+    for (int i = 0; i < 5; ++i) {
+        const int t = 21 * 60 + 40 + i * 8;
+        items.push_back({{"unit_id", car},
+                         {"lat", 38.9150},
+                         {"lon", -77.0434},
+                         {"at", fmt::format("2026-11-22T08:{}:{:02}Z", t / 60, t % 60)}});
+    }
+    auto r = http->post("/api/v1/positions", {{"items", items}}, admin);
+    ASSERT_EQ(r.status, 200) << r.body;
+    // Answered once the visit it ended is on record.
+    const json events = http->get("/api/v1/events?after=0&limit=1000", admin).json();
+    int visits = 0;
+    for (const json& e : events["items"]) {
+        if (e["kind"] != "patrol.visit_recorded") continue;
+        ++visits;
+        EXPECT_EQ(e["payload"]["point_id"], "P1");
+        EXPECT_EQ(e["payload"]["arrived"], "2026-11-22T08:20:00.000Z");
+        EXPECT_NEAR(e["payload"]["dwell_s"].get<double>(), 90, 0.5);
+    }
+    EXPECT_EQ(visits, 1);
+}
+
 TEST_F(PatrolTest, VisitsAreDetectedFromPositionsAndMissedPointsRaiseAlerts) {
     const std::int64_t car = unit_at("PA-9", 38.905, -77.045)["id"];
     auto plan = http->get("/api/v1/patrol/plan", admin);
