@@ -20,6 +20,10 @@ const CONSOLES = Number(process.env.CONSOLES ?? 50);
 const SOCKETS = Number(process.env.SOCKETS ?? CONSOLES);
 const EVENTS = Number(process.env.EVENTS ?? 40);
 const PAINTS = Number(process.env.PAINTS ?? 5);
+// Units that drive (12 m/s, turning now and then), reported every second through
+// POST /api/v1/positions as an AVL gateway would: the server then streams one unit.positions
+// frame a second with all of them. MOVING=0: a parked fleet (the benchmark before 2026-11).
+const MOVING = Math.min(UNITS, Number(process.env.MOVING ?? UNITS));
 // Porto, inside the graph's bounding box.
 const BOX = { s: 41.10, n: 41.20, w: -8.68, e: -8.55 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -46,9 +50,38 @@ function entry(name, us, extra = {}) {
 
 const token = (await api('POST', '/api/v1/login', { username: 'bench', password: 'Bench-Pass-2026' })).token;
 const t0 = Date.now();
-await pool(UNITS, 16, (i) => api('POST', '/api/v1/units', { callsign: `P-${i + 1}`, agency: i % 10 === 0 ? 'fire' : i % 10 === 1 ? 'ems' : 'police', lat: rnd(BOX.s, BOX.n), lon: rnd(BOX.w, BOX.e) }, token));
+const fleet = [];
+await pool(UNITS, 16, async (i) => {
+  const lat = rnd(BOX.s, BOX.n), lon = rnd(BOX.w, BOX.e);
+  const u = await api('POST', '/api/v1/units', { callsign: `P-${i + 1}`, agency: i % 10 === 0 ? 'fire' : i % 10 === 1 ? 'ems' : 'police', lat, lon }, token);
+  fleet.push({ id: u.id, lat, lon, heading: rnd(0, 360) });
+});
 await pool(INCIDENTS, 16, (i) => api('POST', '/api/v1/incidents', { lat: rnd(BOX.s, BOX.n), lon: rnd(BOX.w, BOX.e), category: ['theft', 'assault', 'burglary', 'fire', 'medical'][i % 5], priority: 1 + (i % 4), description: `bench ${i}` }, token));
 console.error(`loaded ${UNITS} units and ${INCIDENTS} incidents in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+// The moving part of the fleet, once a second until the end (batches of at most 1,000 reports).
+let driving = MOVING > 0;
+const drive = (async () => {
+  const movers = fleet.slice(0, MOVING);
+  const mPerDegLat = 111_195;
+  while (driving) {
+    const next = Date.now() + 1000;
+    for (const u of movers) {
+      if (Math.random() < 0.05) u.heading = (u.heading + rnd(-90, 90) + 360) % 360;
+      const k = Math.PI / 180;
+      u.lat += (12 * Math.cos(u.heading * k)) / mPerDegLat;
+      u.lon += (12 * Math.sin(u.heading * k)) / (mPerDegLat * Math.cos(u.lat * k));
+      // Bounce off the box's edges.
+      if (u.lat < BOX.s || u.lat > BOX.n) u.heading = (180 - u.heading + 360) % 360;
+      if (u.lon < BOX.w || u.lon > BOX.e) u.heading = (360 - u.heading) % 360;
+    }
+    for (let i = 0; i < movers.length; i += 1000) {
+      const items = movers.slice(i, i + 1000).map((u) => ({ unit_id: u.id, lat: u.lat, lon: u.lon, heading: Math.round(u.heading), speed: 12 }));
+      await api('POST', '/api/v1/positions', { items }, token).catch((e) => console.error(`positions: ${e.message}`));
+    }
+    await sleep(Math.max(0, next - Date.now()));
+  }
+})();
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
@@ -103,11 +136,68 @@ if (typeof WebSocket === 'function') {
   }
   await Promise.all(sockets);
 }
+// PROFILE=FILE: a CPU profile of the first console's page while the events arrive (the
+// .cpuprofile opens in Chrome's DevTools), and its heaviest functions by self time.
+const profiler = process.env.PROFILE ? await pages[0].context().newCDPSession(pages[0]) : null;
+if (profiler) {
+  await profiler.send('Profiler.enable');
+  await profiler.send('Profiler.setSamplingInterval', { interval: 500 });
+  await profiler.send('Profiler.start');
+}
+// TRACE=FILE: a Chrome trace of the same (opens in DevTools' Performance panel), and the first
+// console's main thread by task (self time).
+if (process.env.TRACE) {
+  await browser.startTracing(pages[0], { path: process.env.TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'gpu', 'cc', 'v8', 'toplevel'] });
+}
 const ids = [];
 for (let i = 0; i < EVENTS; i++) {
   const inc = await api('POST', '/api/v1/incidents', { lat: rnd(BOX.s, BOX.n), lon: rnd(BOX.w, BOX.e), category: 'theft', priority: 3, description: `latency ${i}` }, token);
   ids.push(inc.id);
   await sleep(250);
+}
+if (process.env.TRACE) {
+  await browser.stopTracing();
+  const { traceEvents } = JSON.parse(fs.readFileSync(process.env.TRACE, 'utf8'));
+  const names = traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  // The renderer main thread with the most work is the first console's.
+  const busy = new Map();
+  for (const e of traceEvents) if (e.ph === 'X' && names.some((n) => n.pid === e.pid && n.tid === e.tid)) busy.set(`${e.pid}/${e.tid}`, (busy.get(`${e.pid}/${e.tid}`) ?? 0) + (e.dur ?? 0));
+  const [key] = [...busy].sort((a, b) => b[1] - a[1])[0];
+  const xs = traceEvents.filter((e) => e.ph === 'X' && `${e.pid}/${e.tid}` === key && e.dur !== undefined).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  // Self time: an event's duration less its children's (nested by time on one thread).
+  const nodes = [];
+  const stack = [];
+  let top = 0;
+  for (const e of xs) {
+    while (stack.length && stack[stack.length - 1].ts + stack[stack.length - 1].dur <= e.ts) stack.pop();
+    if (stack.length) stack[stack.length - 1].self -= e.dur; else top += e.dur;
+    const node = { ts: e.ts, dur: e.dur, self: e.dur, name: e.name };
+    stack.push(node);
+    nodes.push(node);
+  }
+  const self = new Map();
+  for (const n of nodes) self.set(n.name, (self.get(n.name) ?? 0) + n.self);
+  const span = xs.length ? xs[xs.length - 1].ts - xs[0].ts : 1;
+  console.error(`trace: main thread busy ${(top / 1e6).toFixed(1)} s of ${(span / 1e6).toFixed(1)} s; self time by event:`);
+  for (const [n, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.error(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${n}`);
+}
+if (profiler) {
+  const { profile } = await profiler.send('Profiler.stop');
+  fs.writeFileSync(process.env.PROFILE, JSON.stringify(profile));
+  const self = new Map();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byName = new Map();
+  let total = 0;
+  for (const n of profile.nodes) {
+    const us = self.get(n.id) ?? 0;
+    total += us;
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url ? path.basename(f.url) : ''}:${f.lineNumber}`;
+    byName.set(key, (byName.get(key) ?? 0) + us);
+  }
+  const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 30);
+  console.error(`profile: ${(total / 1e6).toFixed(1)} s sampled`);
+  for (const [k, us] of top) console.error(`  ${(us / 1000).toFixed(0).padStart(7)} ms ${(100 * us / total).toFixed(1).padStart(5)} %  ${k}`);
 }
 // Until every console has drawn the last event (at most 60 s): a slow console counts as slow,
 // not as missing.
@@ -127,6 +217,8 @@ for (const page of pages) {
     if (s.applied) appliedLat.push((s.applied - Date.parse(s.at)) * 1000);
   }
 }
+driving = false;
+await drive;
 await browser.close();
 for (const ws of await Promise.all(sockets)) ws.close();
 console.error(`applied (before drawing) on ${CONSOLES} consoles: p50 ${(pct(appliedLat, 0.5) / 1000).toFixed(1)} ms, p99 ${(pct(appliedLat, 0.99) / 1000).toFixed(1)} ms`);
@@ -135,7 +227,7 @@ console.error(`latency over ${pages.length} consoles × ${ids.length} events: p5
 
 const result = {
   context: { date: new Date().toISOString(), host_name: 'loopback', executable: 'bench/console/run.sh', num_cpus: (await import('node:os')).cpus().length,
-    units: UNITS, incidents: INCIDENTS, consoles: CONSOLES, sockets: SOCKETS, events: EVENTS, map: 'porto.osm.pbf', load_average: (await import('node:os')).loadavg() },
+    units: UNITS, moving: MOVING, incidents: INCIDENTS, consoles: CONSOLES, sockets: SOCKETS, events: EVENTS, map: 'porto.osm.pbf', load_average: (await import('node:os')).loadavg() },
   benchmarks: [
     entry('console_first_paint', paints, { target_us: 2_000_000 }),
     entry('console_snapshot_ready', ready),

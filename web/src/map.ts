@@ -1,7 +1,16 @@
 // The map: the offline base map from pingan (/tiles/style.json), incidents, units with heading
 // arrows, cameras with their view cones, the coverage overlay, required patrol points and a suggested
-// tour, and the call-taker's draft location. Sources are updated at
-// most once per animation frame, so thousands of units moving every second stay smooth.
+// tour, and the call-taker's draft location.
+//
+// Every source change makes MapLibre draw the whole map again, and without a GPU (Chromium's
+// SwiftShader and software compositing) one frame of a city at zoom 13 holds the page's main
+// thread for about 250 ms while the canvas is rasterised and read back: the stream and the
+// queue wait behind it. So the live layers change at most once a second (positions come once
+// a second): one round sends incidents and units together, and only what changed
+// (`updateData` by feature id, so only the tiles under the changed points are cut again); the
+// map is not drawn again while a round's tiles are still being cut (one frame per round, not
+// one per tile); symbols do not fade (`fadeDuration: 0`: a fade is 300 ms of frames); and the
+// units' symbols (heading arrows, call signs) start at the zooms where they can be read.
 import maplibregl, { GeoJSONSource, Map as MlMap, StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { Camera, HotspotCollection, get, getToken } from './api';
@@ -19,6 +28,11 @@ export const STATUS_COLOURS: Record<string, string> = {
 export const AGENCY_COLOURS: Record<string, string> = { police: '#14306e', fire: '#b3261e', ems: '#c98a00' };
 export const CAMERA_COLOURS = { camera: '#5b4b8a', covering: '#e07b00' };
 const INCIDENT_COLOURS: Record<string, string> = { received: '#e53935', dispatched: '#f08c00', on_scene: '#8e24aa' };
+
+// Symbols are the dearest thing to draw for 2,000 units (laid out in the worker, placed and
+// drawn in every frame); below these zooms a unit is its circle (status fill, agency ring).
+export const UNIT_ARROWS_FROM_ZOOM = 14;
+export const UNIT_LABELS_FROM_ZOOM = 15;
 
 let glyphsRegistered = false;
 
@@ -78,11 +92,69 @@ export function coneRing(c: Pick<Camera, 'lat' | 'lon' | 'heading_deg' | 'fov_de
   return [[c.lon, c.lat], ...arc, [c.lon, c.lat]];
 }
 
+// Incidents and units are sent to the map at most this often (the server sends positions once
+// a second); the first change after a quiet spell is sent in the next frame.
+const LIVE_EVERY_MS = 1000;
+// How long a frame may wait for a round's tiles before the map is drawn anyway.
+const LIVE_WAIT_MS = 1000;
+
+// What a live source holds, by feature id, and what changed since it was last sent.
+class LiveSource {
+  drawn = new Set<number>(); // ids of the features the source holds
+  changed = new Set<number>(); // ids to send again (added, changed or gone)
+  all = true; // send everything again (first draw, reset)
+
+  get dirty(): boolean {
+    return this.all || this.changed.size > 0;
+  }
+
+  // Sends the changes: the whole collection when asked or when most features changed (cheaper
+  // for the worker than a diff as large as the data), else a diff. feature(id) is the feature
+  // to draw for that id now, or null when it is not to be drawn.
+  // Resolves when the worker has the data.
+  send(src: GeoJSONSource, ids: () => Iterable<number>, feature: (id: number) => GeoJSON.Feature | null): Promise<void> {
+    if (this.all || this.changed.size > Math.max(64, this.drawn.size / 2)) {
+      this.all = false;
+      this.changed.clear();
+      this.drawn.clear();
+      const features: GeoJSON.Feature[] = [];
+      for (const id of ids()) {
+        const f = feature(id);
+        if (!f) continue;
+        features.push(f);
+        this.drawn.add(id);
+      }
+      return src.setData({ type: 'FeatureCollection', features }, true);
+    }
+    const add: GeoJSON.Feature[] = [];
+    const remove: number[] = [];
+    for (const id of this.changed) {
+      const f = feature(id);
+      if (f) {
+        add.push(f); // replaces the feature with the same id
+        this.drawn.add(id);
+      } else if (this.drawn.delete(id)) {
+        remove.push(id);
+      }
+    }
+    this.changed.clear();
+    if (add.length === 0 && remove.length === 0) return Promise.resolve();
+    return src.updateData({ add, remove }, true);
+  }
+}
+
 export class ConsoleMap {
   map: MlMap;
-  private pending = false;
-  // Which sources changed since the last draw: an incident event does not re-tile 2,000 units.
-  private dirty = { incidents: true, units: true };
+  private frame = 0; // requestAnimationFrame handle of the next round, 0: none asked
+  private roundTimer: number | undefined; // the next round, when one is due later
+  private sentAt = -Infinity; // performance.now() of the last round
+  private cutting = 0; // rounds whose tiles the worker is still cutting
+  private rounds = { started: 0, done: 0 }; // rounds sent, and the last one whose tiles are cut
+  private held: number | undefined; // a repaint held back while cutting (the timer that forces it)
+  // What changed since the last send, per live source: an incident event does not re-tile
+  // 2,000 units, and a position report re-tiles only the tiles of the units that moved.
+  private incidents = new LiveSource();
+  private units = new LiveSource();
   private draft: maplibregl.Marker | null = null;
   // Cameras drawn: those the cameras panel lists for the view, and those covering the open
   // incident (highlighted); a camera in both is drawn once, highlighted.
@@ -91,7 +163,6 @@ export class ConsoleMap {
   private cameraSelected: string | null = null;
   selectedIncident: number | null = null;
   ready: Promise<void>;
-  firstTiles: Promise<void>;
 
   constructor(o: MapOptions, style: StyleSpecification | null) {
     if (!glyphsRegistered) {
@@ -106,6 +177,9 @@ export class ConsoleMap {
       zoom: s.center ? 13 : 1,
       attributionControl: { compact: true },
       localIdeographFontFamily: '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif',
+      // Labels appear at once rather than fading in over 300 ms: a fade is a frame every 16 ms
+      // for each change, and without a GPU every frame is paid for on the main thread.
+      fadeDuration: 0,
       // The tiles need the same token as the API.
       transformRequest: (url) => {
         if (url.startsWith(location.origin + '/tiles/')) {
@@ -119,8 +193,27 @@ export class ConsoleMap {
     this.map.on('error', (e) => console.warn('map:', (e as { error?: Error }).error?.message ?? e));
     this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     this.map.addControl(new maplibregl.ScaleControl({}), 'bottom-left');
-    this.ready = new Promise((resolve) => this.map.on('load', () => { this.addLayers(); resolve(); }));
-    this.firstTiles = new Promise((resolve) => this.map.once('idle', () => resolve()));
+    // While a round's tiles are being cut, each tile that arrives asks for a frame of the whole
+    // map; they are held back until the last one (or LIVE_WAIT_MS), unless the map is moving.
+    const repaint = this.map.triggerRepaint.bind(this.map);
+    this.map.triggerRepaint = () => {
+      if (this.cutting > 0 && !this.map.isMoving()) {
+        this.held ??= window.setTimeout(() => {
+          this.held = undefined;
+          repaint();
+        }, LIVE_WAIT_MS);
+        return;
+      }
+      if (this.held !== undefined) {
+        clearTimeout(this.held);
+        this.held = undefined;
+      }
+      repaint();
+    };
+    // The live layers are added as soon as the style is parsed ('style.load'), not after the
+    // base map's first tiles have been drawn ('load'): incidents and units are cut while the
+    // road tiles load, and the first meaningful paint waits for the slower of the two, not both.
+    this.ready = new Promise((resolve) => this.map.once('style.load', () => { this.addLayers(); resolve(); }));
     this.map.on('click', (e) => {
       const hit = this.map.queryRenderedFeatures(e.point, { layers: ['incidents', 'units', 'cameras'].filter((l) => this.map.getLayer(l)) });
       const f = hit[0];
@@ -134,27 +227,51 @@ export class ConsoleMap {
       this.map.on('mouseleave', l, () => (this.map.getCanvas().style.cursor = ''));
     }
     state.on((c) => {
-      if (c.kind === 'incident' || c.kind === 'reset' || c.kind === 'assignment') this.dirty.incidents = true;
-      if (c.kind === 'unit' || c.kind === 'positions' || c.kind === 'reset' || c.kind === 'assignment') this.dirty.units = true;
-      if (c.kind !== 'alert') this.schedule();
+      switch (c.kind) {
+        case 'reset':
+          this.incidents.all = true;
+          this.units.all = true;
+          break;
+        case 'incident':
+          if (c.id !== undefined) this.incidents.changed.add(c.id);
+          else this.incidents.all = true;
+          break;
+        case 'unit':
+          if (c.id !== undefined) this.units.changed.add(c.id);
+          else this.units.all = true;
+          break;
+        case 'positions':
+          if (c.ids) for (const id of c.ids) this.units.changed.add(id);
+          else this.units.all = true;
+          break;
+        default:
+          // An assignment changes no drawn property (status comes with its own event); alerts
+          // are not on the map.
+          return;
+      }
+      this.schedule();
     });
   }
 
-  static async create(o: MapOptions): Promise<ConsoleMap> {
-    let style: StyleSpecification | null = null;
-    if (o.withBaseMap) {
-      try {
-        style = await get<StyleSpecification>('/tiles/style.json');
-        for (const src of Object.values(style.sources)) {
-          const v = src as { tiles?: string[] };
-          // Made absolute by hand: new URL() would escape the {z}/{x}/{y} placeholders.
-          if (v.tiles) v.tiles = v.tiles.map((t) => (t.startsWith('/') ? location.origin + t : t));
-        }
-      } catch {
-        style = null;
+  // The base map's style from pingan, tile URLs made absolute; null when there is none.
+  static async loadStyle(): Promise<StyleSpecification | null> {
+    try {
+      const style = await get<StyleSpecification>('/tiles/style.json');
+      for (const src of Object.values(style.sources)) {
+        const v = src as { tiles?: string[] };
+        // Made absolute by hand: new URL() would escape the {z}/{x}/{y} placeholders.
+        if (v.tiles) v.tiles = v.tiles.map((t) => (t.startsWith('/') ? location.origin + t : t));
       }
+      return style;
+    } catch {
+      return null;
     }
-    return new ConsoleMap(o, style);
+  }
+
+  // style: the base map's style when it is already being read (see loadStyle).
+  static async create(o: MapOptions, style?: Promise<StyleSpecification | null>): Promise<ConsoleMap> {
+    const s = o.withBaseMap ? await (style ?? ConsoleMap.loadStyle()) : null;
+    return new ConsoleMap(o, s);
   }
 
   private addLayers(): void {
@@ -211,7 +328,7 @@ export class ConsoleMap {
       },
     });
     m.addLayer({
-      id: 'unit-arrows', type: 'symbol', source: 'units', filter: ['has', 'heading'],
+      id: 'unit-arrows', type: 'symbol', source: 'units', filter: ['has', 'heading'], minzoom: UNIT_ARROWS_FROM_ZOOM,
       layout: {
         'icon-image': 'arrow', 'icon-size': 0.55, 'icon-rotate': ['get', 'heading'],
         'icon-rotation-alignment': 'map', 'icon-allow-overlap': true, 'icon-ignore-placement': true,
@@ -220,7 +337,7 @@ export class ConsoleMap {
       paint: { 'icon-color': ['match', ['get', 'agency'], ...Object.entries(AGENCY_COLOURS).flat(), '#333'] as any },
     });
     m.addLayer({
-      id: 'unit-labels', type: 'symbol', source: 'units', minzoom: 13,
+      id: 'unit-labels', type: 'symbol', source: 'units', minzoom: UNIT_LABELS_FROM_ZOOM,
       layout: { 'text-field': ['get', 'callsign'], 'text-font': ['Noto Sans Regular'], 'text-size': 11, 'text-offset': [0, 1.3], 'text-anchor': 'top' },
       paint: { 'text-color': '#222', 'text-halo-color': '#fff', 'text-halo-width': 1.5 },
     });
@@ -261,54 +378,100 @@ export class ConsoleMap {
     src.setData({ type: 'FeatureCollection', features: [...cones, ...points] });
   }
 
-  // Draws the current state now and resolves when the map has rendered it (no tile, source or
-  // fade pending).
-  drawnAndIdle(): Promise<void> {
-    return new Promise((resolve) => {
-      this.map.once('idle', () => resolve());
-      this.dirty = { incidents: true, units: true };
-      this.refresh();
+  // Resolves when the map has drawn the current state over the base map's tiles: the first
+  // frame after the round that sends it and every tile in view have loaded. Not MapLibre's
+  // 'idle', which never comes while units report faster than the map settles.
+  async drawn(): Promise<void> {
+    await this.ready;
+    const pending = this.frame !== 0 || this.incidents.dirty || this.units.dirty;
+    const round = this.rounds.started + (pending ? 1 : 0);
+    this.schedule(true);
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (this.rounds.done < round || !this.map.areTilesLoaded()) return;
+        this.map.off('render', check);
+        resolve();
+      };
+      this.map.on('render', check);
       this.map.triggerRepaint();
     });
   }
 
-  // Coalesces many changes into one source update per frame.
-  schedule(): void {
-    if (this.pending) return;
-    this.pending = true;
-    requestAnimationFrame(() => {
-      this.pending = false;
-      this.refresh();
+  // Coalesces changes into rounds, at most one every LIVE_EVERY_MS; `now`: in the next frame
+  // whatever the pace (the user selected something).
+  schedule(now = false): void {
+    if (this.frame || (!this.incidents.dirty && !this.units.dirty)) return;
+    const wait = now ? 0 : this.sentAt + LIVE_EVERY_MS - performance.now();
+    if (wait > 0) {
+      this.roundTimer ??= window.setTimeout(() => {
+        this.roundTimer = undefined;
+        this.schedule();
+      }, wait);
+      return;
+    }
+    clearTimeout(this.roundTimer);
+    this.roundTimer = undefined;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      void this.refresh();
     });
   }
 
-  private refresh(): void {
+  private incidentFeature = (id: number): GeoJSON.Feature | null => {
+    const i = state.incidents.get(id);
+    if (!i || !OPEN_STATUSES.includes(i.status)) return null;
+    return {
+      type: 'Feature', id,
+      geometry: { type: 'Point', coordinates: [i.lon, i.lat] },
+      properties: { id, status: i.status, priority: i.priority, selected: id === this.selectedIncident },
+    };
+  };
+
+  private unitFeature = (id: number): GeoJSON.Feature | null => {
+    const u = state.units.get(id);
+    if (!u?.position) return null;
+    const props: Record<string, unknown> = { id, status: u.status, agency: u.agency, callsign: u.callsign };
+    if (typeof u.position.heading === 'number') props.heading = u.position.heading;
+    return { type: 'Feature', id, geometry: { type: 'Point', coordinates: [u.position.lon, u.position.lat] }, properties: props };
+  };
+
+  // One round: sends what changed to both live sources and resolves when the worker has cut
+  // the tiles that show it.
+  private async refresh(): Promise<void> {
     const inc = this.map.getSource('incidents') as GeoJSONSource | undefined;
     const un = this.map.getSource('units') as GeoJSONSource | undefined;
     if (!inc || !un) return;
-    const { incidents: incDirty, units: unitsDirty } = this.dirty;
-    this.dirty = { incidents: false, units: false };
-    if (incDirty) inc.setData({
-      type: 'FeatureCollection',
-      features: state.openIncidents().map((i) => ({
-        type: 'Feature',
-        geometry: { type: 'Point', coordinates: [i.lon, i.lat] },
-        properties: { id: i.id, status: i.status, priority: i.priority, selected: i.id === this.selectedIncident },
-      })),
-    });
-    if (!unitsDirty) {
-      (window as any).__pinganRendered = { ...(window as any).__pinganRendered, incidents: state.openIncidents().length, at: performance.now() };
-      return;
+    this.sentAt = performance.now();
+    const round = ++this.rounds.started;
+    const sent: Promise<void>[] = [];
+    if (this.incidents.dirty) sent.push(this.incidents.send(inc, () => state.incidents.keys(), this.incidentFeature));
+    if (this.units.dirty) sent.push(this.units.send(un, () => state.units.keys(), this.unitFeature));
+    (window as any).__pinganRendered = { incidents: this.incidents.drawn.size, units: this.units.drawn.size, at: performance.now() };
+    this.cutting += 1;
+    try {
+      await Promise.all(sent);
+      // The sources have the data; their tiles are cut next, one worker answer each.
+      const until = performance.now() + LIVE_WAIT_MS;
+      while (!this.map.isSourceLoaded('incidents') || !this.map.isSourceLoaded('units')) {
+        const left = until - performance.now();
+        if (left <= 0) break;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            this.map.off('sourcedata', done);
+            resolve();
+          };
+          const timer = window.setTimeout(done, left);
+          this.map.on('sourcedata', done);
+        });
+      }
+    } catch {
+      // a source removed with the style: nothing to wait for
+    } finally {
+      this.cutting -= 1;
+      this.rounds.done = Math.max(this.rounds.done, round);
+      this.map.triggerRepaint();
     }
-    const features: GeoJSON.Feature[] = [];
-    for (const u of state.units.values()) {
-      if (!u.position) continue;
-      const props: Record<string, unknown> = { id: u.id, status: u.status, agency: u.agency, callsign: u.callsign };
-      if (typeof u.position.heading === 'number') props.heading = u.position.heading;
-      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [u.position.lon, u.position.lat] }, properties: props });
-    }
-    un.setData({ type: 'FeatureCollection', features });
-    (window as any).__pinganRendered = { incidents: state.openIncidents().length, units: features.length, at: performance.now() };
   }
 
   setDraft(lat: number | null, lon: number | null): void {
@@ -330,9 +493,10 @@ export class ConsoleMap {
   }
 
   select(id: number | null): void {
+    if (this.selectedIncident !== null) this.incidents.changed.add(this.selectedIncident);
+    if (id !== null) this.incidents.changed.add(id);
     this.selectedIncident = id;
-    this.dirty.incidents = true;
-    this.schedule();
+    this.schedule(true);
   }
 
   setCoverage(data: GeoJSON.FeatureCollection | null): void {

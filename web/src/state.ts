@@ -7,7 +7,8 @@ import { Alert, Assignment, Incident, StreamEvent, Taxonomy, Unit } from './api'
 export const OPEN_STATUSES = ['received', 'dispatched', 'on_scene'];
 export const CLOSED_STATUSES = ['cleared', 'closed', 'diverted', 'merged', 'cancelled'];
 
-type Change = { kind: 'incident' | 'unit' | 'alert' | 'positions' | 'assignment' | 'reset'; id?: number };
+// id: the record that changed; ids: the units a positions frame moved.
+type Change = { kind: 'incident' | 'unit' | 'alert' | 'positions' | 'assignment' | 'reset'; id?: number; ids?: number[] };
 
 export class ConsoleState {
   incidents = new Map<number, Incident>();
@@ -110,12 +111,22 @@ export class ConsoleState {
   }
 
   positions(e: StreamEvent): void {
+    const ids: number[] = [];
     for (const it of e.items ?? []) {
       const u = this.units.get(it.id);
       if (!u) continue;
-      u.position = { lat: it.lat, lon: it.lon, heading: it.heading ?? null, speed: it.speed ?? null, at: it.at };
+      const p = u.position;
+      const heading = it.heading ?? null;
+      // A report that changes nothing drawn (a parked unit) is not drawn again.
+      if (p && p.lat === it.lat && p.lon === it.lon && (p.heading ?? null) === heading) {
+        p.speed = it.speed ?? null;
+        p.at = it.at;
+        continue;
+      }
+      u.position = { lat: it.lat, lon: it.lon, heading, speed: it.speed ?? null, at: it.at };
+      ids.push(it.id);
     }
-    this.emit({ kind: 'positions' });
+    if (ids.length > 0) this.emit({ kind: 'positions', ids });
   }
 
   openIncidents(): Incident[] {
