@@ -181,6 +181,19 @@ protected:
                             {{"lat", lat}, {"lon", lon}, {"at", time}}, admin);
         ASSERT_EQ(r.status, 204) << r.body;
     }
+    // The log holds one recorded visit: Dupont Circle (P1) from 08:20, 90 s there.
+    void expect_one_dupont_visit() {
+        const json events = http->get("/api/v1/events?after=0&limit=1000", admin).json();
+        int visits = 0;
+        for (const json& e : events["items"]) {
+            if (e["kind"] != "patrol.visit_recorded") continue;
+            ++visits;
+            EXPECT_EQ(e["payload"]["point_id"], "P1");
+            EXPECT_EQ(e["payload"]["arrived"], "2026-11-22T08:20:00.000Z");
+            EXPECT_NEAR(e["payload"]["dwell_s"].get<double>(), 90, 0.5);
+        }
+        EXPECT_EQ(visits, 1);
+    }
     json status() {
         auto r = http->get("/api/v1/patrol/status", admin);
         EXPECT_EQ(r.status, 200) << r.body;
@@ -695,16 +708,7 @@ TEST_F(PatrolTest, AGatewayBatchEndsVisitsAsSingleReportsDo) {
     auto r = http->post("/api/v1/positions", {{"items", items}}, admin);
     ASSERT_EQ(r.status, 200) << r.body;
     // Answered once the visit it ended is on record.
-    const json events = http->get("/api/v1/events?after=0&limit=1000", admin).json();
-    int visits = 0;
-    for (const json& e : events["items"]) {
-        if (e["kind"] != "patrol.visit_recorded") continue;
-        ++visits;
-        EXPECT_EQ(e["payload"]["point_id"], "P1");
-        EXPECT_EQ(e["payload"]["arrived"], "2026-11-22T08:20:00.000Z");
-        EXPECT_NEAR(e["payload"]["dwell_s"].get<double>(), 90, 0.5);
-    }
-    EXPECT_EQ(visits, 1);
+    expect_one_dupont_visit();
 }
 
 TEST_F(PatrolTest, VisitsAreDetectedFromPositionsAndMissedPointsRaiseAlerts) {
@@ -760,16 +764,7 @@ TEST_F(PatrolTest, VisitsAreDetectedFromPositionsAndMissedPointsRaiseAlerts) {
     EXPECT_EQ(duty["P2"]["visits"], 0) << "a drive-by is not a visit";
 
     // The recorded visit is an event: arrival at the first fix, 90 s there.
-    const json events = http->get("/api/v1/events?after=0&limit=1000", admin).json();
-    int visits = 0;
-    for (const json& e : events["items"]) {
-        if (e["kind"] != "patrol.visit_recorded") continue;
-        ++visits;
-        EXPECT_EQ(e["payload"]["point_id"], "P1");
-        EXPECT_EQ(e["payload"]["arrived"], "2026-11-22T08:20:00.000Z");
-        EXPECT_NEAR(e["payload"]["dwell_s"].get<double>(), 90, 0.5);
-    }
-    EXPECT_EQ(visits, 1);
+    expect_one_dupont_visit();
 
     // At 09:00 Sheridan Circle is about to be missed; at 09:20 it is overdue.
     advance(30 * 60);
