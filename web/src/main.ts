@@ -302,6 +302,8 @@ async function startConsole(me: Me): Promise<void> {
     }
     return out;
   }
+  // The state's own apply, without the buffering and bookkeeping wrapped around it below.
+  const applyLive = state.apply.bind(state);
   async function loadSnapshot(): Promise<void> {
     loading = true;
     buffered = [];
@@ -314,14 +316,14 @@ async function startConsole(me: Me): Promise<void> {
       ]);
       state.reset([...closed, ...open], units, alertList);
       // Events that arrived while the snapshot loaded are applied again, in order: each carries
-      // the record after its change, so the state ends where the server is.
-      for (const e of buffered) state.apply(e);
+      // the record after its change, so the state ends where the server is. Through the state's
+      // own apply: the wrapper would buffer each one again, into the list being read, for ever.
+      for (const e of buffered) applyLive(e);
     } finally {
       loading = false;
       buffered = [];
     }
   }
-  const applyLive = state.apply.bind(state);
   // For the console benchmark: when each new incident reached this page and was drawn (the
   // frame after it was applied: the queue row is in it unless the queue re-rendered less than
   // 250 ms before; the map shows the point in its next round, within a second).

@@ -185,6 +185,33 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await context.close();
   });
 
+  test('an event that arrives while the snapshot loads is kept, and the page goes on', async () => {
+    // The snapshot's unit list is held back until an incident has reached the page by the stream.
+    let asked;
+    let release;
+    const loading = new Promise((r) => { asked = r; });
+    const held = new Promise((r) => { release = r; });
+    const { context, page } = await openConsole(chrome, server, DISPATCHER, 'en', {
+      beforeLogin: (p) => p.route((url) => url.pathname === '/api/v1/units', async (route) => {
+        asked();
+        await held;
+        await route.continue();
+      }),
+    });
+    await loading;
+    const made = await server.api('POST', '/api/v1/incidents',
+      { lat: 38.906, lon: -77.031, category: 'dispute', priority: 3, description: 'while the snapshot loads' }, server.admin);
+    await page.waitForFunction((id) => window.__pinganSeen.some((s) => s.id === id), made.id, { timeout: 20_000 });
+    release();
+    // The event came while the snapshot loaded, so it was buffered and is applied again after
+    // the snapshot. The page once replayed that buffer into itself for ever and answered nothing.
+    await page.click('#tab-queue', { timeout: 20_000 });
+    await waitFor(page, `#queue-pending tr[data-id="${made.id}"]`, { timeout: 20_000 });
+    // Applied live and again after the snapshot: still one row.
+    assert.equal(await page.locator(`#queue-pending tr[data-id="${made.id}"]`).count(), 1);
+    await context.close();
+  });
+
   test('an expired session is said in plain words and nothing typed is lost', async () => {
     const { context, page } = await openConsole(chrome, server, DISPATCHER, 'en');
     await mapReady(page); // pointOf below needs the map

@@ -146,11 +146,13 @@ export async function browser() {
   });
 }
 
-export async function openConsole(b, server, user, lang = 'zh-CN') {
+// beforeLogin(page): set up routes and the like before the console loads anything.
+export async function openConsole(b, server, user, lang = 'zh-CN', { beforeLogin } = {}) {
   const context = await b.newContext({ viewport: { width: 1500, height: 900 }, locale: lang });
   await context.addInitScript((l) => localStorage.setItem('pingan.lang', l), lang);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[page error] ${e.stack ?? e.message}`));
+  if (beforeLogin) await beforeLogin(page);
   await page.goto(server.url + '/');
   await page.fill('#login-user', user.username);
   await page.fill('#login-password', user.password);
