@@ -303,10 +303,14 @@ base::Result<Incident*> Board::find_open_incident(Id id, std::string_view field)
                  fmt::format("{}: no incident with id {}", field, id));
 }
 
-base::Result<Unit*> Board::find_unit(Id id, std::string_view field) {
-    if (auto it = units_.find(id); it != units_.end()) return &it->second;
+base::Error no_such_unit(std::string_view field, Id id) {
     return error(Code::unknown_unit, std::string(field),
                  fmt::format("{}: no unit with id {}", field, id));
+}
+
+base::Result<Unit*> Board::find_unit(Id id, std::string_view field) {
+    if (auto it = units_.find(id); it != units_.end()) return &it->second;
+    return no_such_unit(field, id);
 }
 
 void Board::set_status(Incident& incident, IncidentStatus to, std::string_view actor, TimeMs at,

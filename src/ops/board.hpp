@@ -18,6 +18,9 @@
 
 namespace pingan::ops {
 
+// The refusal of a unit id that names no unit, naming the field the id came in.
+base::Error no_such_unit(std::string_view field, Id id);
+
 struct BoardConfig {
     int utc_offset_minutes = 0; // the centre's standard time offset; decides the numbering year
 };

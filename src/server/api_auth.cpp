@@ -199,8 +199,7 @@ void create_user(ApiContext& ctx, Request& req, Reply reply) {
             [&](ops::Board& board, base::TimeMs at,
                 store::Change& change) -> base::Result<std::string> {
                 if (unit_id && board.unit(*unit_id) == nullptr) {
-                    return base::error(Code::unknown_unit, "unit_id",
-                                       fmt::format("unit_id: no unit with id {}", *unit_id));
+                    return ops::no_such_unit("unit_id", *unit_id);
                 }
                 json payload = {{"username", username}, {"role", role}};
                 if (unit_id) payload["unit_id"] = *unit_id;

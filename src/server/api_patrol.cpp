@@ -147,10 +147,7 @@ void assign_shift(ApiContext& ctx, Request& req, Reply reply) {
         ctx, req.principal.username,
         [desk, draft, held,
          unit = *unit_id](const ops::Board& board) -> base::Result<std::vector<PatrolEvent>> {
-            if (board.unit(unit) == nullptr) {
-                return base::error(Code::unknown_unit, "unit_id",
-                                   fmt::format("unit_id: no unit with id {}", unit));
-            }
+            if (board.unit(unit) == nullptr) return ops::no_such_unit("unit_id", unit);
             auto shift = desk->reserve_shift(draft);
             if (!shift) return shift.error();
             *held = shift->id;

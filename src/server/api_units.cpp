@@ -109,8 +109,7 @@ void get_unit(ApiContext& ctx, Request& req, Reply reply) {
     auto unit = ctx.ops.store().unit(*id);
     if (!unit) return reply(Response::problem(unit.error()));
     if (!unit->has_value()) {
-        return reply(Response::problem(
-            base::error(Code::unknown_unit, "id", fmt::format("id: no unit with id {}", *id))));
+        return reply(Response::problem(ops::no_such_unit("id", *id)));
     }
     reply(Response{200, "application/json", ops::to_json_text(**unit), {}});
 }
@@ -170,10 +169,7 @@ void store_positions(ApiContext& ctx, std::shared_ptr<std::vector<UnitPosition>>
         [&](ops::Board& board, base::TimeMs, store::Change& change) -> base::Result<std::string> {
             for (std::size_t i = 0; i < reports->size(); ++i) {
                 const ops::Id id = (*reports)[i].unit_id;
-                if (board.unit(id) == nullptr) {
-                    return base::error(Code::unknown_unit, field(i),
-                                       fmt::format("{}: no unit with id {}", field(i), id));
-                }
+                if (board.unit(id) == nullptr) return ops::no_such_unit(field(i), id);
             }
             for (const UnitPosition& u : *reports) {
                 if (auto unit = board.update_position(u.unit_id, u.position); !unit) {
