@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <filesystem>
 #include <fstream>
 #include <unordered_map>
 
@@ -10,6 +9,8 @@
 #include <osmium/io/any_input.hpp>
 #include <osmium/osm/node.hpp>
 #include <osmium/osm/way.hpp>
+
+#include "io/osm_file.hpp"
 
 namespace pingan::io {
 
@@ -33,11 +34,7 @@ std::string address_file_for(const std::string& graph_path) {
 }
 
 base::Result<std::vector<road::AddressPoint>> read_osm_addresses(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        return base::error(base::Code::io_error, "file",
-                           fmt::format("cannot open {}: no such file", path));
-    }
+    if (auto checked = check_osm_file(path); !checked) return checked.error();
     std::vector<road::AddressPoint> out;
     // Ways with an address: their nodes are read in a second pass (files need not be sorted).
     struct WayAddress {

@@ -1,7 +1,6 @@
 #include "io/osm_import.hpp"
 
 #include <algorithm>
-#include <filesystem>
 #include <vector>
 
 #include <fmt/core.h>
@@ -10,6 +9,8 @@
 #include <osmium/osm/node.hpp>
 #include <osmium/osm/way.hpp>
 #include <osmium/visitor.hpp>
+
+#include "io/osm_file.hpp"
 
 namespace pingan::io {
 
@@ -27,12 +28,7 @@ base::Result<OsmImport> import_osm(const std::string& path, const road::Profile&
     auto say = [&](const std::string& s) {
         if (progress) progress(s);
     };
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        return base::error(base::Code::io_error, "file",
-                           fmt::format("cannot open {}: no such file", path));
-    }
-    if (std::filesystem::file_size(path, ec) == 0) return corrupt(path, "the file is empty");
+    if (auto checked = check_osm_file(path); !checked) return checked.error();
 
     OsmImportStats stats;
     road::GraphBuilder builder(profile.name);

@@ -1,0 +1,156 @@
+#include "io/osm_file.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <expat.h>
+#include <fcntl.h>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <unistd.h>
+
+#include <fmt/core.h>
+#include <osmium/io/any_compression.hpp>
+#include <osmium/io/file.hpp>
+
+namespace pingan::io {
+
+namespace {
+
+base::Error corrupt(const std::string& path, const std::string& why) {
+    return base::error(base::Code::corrupt_file, "file",
+                       fmt::format("{} is not a readable OSM file: {}", path, why));
+}
+
+// Every attribute libosmium's XML reader turns into a coordinate: node and nd (lat, lon),
+// bounds (minlat ...) and changeset (min_lat ...).
+constexpr std::array<std::string_view, 10> kCoordinateAttributes = {
+    "lat",    "lon",     "minlat",  "minlon",  "maxlat",
+    "maxlon", "min_lat", "min_lon", "max_lat", "max_lon"};
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// -?D+(.D*)? or -?.D+ : no exponent, no spaces, no sign but a leading minus. The number of
+// digits is left to libosmium, which refuses too many without overflowing.
+bool plain_decimal(std::string_view v) {
+    std::size_t i = 0;
+    if (i < v.size() && v[i] == '-') ++i;
+    std::size_t digits = 0;
+    while (i < v.size() && is_digit(v[i]))
+        ++i, ++digits;
+    if (i < v.size() && v[i] == '.') {
+        ++i;
+        while (i < v.size() && is_digit(v[i]))
+            ++i, ++digits;
+    }
+    return digits > 0 && i == v.size();
+}
+
+// The start of a refused value for a message: printable ASCII, the rest as '?'.
+std::string printable(std::string_view v) {
+    std::string out(v.substr(0, 40));
+    for (char& c : out)
+        if (c < ' ' || c > '~') c = '?';
+    return out;
+}
+
+struct CoordinateCheck {
+    XML_Parser parser = nullptr;
+    std::string bad; // the first refused attribute, described; empty while all are plain
+
+    static void on_start(void* self, const XML_Char* element, const XML_Char** attrs) {
+        auto* check = static_cast<CoordinateCheck*>(self);
+        for (; attrs[0] != nullptr; attrs += 2) {
+            const std::string_view name = attrs[0];
+            if (std::find(kCoordinateAttributes.begin(), kCoordinateAttributes.end(), name) ==
+                kCoordinateAttributes.end())
+                continue;
+            if (plain_decimal(attrs[1])) continue;
+            check->bad = fmt::format("line {}: <{}> {}=\"{}\" is not a plain decimal number "
+                                     "of degrees",
+                                     XML_GetCurrentLineNumber(check->parser), element, name,
+                                     printable(attrs[1]));
+            XML_StopParser(check->parser, XML_FALSE);
+            return;
+        }
+    }
+
+    // libosmium refuses entity declarations (no entity expansion); so does this pass.
+    static void on_entity(void* self, const XML_Char*, int, const XML_Char*, int, const XML_Char*,
+                          const XML_Char*, const XML_Char*, const XML_Char*) {
+        XML_StopParser(static_cast<CoordinateCheck*>(self)->parser, XML_FALSE);
+    }
+};
+
+base::Status check_xml_coordinates(const std::string& path, const osmium::io::File& file) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return base::error(base::Code::io_error, "file", fmt::format("cannot open {}", path));
+    std::unique_ptr<osmium::io::Decompressor> input;
+    try {
+        input =
+            osmium::io::CompressionFactory::instance().create_decompressor(file.compression(), fd);
+    } catch (const std::exception& e) {
+        ::close(fd);
+        return corrupt(path, e.what());
+    }
+    std::unique_ptr<std::remove_pointer_t<XML_Parser>, decltype(&XML_ParserFree)> parser(
+        XML_ParserCreate(nullptr), &XML_ParserFree);
+    CoordinateCheck check;
+    check.parser = parser.get();
+    XML_SetUserData(parser.get(), &check);
+    XML_SetStartElementHandler(parser.get(), &CoordinateCheck::on_start);
+    XML_SetEntityDeclHandler(parser.get(), &CoordinateCheck::on_entity);
+    try {
+        for (;;) {
+            const std::string data = input->read();
+            const bool last = data.empty();
+            if (XML_Parse(parser.get(), data.data(), static_cast<int>(data.size()), last) !=
+                    XML_STATUS_OK ||
+                last)
+                break; // stopped, a syntax error (libosmium names it), or the end
+        }
+        input->close();
+    } catch (const std::exception& e) {
+        return corrupt(path, e.what());
+    }
+    if (!check.bad.empty()) return corrupt(path, check.bad);
+    return {};
+}
+
+} // namespace
+
+base::Status check_osm_file(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        return base::error(base::Code::io_error, "file",
+                           fmt::format("cannot open {}: no such file", path));
+    }
+    if (std::filesystem::file_size(path, ec) == 0) return corrupt(path, "the file is empty");
+    std::optional<osmium::io::File> named;
+    try {
+        named.emplace(path);
+    } catch (const std::exception& e) {
+        return corrupt(path, e.what());
+    }
+    const osmium::io::File& file = *named;
+    switch (file.format()) {
+    case osmium::io::file_format::pbf:
+        return {};
+    case osmium::io::file_format::xml:
+        return check_xml_coordinates(path, file);
+    case osmium::io::file_format::unknown:
+        return corrupt(path, "its name says no format; pingan reads OSM PBF (.osm.pbf) or XML "
+                             "(.osm, .osm.gz, .osm.bz2)");
+    default:
+        return corrupt(path, fmt::format("its name says {}; pingan reads OSM PBF (.osm.pbf) or "
+                                         "XML (.osm, .osm.gz, .osm.bz2)",
+                                         osmium::io::as_string(file.format())));
+    }
+}
+
+} // namespace pingan::io

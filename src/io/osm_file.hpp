@@ -1,0 +1,25 @@
+// The check every OSM file passes before libosmium reads it (road import, address import).
+//
+// pingan reads OSM PBF and OSM XML (plain, .gz or .bz2); the other formats libosmium knows
+// (OPL, O5M, debug, ids) are refused by name.
+//
+// XML coordinates are read once on their own first. libosmium 2.19 (Debian 12) parses an XML
+// coordinate with int64 arithmetic that overflows when the value has a large exponent
+// (lat="1e70"; found by fuzz_osm). That is undefined behaviour. Built without sanitizers it
+// wraps, and lat="1e70" comes out as a valid 0. No OSM producer writes exponents, so a
+// coordinate attribute must be a plain decimal number, or the file is refused with the element,
+// attribute and value named.
+#pragma once
+
+#include <string>
+
+#include "base/result.hpp"
+
+namespace pingan::io {
+
+// io_error when the file is missing; corrupt_file when it is empty, not a format pingan reads,
+// or an XML file whose coordinate attribute is not a plain decimal number. An XML syntax error
+// passes here: libosmium reports it with its own line and column.
+base::Status check_osm_file(const std::string& path);
+
+} // namespace pingan::io
