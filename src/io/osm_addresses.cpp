@@ -108,8 +108,7 @@ base::Result<std::vector<road::AddressPoint>> read_osm_addresses(const std::stri
             }
         }
     } catch (const std::exception& e) {
-        return base::error(base::Code::corrupt_file, "file",
-                           fmt::format("{} is not a readable OSM file: {}", path, e.what()));
+        return unreadable_osm(path, e.what());
     }
     return out;
 }

@@ -19,11 +19,6 @@ namespace pingan::io {
 
 namespace {
 
-base::Error corrupt(const std::string& path, const std::string& why) {
-    return base::error(base::Code::corrupt_file, "file",
-                       fmt::format("{} is not a readable OSM file: {}", path, why));
-}
-
 // Every attribute libosmium's XML reader turns into a coordinate: node and nd (lat, lon),
 // bounds (minlat ...) and changeset (min_lat ...).
 constexpr std::array<std::string_view, 10> kCoordinateAttributes = {
@@ -96,7 +91,7 @@ base::Status check_xml_coordinates(const std::string& path, const osmium::io::Fi
             osmium::io::CompressionFactory::instance().create_decompressor(file.compression(), fd);
     } catch (const std::exception& e) {
         ::close(fd);
-        return corrupt(path, e.what());
+        return unreadable_osm(path, e.what());
     }
     std::unique_ptr<std::remove_pointer_t<XML_Parser>, decltype(&XML_ParserFree)> parser(
         XML_ParserCreate(nullptr), &XML_ParserFree);
@@ -116,13 +111,18 @@ base::Status check_xml_coordinates(const std::string& path, const osmium::io::Fi
         }
         input->close();
     } catch (const std::exception& e) {
-        return corrupt(path, e.what());
+        return unreadable_osm(path, e.what());
     }
-    if (!check.bad.empty()) return corrupt(path, check.bad);
+    if (!check.bad.empty()) return unreadable_osm(path, check.bad);
     return {};
 }
 
 } // namespace
+
+base::Error unreadable_osm(const std::string& path, const std::string& why) {
+    return base::error(base::Code::corrupt_file, "file",
+                       fmt::format("{} is not a readable OSM file: {}", path, why));
+}
 
 base::Status check_osm_file(const std::string& path) {
     std::error_code ec;
@@ -130,12 +130,12 @@ base::Status check_osm_file(const std::string& path) {
         return base::error(base::Code::io_error, "file",
                            fmt::format("cannot open {}: no such file", path));
     }
-    if (std::filesystem::file_size(path, ec) == 0) return corrupt(path, "the file is empty");
+    if (std::filesystem::file_size(path, ec) == 0) return unreadable_osm(path, "the file is empty");
     std::optional<osmium::io::File> named;
     try {
         named.emplace(path);
     } catch (const std::exception& e) {
-        return corrupt(path, e.what());
+        return unreadable_osm(path, e.what());
     }
     const osmium::io::File& file = *named;
     switch (file.format()) {
@@ -144,12 +144,14 @@ base::Status check_osm_file(const std::string& path) {
     case osmium::io::file_format::xml:
         return check_xml_coordinates(path, file);
     case osmium::io::file_format::unknown:
-        return corrupt(path, "its name says no format; pingan reads OSM PBF (.osm.pbf) or XML "
-                             "(.osm, .osm.gz, .osm.bz2)");
+        return unreadable_osm(path,
+                              "its name says no format; pingan reads OSM PBF (.osm.pbf) or XML "
+                              "(.osm, .osm.gz, .osm.bz2)");
     default:
-        return corrupt(path, fmt::format("its name says {}; pingan reads OSM PBF (.osm.pbf) or "
-                                         "XML (.osm, .osm.gz, .osm.bz2)",
-                                         osmium::io::as_string(file.format())));
+        return unreadable_osm(path,
+                              fmt::format("its name says {}; pingan reads OSM PBF (.osm.pbf) or "
+                                          "XML (.osm, .osm.gz, .osm.bz2)",
+                                          osmium::io::as_string(file.format())));
     }
 }
 

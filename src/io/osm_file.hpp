@@ -22,4 +22,7 @@ namespace pingan::io {
 // passes here: libosmium reports it with its own line and column.
 base::Status check_osm_file(const std::string& path);
 
+// corrupt_file on "file": "PATH is not a readable OSM file: WHY", for the readers' own refusals.
+base::Error unreadable_osm(const std::string& path, const std::string& why);
+
 } // namespace pingan::io

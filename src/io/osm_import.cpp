@@ -14,15 +14,6 @@
 
 namespace pingan::io {
 
-namespace {
-
-base::Error corrupt(const std::string& path, const std::string& why) {
-    return base::error(base::Code::corrupt_file, "file",
-                       fmt::format("{} is not a readable OSM file: {}", path, why));
-}
-
-} // namespace
-
 base::Result<OsmImport> import_osm(const std::string& path, const road::Profile& profile,
                                    const std::function<void(std::string_view)>& progress) {
     auto say = [&](const std::string& s) {
@@ -78,7 +69,7 @@ base::Result<OsmImport> import_osm(const std::string& path, const road::Profile&
         }
         nodes_reader.close();
     } catch (const std::exception& e) {
-        return corrupt(path, e.what());
+        return unreadable_osm(path, e.what());
     }
     if (stats.ways_routable == 0) {
         return base::error(base::Code::bad_argument, "file",
