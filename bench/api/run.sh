@@ -45,7 +45,9 @@ metrics=$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/met
 batch_sum=$(awk '/^pingan_commit_batch_changes_sum/ {print $2}' <<<"$metrics")
 batch_count=$(awk '/^pingan_commit_batch_changes_count/ {print $2}' <<<"$metrics")
 mean_batch=$(awk -v s="$batch_sum" -v c="$batch_count" 'BEGIN { printf "%.1f", (c > 0 ? s / c : 0) }')
+commit_sum=$(awk '/^pingan_commit_duration_seconds_sum/ {print $2}' <<<"$metrics")
+mean_commit_us=$(awk -v s="$commit_sum" -v c="$batch_count" 'BEGIN { printf "%.0f", (c > 0 ? s / c * 1e6 : 0) }')
 # The batch size over the whole run goes into every entry's counters.
 sed -E "s/\"failed\": ([0-9]+)/\"failed\": \1, \"commit_batch_mean\": $mean_batch/" "$dir/load.json" >"$out"
-echo "commit batches: $batch_count, mean $mean_batch commands per fsync" >&2
+echo "commit batches: $batch_count, mean $mean_batch commands per fsync, mean ${mean_commit_us} µs per commit" >&2
 echo "wrote $out" >&2
