@@ -6,6 +6,7 @@
 #include <expat.h>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -14,6 +15,8 @@
 #include <fmt/core.h>
 #include <osmium/io/any_compression.hpp>
 #include <osmium/io/file.hpp>
+#include <protozero/exception.hpp>
+#include <protozero/pbf_reader.hpp>
 
 namespace pingan::io {
 
@@ -117,6 +120,75 @@ base::Status check_xml_coordinates(const std::string& path, const osmium::io::Fi
     return {};
 }
 
+// PBF: the framing, blob by blob, without decompressing anything. Each blob is a 4-byte
+// big-endian length, a BlobHeader (type, datasize) and the Blob; the first is an OSMHeader, the
+// others OSMData, and the last ends where the file ends. The limits are libosmium's
+// (osmium/io/detail/pbf.hpp).
+base::Status check_pbf_framing(const std::string& path, std::uint64_t size) {
+    constexpr std::uint32_t kMaxHeader = 64 * 1024;
+    constexpr std::int64_t kMaxBlob = 32 * 1024 * 1024;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return base::error(base::Code::io_error, "file", fmt::format("cannot open {}", path));
+    std::string header;
+    std::uint64_t offset = 0;
+    for (std::size_t blob = 0; offset < size; ++blob) {
+        const std::uint64_t start = offset;
+        auto refuse = [&](const std::string& why) {
+            return unreadable_osm(path,
+                                  fmt::format("PBF blob {} at byte {}: {}", blob, start, why));
+        };
+        unsigned char length[4];
+        if (size - offset < 4 || !in.read(reinterpret_cast<char*>(length), 4)) {
+            return refuse("the file ends inside the blob's length");
+        }
+        const std::uint32_t n = (std::uint32_t{length[0]} << 24) |
+                                (std::uint32_t{length[1]} << 16) | (std::uint32_t{length[2]} << 8) |
+                                std::uint32_t{length[3]};
+        if (n == 0 || n > kMaxHeader) {
+            return refuse(fmt::format("a header of {} bytes (1 to {} expected)", n, kMaxHeader));
+        }
+        if (size - offset - 4 < n) return refuse("the file ends inside the blob's header");
+        header.resize(n);
+        if (!in.read(header.data(), n)) return refuse("the blob's header cannot be read");
+        std::string_view type;
+        std::int64_t datasize = 0;
+        try {
+            protozero::pbf_reader message(header.data(), header.size());
+            while (message.next()) {
+                if (message.tag() == 1 &&
+                    message.wire_type() == protozero::pbf_wire_type::length_delimited) {
+                    const protozero::data_view v = message.get_view();
+                    type = std::string_view(v.data(), v.size());
+                } else if (message.tag() == 3 &&
+                           message.wire_type() == protozero::pbf_wire_type::varint) {
+                    datasize = message.get_int32();
+                } else {
+                    message.skip();
+                }
+            }
+        } catch (const protozero::exception& e) {
+            return refuse(fmt::format("the header is not a BlobHeader ({})", e.what()));
+        }
+        const std::string_view expected = blob == 0 ? "OSMHeader" : "OSMData";
+        if (type != expected) {
+            return refuse(
+                fmt::format("its type is \"{}\" where {} belongs", printable(type), expected));
+        }
+        if (datasize <= 0 || datasize > kMaxBlob) {
+            return refuse(fmt::format("a size of {} bytes (1 to {} expected)", datasize, kMaxBlob));
+        }
+        offset += 4 + n;
+        if (size - offset < static_cast<std::uint64_t>(datasize)) {
+            return refuse(
+                fmt::format("the blob's {} bytes run past the end of the file ({} remain)",
+                            datasize, size - offset));
+        }
+        offset += static_cast<std::uint64_t>(datasize);
+        in.seekg(static_cast<std::streamoff>(offset));
+    }
+    return {};
+}
+
 } // namespace
 
 base::Error unreadable_osm(const std::string& path, const std::string& why) {
@@ -130,7 +202,12 @@ base::Status check_osm_file(const std::string& path) {
         return base::error(base::Code::io_error, "file",
                            fmt::format("cannot open {}: no such file", path));
     }
-    if (std::filesystem::file_size(path, ec) == 0) return unreadable_osm(path, "the file is empty");
+    const std::uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        return base::error(base::Code::io_error, "file",
+                           fmt::format("cannot read {}: {}", path, ec.message()));
+    }
+    if (size == 0) return unreadable_osm(path, "the file is empty");
     std::optional<osmium::io::File> named;
     try {
         named.emplace(path);
@@ -140,7 +217,11 @@ base::Status check_osm_file(const std::string& path) {
     const osmium::io::File& file = *named;
     switch (file.format()) {
     case osmium::io::file_format::pbf:
-        return {};
+        if (file.compression() != osmium::io::file_compression::none) {
+            return unreadable_osm(path, "a compressed PBF: PBF compresses its own blobs; give "
+                                        "the .osm.pbf itself");
+        }
+        return check_pbf_framing(path, size);
     case osmium::io::file_format::xml:
         return check_xml_coordinates(path, file);
     case osmium::io::file_format::unknown:

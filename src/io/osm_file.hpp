@@ -3,6 +3,12 @@
 // pingan reads OSM PBF and OSM XML (plain, .gz or .bz2); the other formats libosmium knows
 // (OPL, O5M, debug, ids) are refused by name.
 //
+// PBF files have their framing read first, blob by blob, without decompressing: a length, a
+// BlobHeader whose type is OSMHeader (first) or OSMData (the rest) and a size, and the file ends
+// where the last blob does. libosmium 2.19 passes a missing type to strncmp as a null pointer
+// (undefined behaviour, found by fuzz_osm) and then takes the blob for the type it expected; a
+// truncated file is named here with the blob and byte where it ends.
+//
 // XML coordinates are read once on their own first. libosmium 2.19 (Debian 12) parses an XML
 // coordinate with int64 arithmetic that overflows when the value has a large exponent
 // (lat="1e70"; found by fuzz_osm). That is undefined behaviour. Built without sanitizers it
@@ -18,7 +24,8 @@
 namespace pingan::io {
 
 // io_error when the file is missing; corrupt_file when it is empty, not a format pingan reads,
-// or an XML file whose coordinate attribute is not a plain decimal number. An XML syntax error
+// a PBF whose framing is broken, or an XML file whose coordinate attribute is not a plain
+// decimal number. An XML syntax error
 // passes here: libosmium reports it with its own line and column.
 base::Status check_osm_file(const std::string& path);
 

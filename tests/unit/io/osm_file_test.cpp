@@ -2,13 +2,18 @@
 // notation is refused, whether plain or gzip-compressed XML, by the road import and the address
 // import alike. Without the check, lat="1e70" overflowed inside libosmium (undefined behaviour,
 // found by fuzz_osm) and came out as latitude 0, and the road was imported at the equator.
+// A PBF file's framing is read blob by blob: a BlobHeader without a type (libosmium passed it to
+// strncmp as a null pointer, also found by fuzz_osm), a wrong type, a truncated file.
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <gtest/gtest.h>
+#include <osmium/builder/attr.hpp>
+#include <osmium/io/any_output.hpp>
 
 #include "io/osm_addresses.hpp"
 #include "io/osm_file.hpp"
@@ -31,6 +36,24 @@ std::string road_xml(const std::string& middle_lat) {
            " <node id='3' lat='38.9000' lon='-77.0200'/>\n"
            " <way id='10'><nd ref='1'/><nd ref='2'/><nd ref='3'/>"
            "<tag k='highway' v='residential'/></way>\n</osm>\n";
+}
+
+// The same road as road_xml("38.9") written as PBF by libosmium: an OSMHeader blob, then OSMData.
+void write_road_pbf(const std::string& path) {
+    using namespace osmium::builder::attr;
+    osmium::memory::Buffer buffer{4096, osmium::memory::Buffer::auto_grow::yes};
+    osmium::builder::add_node(buffer, _id(1), _location(-77.03, 38.9));
+    osmium::builder::add_node(buffer, _id(2), _location(-77.025, 38.9));
+    osmium::builder::add_node(buffer, _id(3), _location(-77.02, 38.9));
+    osmium::builder::add_way(buffer, _id(10), _nodes({1, 2, 3}), _tag("highway", "residential"));
+    osmium::io::Writer writer{path, osmium::io::overwrite::allow};
+    writer(std::move(buffer));
+    writer.close();
+}
+
+std::string read_all(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
 }
 
 class OsmFile : public ::testing::Test {
@@ -142,6 +165,58 @@ TEST_F(OsmFile, OnlyPbfAndXmlAreRead) {
     auto empty = io::check_osm_file(write("empty.osm", ""));
     ASSERT_FALSE(empty);
     EXPECT_NE(empty.error().detail.find("the file is empty"), std::string::npos);
+}
+
+TEST_F(OsmFile, PbfFramingIsReadBlobByBlob) {
+    const std::string good = (dir_ / "road.osm.pbf").string();
+    write_road_pbf(good);
+    ASSERT_TRUE(io::check_osm_file(good));
+    auto imported = io::import_osm(good, car_);
+    ASSERT_TRUE(imported.ok()) << imported.error().detail;
+    EXPECT_EQ(imported.value().stats.nodes_found, 3u);
+
+    const std::string bytes = read_all(good);
+    ASSERT_GT(bytes.size(), 40u);
+    const std::size_t first_header = 4; // the OSMHeader blob's header starts after its length
+    const std::string_view header_type = "OSMHeader";
+    const std::size_t type_at = bytes.find(header_type);
+    ASSERT_NE(type_at, std::string::npos);
+    std::string wrong_type = bytes;
+    wrong_type[type_at + header_type.size() - 1] = 'X';
+    struct Case {
+        std::string name, bytes, says;
+    };
+    const Case cases[] = {
+        {"last byte cut", bytes.substr(0, bytes.size() - 1), "bytes run past the end of the file"},
+        {"inside a header", bytes.substr(0, first_header + 3),
+         "PBF blob 0 at byte 0: the file "
+         "ends inside the blob's header"},
+        {"inside a length", bytes.substr(0, 2), "the file ends inside the blob's length"},
+        {"a byte after the end", bytes + '\x01', "the file ends inside the blob's length"},
+        {"wrong type", wrong_type, "its type is \"OSMHeadeX\" where OSMHeader belongs"},
+        {"empty header", std::string("\0\0\0\0", 4) + bytes, "a header of 0 bytes"},
+        // fuzz_osm's input: a 34-byte header without a type field.
+        {"no type",
+         read_all(std::string(PINGAN_SOURCE_DIR) +
+                  "/tests/fuzz-corpus/osm/libosmium-pbf-blob-header-without-type")
+             .substr(1),
+         "PBF blob 0 at byte 0: its type is \"\" where OSMHeader belongs"},
+    };
+    for (const Case& c : cases) {
+        const std::string path = write("bad.osm.pbf", c.bytes);
+        auto checked = io::check_osm_file(path);
+        ASSERT_FALSE(checked) << c.name;
+        EXPECT_EQ(checked.error().code, base::Code::corrupt_file) << c.name;
+        EXPECT_NE(checked.error().detail.find(c.says), std::string::npos)
+            << c.name << ": " << checked.error().detail;
+        auto refused = io::import_osm(path, car_);
+        ASSERT_FALSE(refused.ok()) << c.name;
+        EXPECT_EQ(refused.error().detail, checked.error().detail) << c.name;
+    }
+    auto compressed = io::check_osm_file(write("road.osm.pbf.gz", bytes));
+    ASSERT_FALSE(compressed);
+    EXPECT_NE(compressed.error().detail.find("a compressed PBF"), std::string::npos)
+        << compressed.error().detail;
 }
 
 TEST_F(OsmFile, XmlSyntaxErrorsAreLeftToLibosmiumWhichNamesThem) {
