@@ -2,13 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <expat.h>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <optional>
 #include <string_view>
 #include <unistd.h>
 
@@ -104,13 +102,12 @@ base::Status check_xml_coordinates(const std::string& path, const osmium::io::Fi
     XML_SetStartElementHandler(parser.get(), &CoordinateCheck::on_start);
     XML_SetEntityDeclHandler(parser.get(), &CoordinateCheck::on_entity);
     try {
-        for (;;) {
+        for (bool last = false; !last;) {
             const std::string data = input->read();
-            const bool last = data.empty();
-            if (XML_Parse(parser.get(), data.data(), static_cast<int>(data.size()), last) !=
-                    XML_STATUS_OK ||
-                last)
-                break; // stopped, a syntax error (libosmium names it), or the end
+            last = data.empty();
+            const int n = static_cast<int>(data.size());
+            // Stopped by a refusal, or a syntax error: libosmium names that one itself.
+            if (XML_Parse(parser.get(), data.data(), n, last) != XML_STATUS_OK) break;
         }
         input->close();
     } catch (const std::exception& e) {
@@ -208,13 +205,7 @@ base::Status check_osm_file(const std::string& path) {
                            fmt::format("cannot read {}: {}", path, ec.message()));
     }
     if (size == 0) return unreadable_osm(path, "the file is empty");
-    std::optional<osmium::io::File> named;
-    try {
-        named.emplace(path);
-    } catch (const std::exception& e) {
-        return unreadable_osm(path, e.what());
-    }
-    const osmium::io::File& file = *named;
+    const osmium::io::File file(path); // the format and compression its name says
     switch (file.format()) {
     case osmium::io::file_format::pbf:
         if (file.compression() != osmium::io::file_compression::none) {

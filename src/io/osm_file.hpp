@@ -25,8 +25,8 @@ namespace pingan::io {
 
 // io_error when the file is missing; corrupt_file when it is empty, not a format pingan reads,
 // a PBF whose framing is broken, or an XML file whose coordinate attribute is not a plain
-// decimal number. An XML syntax error
-// passes here: libosmium reports it with its own line and column.
+// decimal number. An XML syntax error passes here: libosmium reports it with its own line and
+// column.
 base::Status check_osm_file(const std::string& path);
 
 // corrupt_file on "file": "PATH is not a readable OSM file: WHY", for the readers' own refusals.
