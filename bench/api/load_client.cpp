@@ -539,6 +539,12 @@ int main(int argc, char** argv) {
         benchmarks.push_back(entry("api_position_update",
                                    run(o, 0, [&](long i) { return position_request(o, i); }), 0));
     }
+    // The floor under every route: a request that reads no body, checks no token and writes
+    // nothing (GET /healthz), in the same closed loop. Only when asked by name.
+    if (std::find(only.begin(), only.end(), "api_healthz") != only.end()) {
+        const std::string healthz = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        benchmarks.push_back(entry("api_healthz", run(o, 0, [&](long) { return healthz; }), 0));
+    }
     // The same reports as an AVL gateway relays them: 100 units' fixes per request over a few
     // connections (gateways, not vehicles, hold them).
     if (want("api_position_update_batch")) {
