@@ -122,7 +122,13 @@ void add_import_osm(Parents& parents, RunState& state) {
         auto progress = [&](std::string_view msg) {
             fmt::print(stderr, "[{:6.2f}s] {}\n", seconds_since(t0), msg);
         };
-        auto imported = io::import_osm(o->file, profile, progress);
+        // Checked once, read twice (roads, then addresses).
+        auto osm = io::check_osm_file(o->file);
+        if (!osm) {
+            state.exit_code = fail(osm.error());
+            return;
+        }
+        auto imported = io::import_osm(*osm, profile, progress);
         if (!imported) {
             state.exit_code = fail(imported.error());
             return;
@@ -140,7 +146,7 @@ void add_import_osm(Parents& parents, RunState& state) {
         }
         // House numbers for call-taking, next to the graph (io/osm_addresses.hpp).
         progress("reading addresses");
-        auto addresses = io::read_osm_addresses(o->file);
+        auto addresses = io::read_osm_addresses(*osm);
         if (!addresses) {
             state.exit_code = fail(addresses.error());
             return;

@@ -34,7 +34,13 @@ std::string address_file_for(const std::string& graph_path) {
 }
 
 base::Result<std::vector<road::AddressPoint>> read_osm_addresses(const std::string& path) {
-    if (auto checked = check_osm_file(path); !checked) return checked.error();
+    auto checked = check_osm_file(path);
+    if (!checked) return checked.error();
+    return read_osm_addresses(*checked);
+}
+
+base::Result<std::vector<road::AddressPoint>> read_osm_addresses(const CheckedOsmFile& osm) {
+    const std::string& path = osm.path();
     std::vector<road::AddressPoint> out;
     // Ways with an address: their nodes are read in a second pass (files need not be sorted).
     struct WayAddress {

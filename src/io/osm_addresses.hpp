@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "io/osm_file.hpp"
 #include "road/address_index.hpp"
 
 namespace pingan::io {
@@ -21,6 +22,8 @@ std::string address_file_for(const std::string& graph_path);
 
 // Every address in an OSM file (PBF or XML, sorted or not). corrupt_file when the file is not
 // OSM; io_error when it cannot be opened. A file without addresses gives an empty list.
+base::Result<std::vector<road::AddressPoint>> read_osm_addresses(const CheckedOsmFile& osm);
+// The same, checking the file first (check_osm_file).
 base::Result<std::vector<road::AddressPoint>> read_osm_addresses(const std::string& osm_path);
 
 // Writes the address file (the caller renames it into place).

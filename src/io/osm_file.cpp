@@ -193,7 +193,9 @@ base::Error unreadable_osm(const std::string& path, const std::string& why) {
                        fmt::format("{} is not a readable OSM file: {}", path, why));
 }
 
-base::Status check_osm_file(const std::string& path) {
+namespace {
+
+base::Status check_file(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
         return base::error(base::Code::io_error, "file",
@@ -225,6 +227,13 @@ base::Status check_osm_file(const std::string& path) {
                                           "XML (.osm, .osm.gz, .osm.bz2)",
                                           osmium::io::as_string(file.format())));
     }
+}
+
+} // namespace
+
+base::Result<CheckedOsmFile> check_osm_file(const std::string& path) {
+    if (auto checked = check_file(path); !checked) return checked.error();
+    return CheckedOsmFile(path);
 }
 
 } // namespace pingan::io

@@ -23,11 +23,25 @@
 
 namespace pingan::io {
 
+class CheckedOsmFile;
+
 // io_error when the file is missing; corrupt_file when it is empty, not a format pingan reads,
 // a PBF whose framing is broken, or an XML file whose coordinate attribute is not a plain
 // decimal number. An XML syntax error passes here: libosmium reports it with its own line and
 // column.
-base::Status check_osm_file(const std::string& path);
+base::Result<CheckedOsmFile> check_osm_file(const std::string& path);
+
+// A file that check_osm_file passed. The readers take one, so that a file read twice (roads,
+// then addresses, by `pingan import osm`) is checked once: an XML check is a pass of its own.
+class CheckedOsmFile {
+public:
+    const std::string& path() const { return path_; }
+
+private:
+    friend base::Result<CheckedOsmFile> check_osm_file(const std::string& path);
+    explicit CheckedOsmFile(std::string path) : path_(std::move(path)) {}
+    std::string path_;
+};
 
 // corrupt_file on "file": "PATH is not a readable OSM file: WHY", for the readers' own refusals.
 base::Error unreadable_osm(const std::string& path, const std::string& why);

@@ -16,10 +16,17 @@ namespace pingan::io {
 
 base::Result<OsmImport> import_osm(const std::string& path, const road::Profile& profile,
                                    const std::function<void(std::string_view)>& progress) {
+    auto checked = check_osm_file(path);
+    if (!checked) return checked.error();
+    return import_osm(*checked, profile, progress);
+}
+
+base::Result<OsmImport> import_osm(const CheckedOsmFile& osm, const road::Profile& profile,
+                                   const std::function<void(std::string_view)>& progress) {
     auto say = [&](const std::string& s) {
         if (progress) progress(s);
     };
-    if (auto checked = check_osm_file(path); !checked) return checked.error();
+    const std::string& path = osm.path();
 
     OsmImportStats stats;
     road::GraphBuilder builder(profile.name);

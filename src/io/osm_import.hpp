@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "base/result.hpp"
+#include "io/osm_file.hpp"
 #include "road/graph.hpp"
 #include "road/graph_builder.hpp"
 #include "road/profile.hpp"
@@ -30,6 +31,9 @@ struct OsmImport {
 // Reads an OSM file and builds the graph. corrupt_file for unreadable, truncated or non-OSM
 // content; io_error when the file cannot be opened; bad_argument when no road remains.
 // `progress` (optional) receives human-readable stage messages.
+base::Result<OsmImport> import_osm(const CheckedOsmFile& osm, const road::Profile& profile,
+                                   const std::function<void(std::string_view)>& progress = {});
+// The same, checking the file first (check_osm_file).
 base::Result<OsmImport> import_osm(const std::string& path, const road::Profile& profile,
                                    const std::function<void(std::string_view)>& progress = {});
 
