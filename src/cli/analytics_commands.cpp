@@ -20,6 +20,7 @@
 #include "analytics/taxonomy.hpp"
 #include "base/clock.hpp"
 #include "base/json_writer.hpp"
+#include "base/sha256.hpp"
 #include "cli/commands.hpp"
 #include "dispatch/recommender.hpp"
 #include "io/compstat_files.hpp"
@@ -31,7 +32,6 @@
 #include "io/time_zone.hpp"
 #include "road/graph.hpp"
 #include "sim/replay.hpp"
-#include "store/hash_chain.hpp"
 #include "store/open_store.hpp"
 
 namespace pingan::cli {
@@ -225,7 +225,7 @@ int import_one(const ImportOptions& o, const io::IncidentMapping& mapping,
 
     store::RecordImport batch;
     batch.file_name = name;
-    batch.file_sha256 = store::sha256_hex(bytes);
+    batch.file_sha256 = base::sha256_hex(bytes);
     batch.source = mapping.source;
     batch.mapping = mapping.name;
     batch.rows_read = parsed.rows_read;

@@ -6,6 +6,7 @@
 
 #include <fmt/core.h>
 
+#include "base/sha256.hpp"
 #include "cases/custody.hpp"
 #include "cli/commands.hpp"
 #include "ops/case_book.hpp"
@@ -60,7 +61,7 @@ std::string photo_problem(store::Store& store, const store::EventRecord& r) {
     auto blob = store.blob(sha);
     if (!blob) return blob.error().detail;
     if (!blob->has_value()) return fmt::format("no stored bytes for photo {}", sha);
-    if (store::sha256_hex((*blob)->bytes) != sha)
+    if (base::sha256_hex((*blob)->bytes) != sha)
         return fmt::format("the stored bytes of photo {} do not match its hash", sha);
     return {};
 }

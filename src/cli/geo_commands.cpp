@@ -8,9 +8,9 @@
 #include <fmt/core.h>
 
 #include "base/clock.hpp"
+#include "base/sha256.hpp"
 #include "cli/commands.hpp"
 #include "io/boundaries_geojson.hpp"
-#include "store/hash_chain.hpp"
 #include "store/open_store.hpp"
 
 namespace pingan::cli {
@@ -61,7 +61,7 @@ int import_boundaries(const ImportBoundaries& o) {
         "boundaries.imported", "boundaries/" + o.layer,
         {{"layer", o.layer},
          {"file", std::filesystem::path(o.file).filename().string()},
-         {"sha256", store::sha256_hex(content)},
+         {"sha256", base::sha256_hex(content)},
          {"name_field", o.name_field},
          {"count", features->size()},
          {"warnings", warnings}}));

@@ -8,8 +8,8 @@
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
-#include <openssl/evp.h>
 
+#include "base/sha256.hpp"
 #include "io/crs_transform.hpp"
 #include "io/csv_reader.hpp"
 #include "io/time_format.hpp"
@@ -34,17 +34,6 @@ std::optional<double> parse_number(std::string_view v) {
     const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
     if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(d)) return std::nullopt;
     return d;
-}
-
-std::string sha256_hex(std::string_view bytes) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-    std::string out;
-    out.reserve(len * 2);
-    for (unsigned int i = 0; i < len; ++i)
-        out += fmt::format("{:02x}", digest[i]);
-    return out;
 }
 
 // A time column resolved against the header, with its zone.
@@ -209,7 +198,7 @@ base::Result<CsvImport> read_incident_csv(std::string_view text, const IncidentM
                 raw += f;
                 raw += '\x1f';
             }
-            r.source_key = "sha256:" + sha256_hex(raw);
+            r.source_key = "sha256:" + base::sha256_hex(raw);
         } else {
             bool blank = false;
             for (std::size_t i = 0; i < key_cols.size(); ++i) {

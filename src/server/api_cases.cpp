@@ -19,6 +19,7 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
+#include "base/sha256.hpp"
 #include "base/utf8.hpp"
 #include "cases/label_svg.hpp"
 #include "io/case_report_files.hpp"
@@ -26,7 +27,6 @@
 #include "server/api.hpp"
 #include "server/body_reader.hpp"
 #include "server/case_scope.hpp"
-#include "store/hash_chain.hpp"
 
 namespace pingan::server {
 namespace {
@@ -703,7 +703,7 @@ void attach_photo(ApiContext& ctx, Request& req, Reply reply) {
     }
     ctx.blocking.post([&ctx, who = req.principal, code = *code, type, caption = std::move(caption),
                        bytes = std::move(req.body), reply = std::move(reply)]() mutable {
-        const std::string sha = store::sha256_hex(bytes);
+        const std::string sha = base::sha256_hex(bytes);
         auto fresh = std::make_shared<bool>(false); // false: the item had this photo already
         ctx.ops.execute(
             [&](ops::Board& board, base::TimeMs at,
@@ -743,7 +743,7 @@ void get_photo(ApiContext& ctx, Request& req, Reply reply) {
         auto stored = ctx.ops.store().blob(sha);
         if (!stored) return reply(Response::problem(stored.error()));
         auto blob = std::make_shared<std::optional<store::Blob>>(std::move(stored).value());
-        const bool intact = *blob && store::sha256_hex((*blob)->bytes) == sha;
+        const bool intact = *blob && base::sha256_hex((*blob)->bytes) == sha;
         ctx.ops.execute(
             [&](ops::Board& board, base::TimeMs at,
                 store::Change& change) -> base::Result<std::string> {

@@ -35,20 +35,4 @@ inline std::string event_hash(const EventRecord& e) {
     return event_hash(e.prev_hash, e.seq, e.at, e.actor, e.kind, e.subject, e.payload);
 }
 
-// Lower-case hex SHA-256 of arbitrary bytes (tokens, digests).
-std::string sha256_hex(std::string_view bytes);
-
-// Incremental SHA-256 for digests over many records.
-class Sha256 {
-public:
-    Sha256();
-    ~Sha256();
-    Sha256(const Sha256&) = delete;
-    Sha256& operator=(const Sha256&) = delete;
-    void update(std::string_view bytes);
-    std::string hex(); // finishes the digest
-private:
-    void* ctx_; // EVP_MD_CTX
-};
-
 } // namespace pingan::store

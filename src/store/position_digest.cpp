@@ -9,7 +9,7 @@
 namespace pingan::store {
 namespace {
 
-void netstring(Sha256& h, std::string_view v) {
+void netstring(base::Sha256& h, std::string_view v) {
     char len[24];
     auto end = std::to_chars(len, len + sizeof len, v.size()).ptr;
     h.update(std::string_view(len, static_cast<std::size_t>(end - len)));
@@ -33,7 +33,7 @@ std::string sqlite15_real(double v) {
 }
 
 template <class Format>
-void add_row(Sha256& h, const PositionRow& row, Format real) {
+void add_row(base::Sha256& h, const PositionRow& row, Format real) {
     netstring(h, integer_text(row.id));
     netstring(h, integer_text(row.unit_id));
     netstring(h, integer_text(row.at));

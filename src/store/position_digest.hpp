@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "base/sha256.hpp"
 #include "store/hash_chain.hpp"
 #include "store/store.hpp"
 
@@ -35,8 +36,8 @@ public:
     bool accepts(const std::string& sha256) const;
 
 private:
-    Sha256 canonical_;
-    Sha256 legacy_; // floats with 15 significant digits, as SQLite printed them
+    base::Sha256 canonical_;
+    base::Sha256 legacy_; // floats with 15 significant digits, as SQLite printed them
     PositionDigest digest_;
     std::string legacy_hex_;
 };

@@ -2,6 +2,7 @@
 // (store/position_digest.hpp).
 #include <gtest/gtest.h>
 
+#include "base/sha256.hpp"
 #include "store/position_digest.hpp"
 
 namespace pingan::store {
@@ -38,7 +39,7 @@ TEST(PositionDigest, AcceptsTheCanonicalAndTheOldSqliteForm) {
     EXPECT_TRUE(a.accepts(d->sha256));
 
     // The form SQLite's own text gave before: 15 significant digits, ".0" on whole numbers.
-    Sha256 old;
+    base::Sha256 old;
     for (const char* f : {"1", "7", "1000", "38.9001", "-77.0", "null", "12.5", "2", "7", "2000",
                           "38.9", "-77.0", "null", "12.5"}) {
         const std::string v(f);

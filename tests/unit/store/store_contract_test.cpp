@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/sha256.hpp"
 #include "store_contract.hpp"
 
 using namespace pingan;
@@ -572,7 +573,7 @@ TEST_P(StoreContract, BlobsAreStoredOnceByHashWithTheirEvent) {
     bytes += std::string("\0\x01\x7F\x80\xFF", 5);
     for (int i = 0; i < 200'000; ++i)
         bytes += static_cast<char>(i * 7 % 256);
-    const std::string sha = sha256_hex(bytes);
+    const std::string sha = base::sha256_hex(bytes);
     auto attach = [&](const std::string& code, base::TimeMs at) {
         return ops::Event::log_only(at, "off1", "evidence.photo_attached", "evidence/" + code,
                                     {{"item_code", code}, {"sha256", sha}});
@@ -601,11 +602,11 @@ TEST_P(StoreContract, BlobsAreStoredOnceByHashWithTheirEvent) {
     changes[1].events.push_back(
         ops::Event::log_only(kT0, "cli", "user.created", "user/amy", {{"u", "amy"}}));
     changes[1].side.emplace_back(UserWrite{"amy", "unit", "$argon2id$x", kT0, std::nullopt, ""});
-    changes[1].side.emplace_back(Blob{sha256_hex(other), "image/png", other, kT0});
+    changes[1].side.emplace_back(Blob{base::sha256_hex(other), "image/png", other, kT0});
     auto r = store->commit(changes);
     ASSERT_TRUE(r.ok());
     ASSERT_TRUE(r->errors[1].has_value());
-    EXPECT_FALSE(store->blob(sha256_hex(other)).value().has_value());
+    EXPECT_FALSE(store->blob(base::sha256_hex(other)).value().has_value());
 
     store.reset();
     auto again = backend->open();
