@@ -512,7 +512,7 @@ void propose_handover(ApiContext& ctx, Request& req, Reply reply) {
     BodyReader r(req.body);
     auto receiver = r.string("receiver", Need::required, 64);
     auto place = r.string("place", Need::required, kMaxName);
-    auto condition = r.string("condition", Need::optional, 500, true);
+    auto condition = r.string("condition", Need::required, 500, true);
     const base::TimeMs now = ctx.ops.clock().now_ms();
     auto at = step_time(r, now);
     if (!r.ok()) return reply(Response::problem(r.error()));
@@ -528,7 +528,7 @@ void propose_handover(ApiContext& ctx, Request& req, Reply reply) {
                      p.giver = who.username;
                      p.receiver = *receiver;
                      p.place = *place;
-                     p.condition = condition.value_or("");
+                     p.condition = *condition;
                      p.at = at.value_or(now_ms);
                      return book.ledger().propose(*code, p);
                  });

@@ -253,6 +253,10 @@ TEST_F(CaseTest, HandoverNeedsTheReceiversConfirmation) {
     expect_refused(handover("E-0001", "off1", off2, {{"at", "2026-01-30T01:00:00Z"}}), 409, "at",
                    head);
     expect_refused(handover("E-0001", "nobody", off2), 404, "receiver", head);
+    // A hand-over must state the item's condition (CU-5 compares it at confirmation).
+    expect_refused(http->post("/api/v1/evidence/E-0001/handover",
+                              json{{"receiver", "off1"}, {"place", "Evidence room"}}, off2),
+                   422, "condition", head);
     // Unknown item codes.
     expect_refused(handover("E-9999", "off1", off2), 404, "code", head);
     expect_refused(confirm("E-9999", off2), 404, "code", head);
