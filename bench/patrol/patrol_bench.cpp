@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <fmt/core.h>
 
 #include "patrol/visits.hpp"
 #include "percentiles.hpp"
@@ -55,7 +56,7 @@ Scenario make_scenario(int points) {
             const geo::Ring ring = {kFrame.to_latlon(x0, y0), kFrame.to_latlon(x0 + aw, y0),
                                     kFrame.to_latlon(x0 + aw, y0 + ah),
                                     kFrame.to_latlon(x0, y0 + ah)};
-            const std::string id = "A" + std::to_string(ay * kAreasX + ax);
+            const std::string id = fmt::format("A{}", ay * kAreasX + ax);
             s.plan.areas.push_back({id, id, {geo::Polygon{ring, {}}}});
         }
     }
@@ -64,7 +65,7 @@ Scenario make_scenario(int points) {
         const double x = (a % kAreasX) * aw - kCityM / 2 + unit01(rng) * aw;
         const double y = (a / kAreasX) * ah - kCityM / 2 + unit01(rng) * ah;
         patrol::RequiredPoint p;
-        p.id = "P" + std::to_string(i);
+        p.id = fmt::format("P{}", i);
         p.area_id = s.plan.areas[static_cast<std::size_t>(a)].id;
         p.location = kFrame.to_latlon(x, y);
         p.radius_m = 30 + 50 * unit01(rng);
@@ -94,9 +95,9 @@ Scenario make_scenario(int points) {
         w.x = start.first + 300;
         w.y = start.second;
         new_target(w);
-        s.units.push_back("U" + std::to_string(u));
-        s.shifts.push_back({"S" + std::to_string(u), s.units.back(), s.plan.areas[w.area].id,
-                            kStart, kStart + 8 * 3600 * 1000});
+        s.units.push_back(fmt::format("U{}", u));
+        s.shifts.push_back({fmt::format("S{}", u), s.units.back(), s.plan.areas[w.area].id, kStart,
+                            kStart + 8 * 3600 * 1000});
     }
     s.fixes.reserve(static_cast<std::size_t>(kUnits) * kHourFixes);
     for (int k = 0; k < kHourFixes; ++k) {
