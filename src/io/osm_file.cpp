@@ -186,15 +186,6 @@ base::Status check_pbf_framing(const std::string& path, std::uint64_t size) {
     return {};
 }
 
-} // namespace
-
-base::Error unreadable_osm(const std::string& path, const std::string& why) {
-    return base::error(base::Code::corrupt_file, "file",
-                       fmt::format("{} is not a readable OSM file: {}", path, why));
-}
-
-namespace {
-
 base::Status check_file(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
@@ -230,6 +221,11 @@ base::Status check_file(const std::string& path) {
 }
 
 } // namespace
+
+base::Error unreadable_osm(const std::string& path, const std::string& why) {
+    return base::error(base::Code::corrupt_file, "file",
+                       fmt::format("{} is not a readable OSM file: {}", path, why));
+}
 
 base::Result<CheckedOsmFile> check_osm_file(const std::string& path) {
     if (auto checked = check_file(path); !checked) return checked.error();
