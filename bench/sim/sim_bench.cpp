@@ -17,6 +17,7 @@
 #include <memory>
 
 #include <benchmark/benchmark.h>
+#include <fmt/core.h>
 
 #include "analytics/random.hpp"
 #include "io/osm_import.hpp"
@@ -57,10 +58,10 @@ Day synthetic_day(const road::Graph& g, std::size_t calls, std::size_t units,
     d.fleet.service_ms.emplace("criminal", on_scene_ms * 5 / 4);
     d.fleet.service_ms.emplace("traffic", on_scene_ms * 3 / 4);
     for (std::size_t p = 0; p < units / 2; ++p) {
-        d.fleet.posts.push_back({"P" + std::to_string(p + 1), g.node_latlon(rng.below(n))});
+        d.fleet.posts.push_back({fmt::format("P{}", p + 1), g.node_latlon(rng.below(n))});
         for (int k = 0; k < 2; ++k) {
             d.fleet.units.push_back(
-                {"U" + std::to_string(d.fleet.units.size() + 1), p, ops::Agency::police, {}});
+                {fmt::format("U{}", d.fleet.units.size() + 1), p, ops::Agency::police, {}});
         }
     }
     const base::TimeMs day0 = 1'767'225'600'000; // 2026-01-01T00:00:00Z
