@@ -88,8 +88,15 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync',
     '--use-gl=swiftshader', '--enable-unsafe-swiftshader', '--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows'],
 });
-const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-await context.addInitScript((t) => { sessionStorage.setItem('pingan.token', t); sessionStorage.setItem('pingan.tab', 'queue'); localStorage.setItem('pingan.lang', 'en'); }, token);
+// Each console in a browser context of its own, as each dispatcher's console is on a
+// workstation of its own: pages opened in one context all stalled now and then for ~1 s
+// together, all but the last opened (bench/README.md, "Console and map").
+async function consoleWindow() {
+  const c = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  await c.addInitScript((t) => { sessionStorage.setItem('pingan.token', t); sessionStorage.setItem('pingan.tab', 'queue'); localStorage.setItem('pingan.lang', 'en'); }, token);
+  return c;
+}
+const context = await consoleWindow();
 
 // 1. First meaningful paint, from a fresh page each time (tiles come from the server's cache
 //    after the first run, as for every console of a shift but the first).
@@ -101,7 +108,7 @@ for (let i = 0; i < PAINTS; i++) {
   await page.goto(URL_ + '/');
   await page.waitForFunction(() => window.__pinganFirstPaint !== undefined && window.__pinganRendered?.incidents > 0, null, { timeout: 120_000 });
   const r = await page.evaluate(() => ({ paint: window.__pinganFirstPaint, ready: window.__pinganReady, styled: window.__pinganMapReady, drawn: window.__pinganRendered }));
-  if (r.drawn.incidents < INCIDENTS || r.drawn.units < UNITS) console.error(`paint ${i}: drew ${r.drawn.incidents} incidents, ${r.drawn.units} units`);
+  if (!r.drawn.floor && (r.drawn.incidents < INCIDENTS || r.drawn.units < UNITS)) console.error(`paint ${i}: drew ${r.drawn.incidents} incidents, ${r.drawn.units} units`);
   paints.push(r.paint * 1000);
   ready.push(r.ready * 1000);
   styled.push((r.styled ?? 0) * 1000);
@@ -111,10 +118,10 @@ for (let i = 0; i < PAINTS; i++) {
 
 // 2. Event latency on CONSOLES open consoles.
 //    One after the other, each live before the next opens (as a shift logs in), so the
-//    measure is the steady state, not 50 snapshot loads at once.
+//    measure is the steady state, not 50 snapshot loads at once. Each in a window of its own.
 const pages = [];
 for (let i = 0; i < CONSOLES; i++) {
-  const page = await context.newPage();
+  const page = await (await consoleWindow()).newPage();
   await page.goto(URL_ + '/');
   await page.waitForFunction(() => window.__pinganFirstPaint !== undefined, null, { timeout: 300_000 });
   pages.push(page);

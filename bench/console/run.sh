@@ -6,6 +6,7 @@
 #   bench/console/run.sh [OUT]       CONSOLES=50 SOCKETS=$CONSOLES EVENTS=40 UNITS=2000 MOVING=$UNITS INCIDENTS=1000 PAINTS=5
 #   PINGAN_BIN=build/h5/src/cli/pingan GRAPH=/tmp/porto.graph bench/console/run.sh   another build
 #   STATIC_DIR=/tmp/console-before bench/console/run.sh                              another console build
+#   STATIC_DIR=bench/console/floor MOVING=0 bench/console/run.sh                     the floor: a page that only shows the last number
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-build/bench/console.json}
