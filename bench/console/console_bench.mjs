@@ -91,12 +91,12 @@ const browser = await chromium.launch({
 // Each console in a browser context of its own, as each dispatcher's console is on a
 // workstation of its own: pages opened in one context all stalled now and then for ~1 s
 // together, all but the last opened (bench/README.md, "Console and map").
-async function consoleWindow() {
+async function consoleContext() {
   const c = await browser.newContext({ viewport: { width: 1400, height: 860 } });
   await c.addInitScript((t) => { sessionStorage.setItem('pingan.token', t); sessionStorage.setItem('pingan.tab', 'queue'); localStorage.setItem('pingan.lang', 'en'); }, token);
   return c;
 }
-const context = await consoleWindow();
+const context = await consoleContext();
 
 // 1. First meaningful paint, from a fresh page each time (tiles come from the server's cache
 //    after the first run, as for every console of a shift but the first).
@@ -118,10 +118,10 @@ for (let i = 0; i < PAINTS; i++) {
 
 // 2. Event latency on CONSOLES open consoles.
 //    One after the other, each live before the next opens (as a shift logs in), so the
-//    measure is the steady state, not 50 snapshot loads at once. Each in a window of its own.
+//    measure is the steady state, not 50 snapshot loads at once. Each in a context of its own.
 const pages = [];
 for (let i = 0; i < CONSOLES; i++) {
-  const page = await (await consoleWindow()).newPage();
+  const page = await (await consoleContext()).newPage();
   await page.goto(URL_ + '/');
   await page.waitForFunction(() => window.__pinganFirstPaint !== undefined, null, { timeout: 300_000 });
   pages.push(page);
