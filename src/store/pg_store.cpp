@@ -689,7 +689,7 @@ base::Result<std::optional<PositionDigest>> PgStore::next_position_digest() {
         const Id newest = db.query("SELECT COALESCE(MAX(id), 0) FROM positions").int64(0, 0);
         std::optional<PositionDigest> d;
         if (newest > after) {
-            PositionDigester digester;
+            PositionDigester digester(PositionDigester::Forms::canonical);
             digest_positions(db, after + 1, newest, digester);
             d = digester.finish();
         }

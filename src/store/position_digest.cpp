@@ -84,18 +84,19 @@ void PositionDigester::add(const PositionRow& row) {
     digest_.last_id = row.id;
     ++digest_.count;
     add_row(canonical_, row, canonical_real);
-    add_row(legacy_, row, sqlite15_real);
+    if (forms_ == Forms::accepted) add_row(legacy_, row, sqlite15_real);
 }
 
 std::optional<PositionDigest> PositionDigester::finish() {
     digest_.sha256 = canonical_.hex();
-    legacy_hex_ = legacy_.hex();
+    if (forms_ == Forms::accepted) legacy_hex_ = legacy_.hex();
     if (digest_.count == 0) return std::nullopt;
     return digest_;
 }
 
 bool PositionDigester::accepts(const std::string& sha256) const {
-    return !sha256.empty() && (sha256 == digest_.sha256 || sha256 == legacy_hex_);
+    return !sha256.empty() &&
+           (sha256 == digest_.sha256 || (forms_ == Forms::accepted && sha256 == legacy_hex_));
 }
 
 } // namespace pingan::store

@@ -29,13 +29,21 @@ std::string canonical_real(double v);
 
 class PositionDigester {
 public:
+    // The forms a digester computes: a new digest is written in the canonical form only;
+    // checking a stored digest also needs the 15-digit form of older ones, which costs about
+    // as much again (sqlite3_mprintf per float).
+    enum class Forms { canonical, accepted };
+
+    explicit PositionDigester(Forms forms = Forms::accepted) : forms_(forms) {}
+
     void add(const PositionRow& row);
     // The canonical digest of the rows added, or nothing when none were.
     std::optional<PositionDigest> finish();
-    // After finish(): whether `sha256` is the digest of these rows in any accepted form.
+    // After finish(): whether `sha256` is the digest of these rows in any form computed.
     bool accepts(const std::string& sha256) const;
 
 private:
+    Forms forms_;
     base::Sha256 canonical_;
     base::Sha256 legacy_; // floats with 15 significant digits, as SQLite printed them
     PositionDigest digest_;

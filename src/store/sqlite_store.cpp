@@ -475,7 +475,7 @@ base::Result<std::optional<PositionDigest>> SqliteStore::next_position_digest() 
         head.step();
         const Id newest = head.int64(0);
         if (newest <= after) return std::optional<PositionDigest>();
-        PositionDigester d;
+        PositionDigester d(PositionDigester::Forms::canonical);
         digest_positions(*db, after + 1, newest, d);
         return d.finish();
     } catch (const SqliteError& e) {

@@ -27,6 +27,18 @@ PositionRow row(Id id, double lat) {
     return PositionRow{id, 7, 1000 * id, lat, -77.0, std::nullopt, 12.5};
 }
 
+// The digest of row(1, 38.9 + 1e-4), row(2, 38.9) in the form SQLite's own text gave before:
+// 15 significant digits, ".0" on whole numbers.
+std::string old_sqlite_digest() {
+    base::Sha256 old;
+    for (const char* f : {"1", "7", "1000", "38.9001", "-77.0", "null", "12.5", "2", "7", "2000",
+                          "38.9", "-77.0", "null", "12.5"}) {
+        const std::string v(f);
+        old.update(std::to_string(v.size()) + ":" + v + ",");
+    }
+    return old.hex();
+}
+
 TEST(PositionDigest, AcceptsTheCanonicalAndTheOldSqliteForm) {
     PositionDigester a;
     a.add(row(1, 38.9 + 1e-4));
@@ -38,14 +50,7 @@ TEST(PositionDigest, AcceptsTheCanonicalAndTheOldSqliteForm) {
     EXPECT_EQ(d->last_id, 2);
     EXPECT_TRUE(a.accepts(d->sha256));
 
-    // The form SQLite's own text gave before: 15 significant digits, ".0" on whole numbers.
-    base::Sha256 old;
-    for (const char* f : {"1", "7", "1000", "38.9001", "-77.0", "null", "12.5", "2", "7", "2000",
-                          "38.9", "-77.0", "null", "12.5"}) {
-        const std::string v(f);
-        old.update(std::to_string(v.size()) + ":" + v + ",");
-    }
-    EXPECT_TRUE(a.accepts(old.hex()));
+    EXPECT_TRUE(a.accepts(old_sqlite_digest()));
 
     PositionDigester changed;
     changed.add(row(1, 38.9 + 2e-4));
@@ -53,6 +58,26 @@ TEST(PositionDigest, AcceptsTheCanonicalAndTheOldSqliteForm) {
     changed.finish();
     EXPECT_FALSE(changed.accepts(d->sha256));
     EXPECT_FALSE(a.accepts(""));
+}
+
+// A new digest is computed in the canonical form only, and is the same as the one a check
+// computes; the 15-digit form is then neither computed nor accepted.
+TEST(PositionDigest, ANewDigestIsTheCanonicalFormOnly) {
+    PositionDigester check;
+    PositionDigester fresh(PositionDigester::Forms::canonical);
+    for (PositionDigester* d : {&check, &fresh}) {
+        d->add(row(1, 38.9 + 1e-4));
+        d->add(row(2, 38.9));
+    }
+    const auto checked = check.finish();
+    const auto made = fresh.finish();
+    ASSERT_TRUE(checked.has_value() && made.has_value());
+    EXPECT_EQ(made->sha256, checked->sha256);
+    EXPECT_EQ(made->count, 2);
+    EXPECT_TRUE(fresh.accepts(made->sha256));
+
+    EXPECT_TRUE(check.accepts(old_sqlite_digest()));
+    EXPECT_FALSE(fresh.accepts(old_sqlite_digest()));
 }
 
 } // namespace
