@@ -60,5 +60,3 @@ BENCHMARK(BM_position_digest_new)->Arg(50'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_position_digest_check)->Arg(50'000)->Unit(benchmark::kMillisecond);
 
 } // namespace
-
-BENCHMARK_MAIN();
