@@ -258,7 +258,11 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes,
             const std::size_t records_before = result.records.size();
             const std::int64_t seq_before = seq;
             const std::string prev_before = prev;
-            db.prepare("SAVEPOINT change").run();
+            // A change of one statement needs no savepoint: SQLite undoes a statement that
+            // fails on a constraint and keeps the transaction. A position report is one.
+            const bool one_statement = change.events.empty() && change.side.size() == 1 &&
+                                       std::holds_alternative<PositionRecord>(change.side[0]);
+            if (!one_statement) db.prepare("SAVEPOINT change").run();
             try {
                 for (const ops::Event& e : change.events) {
                     EventRecord r = chain_link(e, ++seq, prev);
@@ -278,15 +282,17 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes,
                 }
                 for (const SideWrite& w : change.side)
                     sqlite::apply_side_write(db, w);
-                db.prepare("RELEASE change").run();
+                if (!one_statement) db.prepare("RELEASE change").run();
                 // Only positions of a change that stays move its unit.
                 for (const SideWrite& w : change.side) {
                     if (const auto* p = std::get_if<PositionRecord>(&w)) latest.add(*p);
                 }
             } catch (const SqliteError& e) {
                 if (e.code != SQLITE_CONSTRAINT) throw;
-                db.exec("ROLLBACK TO change");
-                db.exec("RELEASE change");
+                if (!one_statement) {
+                    db.exec("ROLLBACK TO change");
+                    db.exec("RELEASE change");
+                }
                 result.records.resize(records_before);
                 seq = seq_before;
                 prev = prev_before;

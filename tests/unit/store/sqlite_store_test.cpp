@@ -1,5 +1,6 @@
 // The SQLite store: the Store contract on a file in a private temporary folder, the hash
 // chain's framing, a file that is not a database, and open_store() picking the backend.
+#include <cmath>
 #include <cstdio>
 
 #include <gtest/gtest.h>
@@ -120,4 +121,41 @@ TEST(OpenStore, AnUnreachablePostgresIsUnavailable) {
     auto r = open_store("postgresql://pingan@127.0.0.1:1/pingan?connect_timeout=2");
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, base::Code::unavailable) << r.error().detail;
+}
+
+// A position report is committed without a savepoint of its own (one statement): one that
+// fails a constraint is refused alone, and the batch around it lands. SQLite stores a NaN as
+// NULL, which the NOT NULL latitude refuses.
+TEST(SqliteStoreCommit, APositionReportRefusedByAConstraintLeavesTheBatchWhole) {
+    test::TempDb db;
+    auto store = SqliteStore::open(db.path()).value();
+    ops::Board board;
+    std::vector<ops::Event> ev;
+    ops::NewUnit nu;
+    nu.callsign = "PA-9";
+    const ops::Id unit = board.create_unit(nu, "admin", test::kT0, ev).value().id;
+    Change created{std::move(ev), {}};
+    ASSERT_TRUE(store->commit(std::span<const Change>(&created, 1)).ok());
+
+    auto report = [&](double lat, base::TimeMs at) {
+        return Change{{}, {PositionRecord{unit, ops::Position{{lat, -77.0}, 90.0, 5.0, at}}}};
+    };
+    const std::vector<Change> batch{report(38.90, test::kT0 + 1000),
+                                    report(std::nan(""), test::kT0 + 2000),
+                                    report(38.92, test::kT0 + 3000)};
+    auto r = store->commit(batch);
+    ASSERT_TRUE(r.ok()) << r.error().detail;
+    EXPECT_FALSE(r->errors[0].has_value());
+    ASSERT_TRUE(r->errors[1].has_value());
+    EXPECT_FALSE(r->errors[2].has_value());
+
+    const auto rows = store->positions(PositionQuery{test::kT0, test::kT0 + 10'000, std::nullopt});
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 2u);
+    EXPECT_DOUBLE_EQ((*rows)[0].lat, 38.90);
+    EXPECT_DOUBLE_EQ((*rows)[1].lat, 38.92);
+    const auto stored = store->unit(unit).value().value();
+    ASSERT_TRUE(stored.position.has_value());
+    EXPECT_DOUBLE_EQ(stored.position->at.lat, 38.92);
+    EXPECT_EQ(store->head_seq().value(), 1);
 }
