@@ -2,8 +2,10 @@
 // thread makes them under load: a batch of one-report changes from different units of a
 // 1,000-unit fleet, in one transaction with its fsync. "CPU" is the commit thread's own work
 // (SQLite, the WAL write); "Time" adds the wait for the disk.
+#include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include <benchmark/benchmark.h>
