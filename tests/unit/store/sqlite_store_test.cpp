@@ -1,5 +1,6 @@
 // The SQLite store: the Store contract on a file in a private temporary folder, the hash
-// chain's framing, a file that is not a database, and open_store() picking the backend.
+// chain's framing, a file that is not a database, open_store() picking the backend, and a
+// position report refused within its batch.
 #include <cmath>
 #include <cstdio>
 
