@@ -31,6 +31,15 @@ export function append(parent: Element, ...children: Child[]): void {
   }
 }
 
+// Whether the <details> `selector` under `root` is open on the page now, or `fallback` when it
+// is not there. A view that redraws reads this first: its `toggle` handler runs as a later task,
+// so a redraw right after a click on the summary (a change event, a load finishing) would
+// otherwise draw the form closed again.
+export function detailsOpen(root: Element, selector: string, fallback: boolean): boolean {
+  const shown = root.querySelector(selector);
+  return shown instanceof HTMLDetailsElement ? shown.open : fallback;
+}
+
 // Redraws `root` with `draw` and gives the focus back to the field that had it (by id), with
 // its caret: panels redraw when an answer lands, and a scanner may be typing into a field.
 export function keepFocus(root: Element, draw: () => void): void {

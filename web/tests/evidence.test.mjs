@@ -292,7 +292,12 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     assert.equal(Number(await page.getAttribute('[data-count="overdue_notices"] strong', 'data-value')), 1);
 
     // Issue one on the case: a deadline in the past is the server's refusal, named.
-    await page.click('#notice-issue summary');
+    // Opened, and redrawn in the same task (before the toggle event): the form once closed again.
+    await page.evaluate(() => {
+      document.querySelector('#notice-issue summary').click();
+      document.querySelector('#notice-subject-kind').dispatchEvent(new Event('change'));
+    });
+    assert.equal(await page.$eval('#notice-issue', (d) => d.open), true, 'the form stays open');
     await page.selectOption('#notice-subject-kind', 'case');
     await page.fill('#notice-subject-id', String(theft.id));
     await page.fill('#notice-text', 'report on the disposal of EV-REG-0001');

@@ -9,7 +9,7 @@
 // A refusal is shown in the server's words inside the form that sent it.
 import { get, post } from '../api';
 import { App, can } from '../app';
-import { append, clear, h, keepFocus } from '../dom';
+import { append, clear, detailsOpen, h, keepFocus } from '../dom';
 import { t } from '../i18n';
 import { state } from '../state';
 import { centreInstant, centreLocalInput, dateTime, zoneLabel } from '../time';
@@ -275,6 +275,7 @@ export class OversightView {
   }
 
   render(): void {
+    this.form.open = detailsOpen(this.el, '#notice-issue', this.form.open);
     if (requested !== null && this.canIssue) {
       this.form = { ...this.form, open: true, kind: requested.kind, id: String(requested.id) };
       requested = null;
