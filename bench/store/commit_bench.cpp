@@ -4,12 +4,12 @@
 // (SQLite, the WAL write); "Time" adds the wait for the disk.
 #include <cstdlib>
 #include <filesystem>
-#include <random>
 #include <stdexcept>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
+#include "fleet.hpp"
 #include "ops/board.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -17,9 +17,6 @@ namespace {
 
 using namespace pingan;
 namespace fs = std::filesystem;
-
-constexpr std::size_t kUnits = 1000;
-constexpr ops::TimeMs kT0 = 1'795'000'000'000;
 
 struct Fleet {
     fs::path dir;
@@ -34,10 +31,10 @@ struct Fleet {
         store = std::move(store::SqliteStore::open((dir / "bench.db").string()).value());
         ops::Board board;
         std::vector<ops::Event> events;
-        for (std::size_t i = 0; i < kUnits; ++i) {
+        for (std::size_t i = 0; i < bench::kFleetUnits; ++i) {
             ops::NewUnit nu;
             nu.callsign = "B-" + std::to_string(i + 1);
-            units.push_back(board.create_unit(nu, "bench", kT0, events).value().id);
+            units.push_back(board.create_unit(nu, "bench", bench::kFleetT0, events).value().id);
         }
         store::Change created{std::move(events), {}};
         if (!store->commit(std::span<const store::Change>(&created, 1)).ok())
@@ -53,18 +50,14 @@ struct Fleet {
 void BM_commit_positions(benchmark::State& state) {
     Fleet fleet;
     const auto batch = static_cast<std::size_t>(state.range(0));
-    std::mt19937_64 rng(20261124);
-    std::normal_distribution<double> step(0.0, 0.0002);
+    bench::FleetWalk walk;
     std::vector<store::Change> changes(batch);
-    std::size_t next_unit = 0;
-    ops::TimeMs at = kT0;
     for (auto _ : state) {
         state.PauseTiming();
         for (store::Change& c : changes) {
             c.side.clear();
-            const ops::Id unit = fleet.units[next_unit++ % kUnits];
-            c.side.emplace_back(store::PositionRecord{
-                unit, ops::Position{{38.9 + step(rng), -77.03 + step(rng)}, 90.0, 8.0, ++at}});
+            const auto [u, p] = walk.next();
+            c.side.emplace_back(store::PositionRecord{fleet.units[u], p});
         }
         state.ResumeTiming();
         auto r = fleet.store->commit(changes);

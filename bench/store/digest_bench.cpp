@@ -1,11 +1,11 @@
 // Breadcrumb digests (store/position_digest.hpp) over a fleet's reports: 1,000 units reporting
 // in turn around Washington, DC, with heading and speed, as the AVL feed writes them. A digest
 // covers every report once, so its rate bounds the sustained position rate it can keep up with.
-#include <random>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
+#include "fleet.hpp"
 #include "store/position_digest.hpp"
 
 namespace {
@@ -14,22 +14,14 @@ using namespace pingan;
 using store::PositionDigester;
 
 std::vector<store::PositionRow> fleet_reports(std::size_t n) {
-    std::mt19937_64 rng(20261124);
-    std::normal_distribution<double> step(0.0, 0.0002);
-    std::uniform_real_distribution<double> heading(0.0, 360.0);
-    std::uniform_real_distribution<double> speed(0.0, 25.0);
-    constexpr std::size_t kUnits = 1000;
-    std::vector<double> lat(kUnits, 38.9), lon(kUnits, -77.03);
+    bench::FleetWalk walk;
     std::vector<store::PositionRow> rows;
     rows.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t u = i % kUnits;
-        lat[u] += step(rng);
-        lon[u] += step(rng);
+        const auto [u, p] = walk.next();
         rows.push_back(store::PositionRow{static_cast<store::Id>(i + 1),
-                                          static_cast<store::Id>(u + 1),
-                                          1'795'000'000'000 + static_cast<std::int64_t>(i) * 5,
-                                          lat[u], lon[u], heading(rng), speed(rng)});
+                                          static_cast<store::Id>(u + 1), p.reported_at, p.at.lat,
+                                          p.at.lon, p.heading_deg, p.speed_mps});
     }
     return rows;
 }
