@@ -217,7 +217,14 @@ describe('evidence, reconciliation, notice and read-audit forms', { skip: skip ?
     }
     const { context, page } = await openConsole(chrome, server, WANG, 'en');
     await evidencePanel(page);
-    await page.click('#evidence-reconcile summary');
+    // Both forms opened, and the view redrawn in the same task (an empty scan), before their
+    // toggle events: the redraw once drew them closed again.
+    assert.deepEqual(await page.evaluate(() => {
+      document.querySelector('#evidence-register summary').click();
+      document.querySelector('#evidence-reconcile summary').click();
+      document.querySelector('#reconcile-scan').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+      return ['#evidence-register', '#evidence-reconcile'].map((form) => document.querySelector(form).open);
+    }), [true, true], 'both forms stay open');
     // The locations on record are offered.
     await waitFor(page, '#reconcile-locations option[value="property room 7"]', { state: 'attached' });
     await page.fill('#reconcile-location', 'property room 7');

@@ -113,7 +113,13 @@ describe('patrol view', { skip: skip ?? false, timeout: 300_000 }, () => {
     // The suggested tour: the API's stops in its order, numbered on the map with arrival times.
     const tour = await server.api('GET', '/api/v1/patrol/shifts/S1/tour', undefined, server.admin);
     assert.equal(tour.stops.length, 3);
-    await page.click(`${card} button.tour`);
+    // The assignment form opened, and the tab redrawn in the same task (the tour asked for),
+    // before its toggle event: the redraw once drew the form closed again.
+    assert.equal(await page.evaluate((c) => {
+      document.querySelector('details.patrol-assign summary').click();
+      document.querySelector(`${c} button.tour`).click();
+      return document.querySelector('details.patrol-assign').open;
+    }, card), true, 'the assignment form stays open');
     await waitFor(page, `${card} .patrol-tour-list li`, { timeout: 30_000 });
     assert.deepEqual(await page.locator(`${card} .patrol-tour-list li strong:not(.late-mark)`).allTextContents(), tour.stops.map((s) => s.point_name));
     assert.deepEqual(await page.locator(`${card} .patrol-tour-list li .arrive`).allTextContents(), tour.stops.map((s) => `arrive ${hm(s.arrive)}`));

@@ -13,7 +13,7 @@
 // view on click, and for those who may write evidence a form attaching one image file.
 import { ApiError, EvidencePhoto, Problem, get, getToken, post } from '../api';
 import { App, can } from '../app';
-import { append, clear, h, keepFocus } from '../dom';
+import { append, clear, detailsOpen, h, keepFocus } from '../dom';
 import { t } from '../i18n';
 import { dateTime } from '../time';
 
@@ -790,6 +790,8 @@ export class EvidenceView {
       void this.lookup(code);
       return;
     }
+    this.reg.open = detailsOpen(this.el, '#evidence-register', this.reg.open);
+    this.rec.open = detailsOpen(this.el, '#evidence-reconcile', this.rec.open);
     if (registerOn !== null) {
       this.reg = { ...this.reg, open: true, caseId: String(registerOn) };
       registerOn = null;

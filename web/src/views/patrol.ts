@@ -5,7 +5,7 @@
 // Reads GET /api/v1/patrol/status every 10 s and after patrol and alert events.
 import { ApiError, PatrolAlert, PatrolDuty, PatrolPlan, PatrolReport, PatrolStatus, PatrolTour, get, post } from '../api';
 import { App, can } from '../app';
-import { append, clear, h } from '../dom';
+import { append, clear, detailsOpen, h } from '../dom';
 import { t } from '../i18n';
 import type { ConsoleMap, PatrolPointMark, PatrolPointState, PatrolTourMark } from '../map';
 import { state } from '../state';
@@ -278,6 +278,7 @@ export class PatrolView {
   }
 
   render(): void {
+    this.assignOpen = detailsOpen(this.el, 'details.patrol-assign', this.assignOpen);
     clear(this.el);
     const s = this.status;
     append(this.el,
