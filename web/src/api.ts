@@ -35,8 +35,9 @@ function tell(kind: 'unauthenticated' | 'unreachable' | 'reachable'): void {
 }
 
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const sent = token;
   const headers: Record<string, string> = {};
-  if (token) headers['Authorization'] = `Bearer ${token}`;
+  if (sent) headers['Authorization'] = `Bearer ${sent}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
@@ -66,7 +67,16 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       field: p.field,
       detail: p.detail ?? res.statusText,
     };
-    if (res.status === 401 && path !== '/api/v1/login') tell('unauthenticated');
+    if (res.status === 401 && path !== '/api/v1/login') {
+      // Sent with a token that a new login has replaced meanwhile: the new session is fine, so
+      // no second login box. A read goes again with the new token; a change is left to whoever
+      // is logged in now to send again (it may be another user), with the refusal in words.
+      if (token !== null && token !== sent) {
+        if (method === 'GET') return request<T>(method, path, body);
+      } else {
+        tell('unauthenticated');
+      }
+    }
     throw new ApiError(problem);
   }
   return json as T;

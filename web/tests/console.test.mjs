@@ -218,12 +218,29 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.click('#tab-call');
     await page.fill('#call-description', 'car alarm for an hour, neighbours complain');
     await setCategory(page, 'noise');
+    // The triage hint is in (asked 300 ms after typing stops), so no request of the form is on
+    // its way when the session ends.
+    await waitFor(page, '#call-suggestion .suggest-box', { timeout: 20_000 });
     // The token ends (as at the end of a shift) while the form is being filled.
     const token = await page.evaluate(() => sessionStorage.getItem('pingan.token'));
     await server.api('POST', '/api/v1/logout', {}, token);
-    // A point on 16th Street with no incident marker on it (a marker click opens the incident).
-    let p = await pointOf(page, 38.9220, -77.0365);
+    // Two clicks on a point of 16th Street with no incident marker on it (a marker click opens
+    // the incident). Their address look-ups are held: the first is answered before the new
+    // login, the second only after it, refused for the old token. That late refusal once opened
+    // the login box again, over the map, after the dispatcher had logged in.
+    const held = [];
+    let twoHeld;
+    const bothSent = new Promise((resolve) => { twoHeld = resolve; });
+    await page.route('**/api/v1/geocode/reverse*', (route) => {
+      if (held.length === 2) return route.continue();
+      if (held.push(route) === 2) twoHeld();
+    });
+    const p = await pointOf(page, 38.9220, -77.0365);
     await page.mouse.click(p.x, p.y);
+    await page.waitForTimeout(600); // two clicks, not a double click
+    await page.mouse.click(p.x, p.y);
+    await bothSent;
+    await held[0].continue();
     await waitFor(page, '#relogin', { timeout: 20_000 });
     assert.match(await page.textContent('#relogin'), /session has expired/);
     await shot(page, 'session-expired');
@@ -232,9 +249,10 @@ describe('console', { skip: skip ?? false, timeout: 600_000 }, () => {
     await page.click('#relogin #login-submit');
     await waitFor(page, '#relogin', { state: 'detached' });
     assert.equal(await page.inputValue('#call-description'), 'car alarm for an hour, neighbours complain');
-    p = await pointOf(page, 38.9220, -77.0365);
-    await page.mouse.click(p.x, p.y);
+    // The late refusal: the look-up goes again with the new token and sets the location.
+    await held[1].continue();
     await page.waitForFunction(() => document.querySelector('#call-location')?.textContent?.includes('📍'), null, { timeout: 20_000 });
+    assert.equal(await page.locator('#relogin').count(), 0, 'no second login box');
     await page.press('#call-description', 'Enter');
     await waitFor(page, '#call-message .msg.ok', { timeout: 20_000 });
     await context.close();
