@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include <boost/geometry.hpp>
 #include <boost/geometry/index/rtree.hpp>
@@ -373,6 +375,16 @@ void MapTiler::Impl::add_roads(const TileId& id, MvtLayer& layer) const {
     // Drawn in segment order so that a tile's bytes do not depend on the R-tree's layout.
     std::sort(hits.begin(), hits.end(),
               [](const Entry& a, const Entry& b) { return a.second < b.second; });
+    // One feature per road class and name, holding every piece of that road in the tile. A
+    // segment is only the road between two junctions: a feature each repeated the same tags for
+    // every piece, and the browser's map worker took each piece as a feature of its own.
+    struct Road {
+        road::RoadClass cls;
+        std::string_view name;
+        std::vector<TileLine> lines;
+    };
+    std::vector<Road> roads_in_tile;
+    std::unordered_map<std::string_view, std::vector<std::size_t>> by_name; // -> roads_in_tile
     std::vector<TileLine> lines;
     TileLine run, simple;
     for (const Entry& e : hits) {
@@ -408,12 +420,25 @@ void MapTiler::Impl::add_roads(const TileId& id, MvtLayer& layer) const {
         }
         if (!run.empty()) lines.push_back(std::move(run));
         run.clear();
+        if (lines.empty()) continue;
+        const std::string_view name = graph->name(s);
+        std::vector<std::size_t>& same_name = by_name[name];
+        auto it = std::find_if(same_name.begin(), same_name.end(),
+                               [&](std::size_t k) { return roads_in_tile[k].cls == cls; });
+        if (it == same_name.end()) {
+            same_name.push_back(roads_in_tile.size());
+            roads_in_tile.push_back({cls, name, {}});
+            it = same_name.end() - 1;
+        }
+        std::vector<TileLine>& into = roads_in_tile[*it].lines;
         for (TileLine& l : lines) {
             simplify(l, tol, simple);
-            l.swap(simple);
+            into.push_back(simple);
         }
-        layer.add_lines(lines, {{"class", road::to_string(cls)}, {"name", graph->name(s)}});
     }
+    // In the order of each road's first segment, so a tile's bytes stay the same run to run.
+    for (const Road& r : roads_in_tile)
+        layer.add_lines(r.lines, {{"class", road::to_string(r.cls)}, {"name", r.name}});
 }
 
 void MapTiler::Impl::add_areas(const TileId& id, MvtLayer& jurisdictions, MvtLayer& patrol_areas,

@@ -225,6 +225,27 @@ TEST(MvtMap, LowZoomsShowOnlyMajorRoads) {
     EXPECT_NEAR(b.north_east.lon, -76.990, 1e-6);
 }
 
+TEST(MvtMap, EachRoadIsOneFeatureWithAllItsPieces) {
+    // Both roads are cut in two at their crossing; each is still one feature, of two lines.
+    const road::Graph g = small_city();
+    MapTiler tiler(&g, {});
+    std::map<std::string, int> features, lines;
+    for (const auto& l : decode(tiler.tile(tile_at({38.9, -77.0}, 15)))) {
+        if (l.name != "roads") continue;
+        for (const auto& f : l.features) {
+            const std::string& name = f.properties.at("name");
+            ++features[name];
+            for (std::size_t i = 0; i < f.geometry.size();) {
+                const std::uint32_t id = f.geometry[i] & 7, count = f.geometry[i] >> 3;
+                if (id == 1) ++lines[name]; // MoveTo: a line starts
+                i += 1 + (id == 7 ? 0 : 2 * count);
+            }
+        }
+    }
+    EXPECT_EQ(features, (std::map<std::string, int>{{"Elm Street", 1}, {"Ring Road", 1}}));
+    EXPECT_EQ(lines, (std::map<std::string, int>{{"Elm Street", 2}, {"Ring Road", 2}}));
+}
+
 TEST(MvtMap, LinesAreClippedToTheTileAndItsBuffer) {
     const road::Graph g = small_city();
     MapTiler tiler(&g, {});
