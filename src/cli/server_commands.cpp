@@ -14,6 +14,11 @@ void add_server_commands(CLI::App& app, Parents& /*parents*/, RunState& state) {
     serve->add_option("--bind", opts->bind, "address to listen on")->capture_default_str();
     serve->add_option("--threads", opts->threads, "network threads (0: one per core)")
         ->capture_default_str();
+    serve
+        ->add_option("--idle-timeout", opts->idle_timeout_s,
+                     "seconds a connection may wait for its next request before it is closed")
+        ->check(CLI::Range(1, 24 * 3600))
+        ->capture_default_str();
     serve->add_option("--port-file", opts->port_file,
                       "write the bound port to this file once listening");
     serve->add_option("--static-dir", opts->static_dir, "serve the console's built files from here")

@@ -39,7 +39,6 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 template <class Stream>
 constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 
-constexpr auto kIdleTimeout = std::chrono::seconds(60);
 constexpr int kCatchUpPage = 500;
 
 int hex_value(char c) {
@@ -267,7 +266,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 public:
     template <class... TlsContext>
     HttpSession(tcp::socket socket, HttpServer::Impl& server, TlsContext&... tls)
-        : stream_(std::move(socket), tls...), server_(server) {
+        : stream_(std::move(socket), tls...), server_(server), idle_(stream_.get_executor()) {
         beast::error_code ec;
         auto ep = tcp_socket().remote_endpoint(ec);
         client_ = ec ? "unknown" : ep.address().to_string();
@@ -276,8 +275,8 @@ public:
 
     void start() {
         net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            self->watch_idle();
             if constexpr (kIsTls<Stream>) {
-                beast::get_lowest_layer(self->stream_).expires_after(kIdleTimeout);
                 self->stream_.async_handshake(net::ssl::stream_base::server,
                                               [self](beast::error_code ec) {
                                                   if (ec) return self->close();
@@ -294,6 +293,25 @@ private:
 
     tcp::socket& tcp_socket() { return beast::get_lowest_layer(stream_).socket(); }
 
+    // A connection that has not sent a whole request within the idle timeout of its last answer
+    // (or of connecting) is closed. One timer per connection that wakes once a period, rather
+    // than a deadline armed and cancelled around every read: that cost a timer operation and a
+    // handler call in each request.
+    void watch_idle() {
+        const auto timeout = server_.options.idle_timeout;
+        idle_.expires_at(last_answer_ + timeout);
+        idle_.async_wait([self = shared_from_this(), timeout](beast::error_code ec) {
+            if (ec) return; // cancelled: the connection ended or became a WebSocket
+            if (!self->working_ &&
+                std::chrono::steady_clock::now() - self->last_answer_ >= timeout) {
+                beast::get_lowest_layer(self->stream_).cancel(); // the read ends: on_read closes
+                return;
+            }
+            if (self->working_) self->last_answer_ = std::chrono::steady_clock::now();
+            self->watch_idle();
+        });
+    }
+
     // The header first, then the body with the limit of the route it names: uploads may be
     // larger than other requests. The parser starts with the larger limit so that a declared
     // Content-Length is judged here, against the route's own limit.
@@ -302,7 +320,8 @@ private:
         parser_->body_limit(std::max(server_.options.body_limit, server_.options.upload_limit));
         parser_->header_limit(16 * 1024);
         body_limit_ = server_.options.body_limit;
-        beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+        working_ = false;
+        last_answer_ = std::chrono::steady_clock::now();
         http::async_read_header(stream_, buffer_, *parser_,
                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                     self->on_header(ec);
@@ -322,16 +341,25 @@ private:
         }
         // No body octet is parsed yet: the limit may still change (chunked bodies).
         parser_->body_limit(body_limit_);
+        // The body usually came with the header: parse what is here without a read operation.
+        if (!parser_->is_done() && buffer_.size() > 0) {
+            parser_->eager(true);
+            beast::error_code parsed;
+            buffer_.consume(parser_->put(buffer_.data(), parsed));
+            if (parsed && parsed != http::error::need_more) return on_read(parsed);
+        }
+        if (parser_->is_done()) return on_read({});
         http::async_read(
             stream_, buffer_, *parser_,
             [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_read(e); });
     }
 
     void on_read(beast::error_code ec) {
-        if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
             ec == net::error::connection_reset || ec == net::error::eof) {
-            return close();
+            return close(); // operation_aborted: idle for too long (watch_idle)
         }
+        working_ = true;
         if (ec == http::error::body_limit) {
             keep_alive_ = false;
             return send(Response::problem(
@@ -383,7 +411,7 @@ private:
                 auto head = server_.ops.store().head_seq();
                 after = head ? *head : 0;
             }
-            beast::get_lowest_layer(stream_).expires_never();
+            idle_.cancel();
             const bool case_events = CaseScope(request.principal).events_whole();
             auto ws = std::make_shared<StreamSession<Stream>>(std::move(stream_), server_, after,
                                                               case_events);
@@ -401,6 +429,10 @@ private:
     // The response is rendered into one buffer by hand: Beast's serializer cost more per
     // request than the rest of a position update together.
     void send(Response res) {
+        // From here the client has the idle timeout to take the answer and send the next
+        // request: one that never reads its answers does not hold the connection for good.
+        working_ = false;
+        last_answer_ = std::chrono::steady_clock::now();
         auto wire = std::make_shared<std::string>();
         wire->reserve(256 + res.body.size());
         *wire += version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -430,6 +462,7 @@ private:
     }
 
     void close() {
+        idle_.cancel();
         if constexpr (kIsTls<Stream>) {
             beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
             stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
@@ -447,6 +480,9 @@ private:
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::size_t body_limit_ = 0; // of the request being read
+    net::steady_timer idle_;
+    std::chrono::steady_clock::time_point last_answer_ = std::chrono::steady_clock::now();
+    bool working_ = false; // a request is being worked on: not idle however long that takes
     std::string client_;
     bool keep_alive_ = true;
     unsigned version_ = 11;

@@ -3,6 +3,7 @@
 // the router's business.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,8 +19,11 @@ class HttpServer {
 public:
     struct Options {
         std::string bind = "127.0.0.1";
-        unsigned short port = 8080;              // 0: any free port
-        unsigned threads = 0;                    // 0: one per core
+        unsigned short port = 8080; // 0: any free port
+        unsigned threads = 0;       // 0: one per core
+        // A connection that sends no whole request this long after its last answer (or after
+        // connecting) is closed; one whose request is being worked on is never idle.
+        std::chrono::seconds idle_timeout{60};
         std::size_t body_limit = kBodyLimit;     // bytes of a request body
         std::size_t upload_limit = kUploadLimit; // of an upload route's body (is_upload)
         // Frames queued for one stream client before it is closed (1008) to reconnect with

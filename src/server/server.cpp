@@ -254,6 +254,7 @@ int serve(const ServeOptions& options) {
     http.bind = options.bind;
     http.port = options.port;
     http.threads = options.threads;
+    http.idle_timeout = std::chrono::seconds(options.idle_timeout_s);
     http.stream_queue_limit = options.stream_queue_limit;
     http.static_dir = options.static_dir;
     if (camera_index) http.media_origins = camera_index->stream_origins();

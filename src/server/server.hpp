@@ -13,6 +13,8 @@ struct ServeOptions {
     std::string bind = "127.0.0.1";
     unsigned short port = 8080;
     unsigned threads = 0;
+    int idle_timeout_s =
+        60; // a connection without a request this long after its last answer is closed
     std::string port_file;  // written with the bound port once listening (for scripts/tests)
     std::string static_dir; // built console files
     std::string tls_cert;   // PEM certificate chain and key: HTTPS and WSS when both are set
