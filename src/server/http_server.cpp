@@ -275,7 +275,7 @@ public:
 
     void start() {
         net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-            self->watch_idle();
+            self->watch_idle(self->last_answer_);
             if constexpr (kIsTls<Stream>) {
                 self->stream_.async_handshake(net::ssl::stream_base::server,
                                               [self](beast::error_code ec) {
@@ -297,18 +297,16 @@ private:
     // (or of connecting) is closed. One timer per connection that wakes once a period, rather
     // than a deadline armed and cancelled around every read: that cost a timer operation and a
     // handler call in each request.
-    void watch_idle() {
-        const auto timeout = server_.options.idle_timeout;
-        idle_.expires_at(last_answer_ + timeout);
-        idle_.async_wait([self = shared_from_this(), timeout](beast::error_code ec) {
+    void watch_idle(std::chrono::steady_clock::time_point from) {
+        idle_.expires_at(from + server_.options.idle_timeout);
+        idle_.async_wait([self = shared_from_this()](beast::error_code ec) {
             if (ec) return; // cancelled: the connection ended or became a WebSocket
-            if (!self->working_ &&
-                std::chrono::steady_clock::now() - self->last_answer_ >= timeout) {
-                beast::get_lowest_layer(self->stream_).cancel(); // the read ends: on_read closes
-                return;
+            const auto now = std::chrono::steady_clock::now();
+            if (self->working_) return self->watch_idle(now);
+            if (now - self->last_answer_ < self->server_.options.idle_timeout) {
+                return self->watch_idle(self->last_answer_); // answered since the timer was set
             }
-            if (self->working_) self->last_answer_ = std::chrono::steady_clock::now();
-            self->watch_idle();
+            beast::get_lowest_layer(self->stream_).cancel(); // the read ends: on_read closes
         });
     }
 
@@ -320,8 +318,6 @@ private:
         parser_->body_limit(std::max(server_.options.body_limit, server_.options.upload_limit));
         parser_->header_limit(16 * 1024);
         body_limit_ = server_.options.body_limit;
-        working_ = false;
-        last_answer_ = std::chrono::steady_clock::now();
         http::async_read_header(stream_, buffer_, *parser_,
                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                     self->on_header(ec);

@@ -2,7 +2,6 @@
 // or in chunks, is read whole; a connection that sends nothing for --idle-timeout is closed,
 // one that keeps sending is not.
 #include <chrono>
-#include <cstdio>
 #include <string>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -13,6 +12,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -103,9 +103,7 @@ TEST_F(ConnectionTest, ABodyInTheHeadersSegmentAfterItOrInChunksIsReadWhole) {
     // Chunked, the first chunk with the header and the rest later.
     const std::string three = R"({"lat":38.93,"lon":-77.03})";
     const auto chunk = [](const std::string& s) {
-        char size[16];
-        std::snprintf(size, sizeof size, "%zx", s.size());
-        return std::string(size) + "\r\n" + s + "\r\n";
+        return fmt::format("{:x}\r\n{}\r\n", s.size(), s);
     };
     res = exchange(socket,
                    {position_header(0, "chunked") + chunk(three.substr(0, 12)),
