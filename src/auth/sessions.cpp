@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 #include <sodium.h>
 
+#include "base/sha256.hpp"
 #include "base/utf8.hpp"
 
 namespace pingan::auth {
@@ -54,9 +55,8 @@ std::string new_token() {
 }
 
 std::string token_hash(std::string_view token) {
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
-    return hex(digest, sizeof digest);
+    // OpenSSL's SHA-256 uses the CPU's SHA instructions; libsodium's does not.
+    return base::sha256_hex(token);
 }
 
 void SessionRegistry::add(const std::string& hash, Session s) {

@@ -17,11 +17,19 @@ std::string to_hex(const unsigned char* digest, unsigned len) {
     return out;
 }
 
+// SHA-256 fetched from OpenSSL's provider once: with EVP_sha256() every digest looked it up
+// again, which cost more than hashing a token.
+const EVP_MD* sha256_md() {
+    static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (md == nullptr) throw std::runtime_error("OpenSSL SHA-256 unavailable");
+    return md;
+}
+
 } // namespace
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
     if (ctx_ == nullptr ||
-        EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1) {
+        EVP_DigestInit_ex2(static_cast<EVP_MD_CTX*>(ctx_), sha256_md(), nullptr) != 1) {
         throw std::runtime_error("OpenSSL SHA-256 unavailable");
     }
 }
@@ -42,9 +50,12 @@ std::string Sha256::hex() {
 }
 
 std::string sha256_hex(std::string_view bytes) {
-    Sha256 h;
-    h.update(bytes);
-    return h.hex();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), digest, &len, sha256_md(), nullptr) != 1) {
+        throw std::runtime_error("OpenSSL SHA-256 failed");
+    }
+    return to_hex(digest, len);
 }
 
 } // namespace pingan::base

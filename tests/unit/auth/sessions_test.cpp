@@ -11,6 +11,9 @@ TEST(Sessions, TokensAreRandomAndOnlyTheirHashIsKept) {
     EXPECT_NE(a, new_token());
     EXPECT_EQ(token_hash(a), token_hash(a));
     EXPECT_NE(token_hash(a), a);
+    // Plain SHA-256 in hex, whichever library computes it: stored sessions stay valid.
+    EXPECT_EQ(token_hash("abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     SessionRegistry r;
     r.add(token_hash(a), {Principal{"amy", Role::dispatcher, std::nullopt, ""}, 1000});
     EXPECT_EQ(r.find(token_hash(a), 999)->username, "amy");
