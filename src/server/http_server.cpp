@@ -318,23 +318,6 @@ private:
         parser_->body_limit(std::max(server_.options.body_limit, server_.options.upload_limit));
         parser_->header_limit(16 * 1024);
         body_limit_ = server_.options.body_limit;
-        // Plain TCP: wait until the next request's first bytes are here. A read started right
-        // after the answer nearly always found nothing yet, which cost a system call in most
-        // requests. (With TLS the socket's readiness does not say whether a record is whole.)
-        if constexpr (!kIsTls<Stream>) {
-            if (buffer_.size() == 0) {
-                tcp_socket().async_wait(tcp::socket::wait_read,
-                                        [self = shared_from_this()](beast::error_code ec) {
-                                            if (ec) return self->close();
-                                            self->read_header();
-                                        });
-                return;
-            }
-        }
-        read_header();
-    }
-
-    void read_header() {
         http::async_read_header(stream_, buffer_, *parser_,
                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                     self->on_header(ec);
