@@ -1,5 +1,6 @@
 // The bearer token of every request: its SHA-256 (only hashes are kept), then the session it
 // names among a centre's live sessions.
+#include <cstdint>
 #include <string>
 #include <vector>
 
