@@ -220,6 +220,13 @@ bool Operations::reload_locked() {
     if (watch_ && committer_) committer_->fence(*head);
     board_stale_ = false;
     healthy_ = true;
+    // Other servers' events up to the new fence reach the stream and the hooks (sessions,
+    // patrol desk) before the lock is let go: a command judged on the rebuilt Board must not
+    // meet state that has not heard of them (a shift id given out twice, a revoked session).
+    if (watch_) {
+        std::lock_guard published(publish_mutex_);
+        publish_up_to_locked(*head);
+    }
     return true;
 }
 
@@ -238,7 +245,7 @@ void Operations::catch_up() {
                         "another server changed the same records; retry this request"));
         if (!reload_locked()) return;
     }
-    // Also after a refused commit, which rebuilt the Board without streaming what it read.
+    // Anything up to the head not streamed yet (reload_locked streams what it read).
     std::lock_guard published(publish_mutex_);
     publish_up_to_locked(*head);
 }
@@ -286,7 +293,8 @@ void Operations::on_commit_failed(const base::Error& e) {
     std::lock_guard lock(mutex_);
     committer_->fail_queued(base::error(base::Code::unavailable,
                                         "the store refused an earlier write; retry this request"));
-    // Another server's commit (a stale head) leaves events to stream: catch up fetches them.
+    // Another server's commit (a stale head): the reload streams its events up to the new
+    // fence; a catch-up then checks for any that came after.
     if (reload_locked() && watch_) committer_->request_catch_up();
 }
 
