@@ -173,10 +173,13 @@ Stats run(const Options& o, double rate, const std::function<std::string(long)>&
         for (int k = 0; k < n; ++k) {
             Connection& c = conns[events[static_cast<std::size_t>(k)].data.u64];
             if (events[static_cast<std::size_t>(k)].events & EPOLLOUT) flush(c);
+            // A read shorter than the buffer took all there was; the edge-triggered event
+            // fires again for whatever comes next, so no read is spent to see EAGAIN.
             for (;;) {
                 const ssize_t r = recv(c.fd, buf, sizeof buf, 0);
                 if (r <= 0) break;
                 c.inbox.append(buf, static_cast<std::size_t>(r));
+                if (static_cast<std::size_t>(r) < sizeof buf) break;
             }
             int status = 0;
             while (std::size_t len = complete_response(c.inbox, status)) {
