@@ -60,7 +60,7 @@ demo: deps release web
 	scripts/demo.sh $(CITY)
 
 # libFuzzer targets (clang-14, ASan + UBSan) of every parser of outside input: fuzz/README.md.
-FUZZ_TARGETS   = incident_csv geojson eido config_toml osm http_bodies field_files
+FUZZ_TARGETS   = incident_csv geojson eido config_toml osm http_bodies flat_json field_files
 FUZZ_SECONDS  ?= 30
 fuzz-build:
 	cmake --preset fuzz >/dev/null

@@ -5,53 +5,15 @@
 
 #include <fmt/core.h>
 
+#include "base/utf8.hpp"
+
 namespace pingan::server {
 namespace {
 
 using base::Code;
+using base::utf8_sequence;
+using base::valid_utf8;
 using nlohmann::json;
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if the bytes there are not valid UTF-8
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = b(i);
-    if (c < 0x80) return 1;
-    std::size_t n = 0;
-    unsigned min = 0;
-    unsigned cp = 0;
-    if ((c & 0xe0) == 0xc0) {
-        n = 2;
-        min = 0x80;
-        cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-        n = 3;
-        min = 0x800;
-        cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-        n = 4;
-        min = 0x10000;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((b(i + k) & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (b(i + k) & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return n;
-}
-
-bool valid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        const std::size_t n = utf8_sequence(s, i);
-        if (n == 0) return false;
-        i += n;
-    }
-    return true;
-}
 
 // U+FDD0 is a noncharacter: it cannot be a meaningful part of an incident description.
 constexpr std::string_view kMarkerEscape = "\\ufdd0";
@@ -122,6 +84,7 @@ BodyReader::BodyReader(std::string_view body) {
                              fmt::format("{}: contains bytes that are not valid UTF-8", field));
         return;
     }
+    if ((flat_ = read_flat_object(body))) return;
     doc_ = json::parse(body, nullptr, false);
     if (doc_.is_discarded()) {
         // Parse again, slowly, to say where and why: the key being read when a number was
@@ -173,10 +136,21 @@ void BodyReader::fail(Code code, std::string_view key, std::string detail) {
     if (!error_) error_ = base::error(code, name(key), std::move(detail));
 }
 
-bool BodyReader::has(std::string_view key) const {
-    if (!doc_.is_object()) return false;
+const json* BodyReader::lookup(std::string_view key) const {
+    if (flat_) {
+        for (const FlatField& f : *flat_) {
+            if (f.key == key) return &f.value;
+        }
+        return nullptr;
+    }
+    if (!doc_.is_object()) return nullptr;
     auto it = doc_.find(key);
-    return it != doc_.end() && !it->is_null();
+    return it == doc_.end() ? nullptr : &*it;
+}
+
+bool BodyReader::has(std::string_view key) const {
+    const json* j = lookup(key);
+    return j != nullptr && !j->is_null();
 }
 
 const json* BodyReader::array_field(std::string_view key, Need need, std::size_t max_items,
@@ -197,14 +171,14 @@ const json* BodyReader::array_field(std::string_view key, Need need, std::size_t
 
 const json* BodyReader::field(std::string_view key, Need need) {
     if (error_) return nullptr;
-    auto it = doc_.find(key);
-    if (it == doc_.end() || it->is_null()) {
+    const json* j = lookup(key);
+    if (j == nullptr || j->is_null()) {
         if (need == Need::required) {
             fail(Code::field_missing, key, fmt::format("{}: required", name(key)));
         }
         return nullptr;
     }
-    return &*it;
+    return j;
 }
 
 std::optional<double> BodyReader::number(std::string_view key, Need need, double min, double max) {

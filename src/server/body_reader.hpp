@@ -13,6 +13,7 @@
 
 #include "base/error.hpp"
 #include "base/time.hpp"
+#include "server/flat_json.hpp"
 
 namespace pingan::server {
 
@@ -57,7 +58,10 @@ private:
     const nlohmann::json* array_field(std::string_view key, Need need, std::size_t max_items,
                                       std::string_view of);
     std::string name(std::string_view key) const;
+    const nlohmann::json* lookup(std::string_view key) const;
 
+    // A body of scalar fields is read into flat_ (no tree); any other body into doc_.
+    std::optional<FlatObject> flat_;
     nlohmann::json doc_;
     std::string prefix_;
     std::optional<base::Error> error_;
