@@ -13,7 +13,8 @@ class Db;
 // Applies one event to the projection tables. Log-only events change nothing.
 void project_event(Db& db, const ops::Event& e);
 // Positions are only appended to the breadcrumbs here; the units' latest positions are set
-// once per unit per commit by update_latest_positions().
+// by update_latest_positions(), which SqliteStore calls when breadcrumbs are digested and at
+// close (sqlite_store.hpp).
 void apply_side_write(Db& db, const SideWrite& w);
 void update_latest_positions(Db& db, const std::vector<PositionRecord>& latest);
 

@@ -175,6 +175,19 @@ void digest_positions(Db& db, Id first_id, Id last_id, PositionDigester& d) {
     s.reset();
 }
 
+// The id of the last breadcrumb a stored digest covers (0: none yet).
+Id last_digested_position(Db& db) {
+    Id last_id = 0;
+    Stmt& last = db.prepare(
+        "SELECT payload FROM events WHERE kind = 'positions.digest' ORDER BY seq DESC LIMIT 1");
+    if (last.step()) {
+        auto p = nlohmann::json::parse(last.text(0), nullptr, false);
+        if (p.is_object()) last_id = p.value("last_id", Id{0});
+    }
+    last.reset();
+    return last_id;
+}
+
 } // namespace
 
 class SqliteStore::ReaderLease {
@@ -196,7 +209,67 @@ private:
 };
 
 SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {}
-SqliteStore::~SqliteStore() = default;
+
+SqliteStore::~SqliteStore() {
+    // A store that only read (audit verify, a backup) leaves the file as it found it. What is
+    // not folded now is read back from the breadcrumbs at the next open.
+    if (!writer_ || !committed_) return;
+    try {
+        std::lock_guard lock(write_mutex_);
+        writer_->prepare("BEGIN IMMEDIATE").run();
+        fold_positions(*writer_);
+        writer_->reset_all();
+        writer_->prepare("COMMIT").run();
+    } catch (const SqliteError&) {
+        try {
+            writer_->exec("ROLLBACK");
+        } catch (const SqliteError&) {
+        }
+    }
+}
+
+// The breadcrumbs after the last digest, newest per unit, as commit() would have kept them.
+void SqliteStore::read_unfolded_positions() {
+    Db& db = *writer_;
+    const Id after = last_digested_position(db);
+    Stmt& rows = db.prepare("SELECT unit_id, at, lat, lon, heading, speed FROM positions "
+                            "WHERE id > ? ORDER BY id");
+    rows.bind(1, after);
+    std::lock_guard lock(latest_mutex_);
+    while (rows.step()) {
+        const ops::Position p{
+            {rows.real(2), rows.real(3)}, rows.opt_real(4), rows.opt_real(5), rows.int64(1)};
+        keep_newest(rows.int64(0), p);
+    }
+    rows.reset();
+}
+
+// Writes the positions not yet folded into the units table, inside the caller's transaction;
+// they count as folded once that commits (the caller marks them).
+void SqliteStore::fold_positions(Db& db) {
+    std::vector<PositionRecord> unfolded;
+    {
+        std::lock_guard lock(latest_mutex_);
+        for (const auto& [id, latest] : latest_) {
+            if (!latest.folded) unfolded.push_back(PositionRecord{id, latest.position});
+        }
+    }
+    sqlite::update_latest_positions(db, unfolded);
+}
+
+void SqliteStore::keep_newest(Id unit, const ops::Position& p) {
+    auto [it, inserted] = latest_.try_emplace(unit, Latest{p, false});
+    if (!inserted && it->second.position.reported_at <= p.reported_at) it->second = {p, false};
+}
+
+void SqliteStore::overlay_latest(ops::Unit& unit) {
+    std::lock_guard lock(latest_mutex_);
+    auto it = latest_.find(unit.id);
+    if (it == latest_.end()) return;
+    if (!unit.position || unit.position->reported_at <= it->second.position.reported_at) {
+        unit.position = it->second.position;
+    }
+}
 
 base::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
     std::unique_ptr<SqliteStore> store(new SqliteStore(path));
@@ -209,6 +282,7 @@ base::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& 
         db.exec("PRAGMA synchronous = FULL");
         db.exec("PRAGMA foreign_keys = OFF");
         migrate(db);
+        store->read_unfolded_positions();
     } catch (const SqliteError& e) {
         return sqlite::to_error(e, "opening the store");
     }
@@ -232,6 +306,7 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes,
                                                std::int64_t expected_head) {
     std::lock_guard lock(write_mutex_);
     Db& db = *writer_;
+    committed_ = true;
     CommitResult result;
     result.errors.resize(changes.size());
     result.ranges.resize(changes.size());
@@ -252,7 +327,8 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes,
             return stale_head_error(seq, expected_head);
         }
 
-        LatestPositions latest; // one units update per unit per commit, however many reports
+        LatestPositions latest; // the newest report per unit of this commit
+        bool digested = false;  // a positions.digest event is stored: fold (see the header)
         for (std::size_t i = 0; i < changes.size(); ++i) {
             const Change& change = changes[i];
             const std::size_t records_before = result.records.size();
@@ -287,6 +363,8 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes,
                 for (const SideWrite& w : change.side) {
                     if (const auto* p = std::get_if<PositionRecord>(&w)) latest.add(*p);
                 }
+                for (const ops::Event& e : change.events)
+                    digested = digested || e.kind == "positions.digest";
             } catch (const SqliteError& e) {
                 if (e.code != SQLITE_CONSTRAINT) throw;
                 if (!one_statement) {
@@ -300,9 +378,19 @@ base::Result<CommitResult> SqliteStore::commit(std::span<const Change> changes,
             }
             result.ranges[i] = {records_before, result.records.size()};
         }
-        sqlite::update_latest_positions(db, latest.records);
+        if (digested) {
+            fold_positions(db);
+            sqlite::update_latest_positions(db, latest.records);
+        }
         db.reset_all();
         db.prepare("COMMIT").run();
+        std::lock_guard latest_lock(latest_mutex_);
+        for (const PositionRecord& p : latest.records)
+            keep_newest(p.unit_id, p.position);
+        if (digested) {
+            for (auto& [id, l] : latest_)
+                l.folded = true;
+        }
     } catch (const SqliteError& e) {
         try {
             db.exec("ROLLBACK");
@@ -338,8 +426,10 @@ base::Result<ops::BoardSnapshot> SqliteStore::load_board() {
             snap.open_incidents.push_back(read_incident(open));
         // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& units = db->prepare(fmt::format("SELECT {} FROM units", kUnitColumns));
-        while (units.step())
+        while (units.step()) {
             snap.units.push_back(read_unit(units));
+            overlay_latest(snap.units.back());
+        }
         // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& active = db->prepare(
             fmt::format("SELECT {} FROM assignments WHERE cleared_at IS NULL", kAssignmentColumns));
@@ -470,13 +560,7 @@ base::Result<VerifyReport> SqliteStore::verify_chain() {
 base::Result<std::optional<PositionDigest>> SqliteStore::next_position_digest() {
     try {
         auto db = reader();
-        Id after = 0;
-        Stmt& last = db->prepare(
-            "SELECT payload FROM events WHERE kind = 'positions.digest' ORDER BY seq DESC LIMIT 1");
-        if (last.step()) {
-            auto p = nlohmann::json::parse(last.text(0), nullptr, false);
-            if (p.is_object()) after = p.value("last_id", Id{0});
-        }
+        const Id after = last_digested_position(*db);
         Stmt& head = db->prepare("SELECT COALESCE(MAX(id), 0) FROM positions");
         head.step();
         const Id newest = head.int64(0);
@@ -563,8 +647,10 @@ base::Result<std::optional<ops::Unit>> SqliteStore::unit(Id id) {
         // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& s = db->prepare(fmt::format("SELECT {} FROM units WHERE id = ?", kUnitColumns));
         s.bind(1, id);
-        if (s.step()) return std::optional<ops::Unit>(read_unit(s));
-        return std::optional<ops::Unit>();
+        if (!s.step()) return std::optional<ops::Unit>();
+        ops::Unit u = read_unit(s);
+        overlay_latest(u);
+        return std::optional<ops::Unit>(std::move(u));
     } catch (const SqliteError& e) {
         return sqlite::to_error(e, "reading a unit");
     }
@@ -576,8 +662,10 @@ base::Result<std::vector<ops::Unit>> SqliteStore::units() {
         auto db = reader();
         // sql-composed: the column list is a compile-time constant; values are bound
         Stmt& s = db->prepare(fmt::format("SELECT {} FROM units ORDER BY id", kUnitColumns));
-        while (s.step())
+        while (s.step()) {
             out.push_back(read_unit(s));
+            overlay_latest(out.back());
+        }
     } catch (const SqliteError& e) {
         return sqlite::to_error(e, "listing units");
     }

@@ -124,19 +124,29 @@ TEST(OpenStore, AnUnreachablePostgresIsUnavailable) {
     EXPECT_EQ(r.error().code, base::Code::unavailable) << r.error().detail;
 }
 
-// A position report is committed without a savepoint of its own (one statement): one that
-// fails a constraint is refused alone, and the batch around it lands. SQLite stores a NaN as
-// NULL, which the NOT NULL latitude refuses.
-TEST(SqliteStoreCommit, APositionReportRefusedByAConstraintLeavesTheBatchWhole) {
-    test::TempDb db;
-    auto store = SqliteStore::open(db.path()).value();
+namespace {
+
+// Unit PA-9, without a position, stored in `store`.
+ops::Id create_unit(SqliteStore& store) {
     ops::Board board;
     std::vector<ops::Event> ev;
     ops::NewUnit nu;
     nu.callsign = "PA-9";
     const ops::Id unit = board.create_unit(nu, "admin", test::kT0, ev).value().id;
     Change created{std::move(ev), {}};
-    ASSERT_TRUE(store->commit(std::span<const Change>(&created, 1)).ok());
+    EXPECT_TRUE(store.commit(std::span<const Change>(&created, 1)).ok());
+    return unit;
+}
+
+} // namespace
+
+// A position report is committed without a savepoint of its own (one statement): one that
+// fails a constraint is refused alone, and the batch around it lands. SQLite stores a NaN as
+// NULL, which the NOT NULL latitude refuses.
+TEST(SqliteStoreCommit, APositionReportRefusedByAConstraintLeavesTheBatchWhole) {
+    test::TempDb db;
+    auto store = SqliteStore::open(db.path()).value();
+    const ops::Id unit = create_unit(*store);
 
     auto report = [&](double lat, base::TimeMs at) {
         return Change{{}, {PositionRecord{unit, ops::Position{{lat, -77.0}, 90.0, 5.0, at}}}};
@@ -159,4 +169,75 @@ TEST(SqliteStoreCommit, APositionReportRefusedByAConstraintLeavesTheBatchWhole) 
     ASSERT_TRUE(stored.position.has_value());
     EXPECT_DOUBLE_EQ(stored.position->at.lat, 38.92);
     EXPECT_EQ(store->head_seq().value(), 1);
+}
+
+namespace {
+
+// The units row's latitude and position time as the file holds them (NULLs as -1).
+std::pair<double, base::TimeMs> units_row(const std::string& path, ops::Id unit) {
+    sqlite3* raw = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(raw,
+                       "SELECT COALESCE(lat, -1), COALESCE(position_at, -1) FROM units "
+                       "WHERE id = ?",
+                       -1, &s, nullptr);
+    sqlite3_bind_int64(s, 1, unit);
+    std::pair<double, base::TimeMs> row{-2, -2};
+    if (sqlite3_step(s) == SQLITE_ROW)
+        row = {sqlite3_column_double(s, 0), sqlite3_column_int64(s, 1)};
+    sqlite3_finalize(s);
+    sqlite3_close(raw);
+    return row;
+}
+
+} // namespace
+
+// A unit's latest position reaches the units table when breadcrumbs are digested and at close;
+// reads see it at once, and a store opened after a crash (here: a second store on the file
+// while the first, which never folded, is still open) finds it in the breadcrumbs.
+TEST(SqliteStoreLatestPositions, FoldAtDigestAndCloseAndSurviveACrash) {
+    test::TempDb db;
+    auto store = SqliteStore::open(db.path()).value();
+    const ops::Id unit = create_unit(*store);
+    auto report = [&](double lat, base::TimeMs at) {
+        const Change c{{}, {PositionRecord{unit, ops::Position{{lat, -77.0}, 90.0, 5.0, at}}}};
+        ASSERT_TRUE(store->commit(std::span<const Change>(&c, 1)).ok());
+    };
+    report(38.91, test::kT0 + 1000);
+    report(38.93, test::kT0 + 3000);
+    report(38.92, test::kT0 + 2000); // late: older than the newest, moves nothing
+
+    EXPECT_EQ(units_row(db.path(), unit).second, -1) << "not folded before a digest";
+    EXPECT_DOUBLE_EQ(store->unit(unit).value()->position->at.lat, 38.93);
+    EXPECT_DOUBLE_EQ(store->units().value().at(0).position->at.lat, 38.93);
+
+    {
+        auto after_crash = SqliteStore::open(db.path()).value();
+        EXPECT_DOUBLE_EQ(after_crash->unit(unit).value()->position->at.lat, 38.93);
+        const auto snap = after_crash->load_board().value();
+        ASSERT_EQ(snap.units.size(), 1u);
+        EXPECT_EQ(snap.units[0].position->reported_at, test::kT0 + 3000);
+    }
+    // The second store only read, so it left the file as it was; the first folds at the digest.
+    EXPECT_EQ(units_row(db.path(), unit).second, -1);
+
+    report(38.94, test::kT0 + 4000);
+    const auto d = store->next_position_digest().value().value();
+    const Change digest{
+        {ops::Event::log_only(test::kT0 + 5000, "system", "positions.digest", "positions",
+                              {{"first_id", d.first_id},
+                               {"last_id", d.last_id},
+                               {"count", d.count},
+                               {"sha256", d.sha256}})},
+        {}};
+    ASSERT_TRUE(store->commit(std::span<const Change>(&digest, 1)).ok());
+    EXPECT_EQ(units_row(db.path(), unit), std::make_pair(38.94, test::kT0 + 4000));
+
+    report(38.95, test::kT0 + 6000);
+    EXPECT_EQ(units_row(db.path(), unit).second, test::kT0 + 4000);
+    store.reset();
+    EXPECT_EQ(units_row(db.path(), unit), std::make_pair(38.95, test::kT0 + 6000)) << "at close";
+    auto reopened = SqliteStore::open(db.path()).value();
+    EXPECT_DOUBLE_EQ(reopened->unit(unit).value()->position->at.lat, 38.95);
 }
