@@ -69,13 +69,14 @@ struct PatrolEvent {
 using Committed = std::function<void(base::Result<std::vector<store::EventRecord>>)>;
 
 // Appends the patrol events `build` makes, under the Board's lock (so it sees every other
-// server's events first); once they are durable the desk applies them exactly as it replays
-// the log at start, and `then` hears the outcome.
+// server's events first); once they are durable the desk applies them as the log has them,
+// with their seq, exactly as it replays the log at start (so an event it has already taken
+// from the log, when a rebuilt Board streamed it first, is not applied twice), and `then`
+// hears the outcome.
 void commit(ApiContext& ctx, std::string actor,
             std::function<base::Result<std::vector<PatrolEvent>>(const ops::Board&)> build,
             Committed then) {
-    auto records = std::make_shared<std::vector<store::EventRecord>>();
-    ctx.ops.execute(
+    ctx.ops.execute_recorded(
         [&](ops::Board& board, base::TimeMs at,
             store::Change& change) -> base::Result<std::string> {
             auto events = build(board);
@@ -83,17 +84,16 @@ void commit(ApiContext& ctx, std::string actor,
             for (const PatrolEvent& e : *events) {
                 change.events.push_back(
                     ops::Event::log_only(at, actor, e.kind, "unit/" + e.unit, e.payload));
-                const ops::Event& added = change.events.back();
-                records->push_back({0, at, actor, e.kind, added.subject, added.payload, "", ""});
             }
             return std::string();
         },
-        [&ctx, records, then = std::move(then)](base::Result<std::string> done) {
+        [&ctx, then = std::move(then)](base::Result<std::string> done,
+                                       std::vector<store::EventRecord> records) {
             if (!done) return then(done.error());
-            for (const store::EventRecord& r : *records) {
+            for (const store::EventRecord& r : records) {
                 if (auto applied = ctx.patrol->apply(r); !applied) return then(applied.error());
             }
-            then(std::move(*records));
+            then(std::move(records));
         });
 }
 

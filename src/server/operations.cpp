@@ -325,10 +325,22 @@ bool judged_on_state(base::Code c) {
 } // namespace
 
 void Operations::execute(const Command& command, Done done) {
+    execute_with(command, [done = std::move(done)](base::Result<std::string> result,
+                                                   std::vector<store::EventRecord>) mutable {
+        done(std::move(result));
+    });
+}
+
+void Operations::execute_recorded(const Command& command, DoneRecorded done) {
+    execute_with(command, std::move(done));
+}
+
+template <class Finish>
+void Operations::execute_with(const Command& command, Finish finish) {
     std::unique_lock lock(mutex_);
     if (board_stale_ && !reload_locked()) {
         lock.unlock();
-        done(base::error(base::Code::unavailable, "the store is unavailable; retry shortly"));
+        finish(base::error(base::Code::unavailable, "the store is unavailable; retry shortly"), {});
         return;
     }
     store::Change change;
@@ -343,26 +355,27 @@ void Operations::execute(const Command& command, Done done) {
         if (head && *head != committer_->fenced_head()) {
             committer_->request_catch_up();
             lock.unlock();
-            done(base::error(base::Code::unavailable,
-                             "this server is catching up with another server's changes; retry "
-                             "this request"));
+            finish(base::error(base::Code::unavailable,
+                               "this server is catching up with another server's changes; retry "
+                               "this request"),
+                   {});
             return;
         }
     }
     if (!result || (change.events.empty() && change.side.empty())) {
         lock.unlock();
-        done(std::move(result));
+        finish(std::move(result), {});
         return;
     }
     // Submitted under the lock: commit order is command order.
     committer_->submit(std::move(change),
                        [body = std::move(result).value(),
-                        done = std::move(done)](store::Committer::Outcome outcome) mutable {
+                        finish = std::move(finish)](store::Committer::Outcome outcome) mutable {
                            if (outcome.error) {
-                               done(std::move(*outcome.error));
+                               finish(std::move(*outcome.error), {});
                                return;
                            }
-                           done(std::move(body));
+                           finish(std::move(body), std::move(outcome.records));
                        });
 }
 

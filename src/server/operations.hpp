@@ -69,6 +69,11 @@ public:
     const ops::CaseRules* case_rules() const { return case_rules_.get(); }
 
     void execute(const Command& command, Done done);
+    // As execute(), and `done` also gets the events the change stored, with their seq and
+    // hash (none when it was refused): for a caller that applies them as the log has them.
+    using DoneRecorded =
+        std::function<void(base::Result<std::string>, std::vector<store::EventRecord>)>;
+    void execute_recorded(const Command& command, DoneRecorded done);
 
     // Called with events another server committed, after the Board caught up with them (on
     // the commit thread). Set before start().
@@ -88,6 +93,9 @@ public:
     bool healthy() const { return healthy_.load(); }
 
 private:
+    // The body of both: `finish(result, records)` once durable or refused.
+    template <class Finish>
+    void execute_with(const Command& command, Finish finish);
     void on_commit_failed(const base::Error& e);
     // On the commit thread: when the log has events this Board has not seen, refuses what is
     // queued, rebuilds the Board and streams those events.
