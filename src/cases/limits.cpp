@@ -7,6 +7,8 @@
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include "base/toml_integer.hpp"
+
 namespace pingan::cases {
 namespace {
 
@@ -50,7 +52,7 @@ base::Result<StageLimit> parse_limit(const toml::table& row, const std::string& 
     s.legal_ref = row["legal_ref"].value_or(std::string());
     if (s.legal_ref.empty()) return limits_problem(where + ".legal_ref", "is required");
 
-    const auto amount = row["amount"].value<std::int64_t>();
+    const auto amount = base::toml_integer(row["amount"]);
     if (!amount || *amount <= 0 || *amount > kMaxAmount) {
         return limits_problem(where + ".amount",
                               fmt::format("must be a whole number 1..{}", kMaxAmount));
@@ -75,7 +77,7 @@ base::Result<StageLimit> parse_limit(const toml::table& row, const std::string& 
                               "applies only to calendar_days and months limits");
     }
 
-    const auto ext = row["extension_max"].value_or(std::int64_t{0});
+    const auto ext = base::toml_integer(row["extension_max"]).value_or(0);
     if (ext < 0 || ext > kMaxAmount) {
         return limits_problem(where + ".extension_max",
                               fmt::format("must be a whole number 0..{}", kMaxAmount));
@@ -144,7 +146,7 @@ base::Result<LimitsTable> LimitsTable::parse(std::string_view toml_text) {
             AlertThreshold a;
             a.name = (*row)["name"].value_or(std::string());
             if (a.name.empty()) return limits_problem(where + ".name", "is required");
-            const auto lead = (*row)["lead_minutes"].value<std::int64_t>();
+            const auto lead = base::toml_integer((*row)["lead_minutes"]);
             if (!lead || *lead <= 0 || *lead > kMaxLeadMinutes) {
                 return limits_problem(where + ".lead_minutes",
                                       "must be a positive number of minutes "

@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "analytics/taxonomy.hpp"
+#include "base/toml_integer.hpp"
 
 namespace pingan::io {
 namespace {
@@ -154,7 +155,7 @@ base::Result<sim::Fleet> parse_fleet(std::string_view toml_text, std::string_vie
                 return r.fail(where + ".units", "give either units (a count) or callsigns");
             }
         } else {
-            auto n = (*t)["units"].value<std::int64_t>();
+            auto n = base::toml_integer((*t)["units"]);
             if (!n || *n < 1 || *n > 1000) {
                 return r.fail(where + ".units", "the number of units at the post, 1 to 1000");
             }

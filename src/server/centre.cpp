@@ -7,6 +7,8 @@
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include "base/toml_integer.hpp"
+
 namespace pingan::server {
 namespace {
 
@@ -31,18 +33,18 @@ base::Result<DispatchConfig> parse_dispatch_config(std::string_view text) {
     auto p = dispatch::parse_policy(policy);
     if (!p) return problem("recommendation.policy", "must be eta or straight");
     c.policy = *p;
-    const auto count = doc["recommendation"]["count"].value_or(std::int64_t{5});
+    const auto count = base::toml_integer(doc["recommendation"]["count"]).value_or(5);
     if (count < 1 || count > 50) return problem("recommendation.count", "must be 1..50");
     c.count = static_cast<std::size_t>(count);
-    const auto cov = doc["recommendation"]["coverage_minutes"].value_or(std::int64_t{5});
+    const auto cov = base::toml_integer(doc["recommendation"]["coverage_minutes"]).value_or(5);
     if (cov < 1 || cov > 60) return problem("recommendation.coverage_minutes", "must be 1..60");
     c.coverage_minutes = static_cast<int>(cov);
     const double radius = doc["duplicates"]["radius_m"].value_or(200.0);
-    const auto window = doc["duplicates"]["window_minutes"].value_or(std::int64_t{15});
+    const auto window = base::toml_integer(doc["duplicates"]["window_minutes"]).value_or(15);
     if (radius < 0 || radius > 10'000) return problem("duplicates.radius_m", "must be 0..10000");
     if (window < 0 || window > 24 * 60)
         return problem("duplicates.window_minutes", "must be 0..1440");
-    const auto listed = doc["duplicates"]["max_listed"].value_or(std::int64_t{10});
+    const auto listed = base::toml_integer(doc["duplicates"]["max_listed"]).value_or(10);
     if (listed < 1 || listed > 1000) return problem("duplicates.max_listed", "must be 1..1000");
     c.duplicates = triage::DuplicateRule{radius, window * 60'000, static_cast<std::size_t>(listed)};
     const auto* h = doc["handoff"].as_table();
@@ -53,15 +55,15 @@ base::Result<DispatchConfig> parse_dispatch_config(std::string_view text) {
         }
         c.handoff.api_key = (*h)["api_key"].value_or(std::string());
         c.handoff.jurisdiction_id = (*h)["jurisdiction_id"].value_or(std::string());
-        c.handoff.timeout_s = static_cast<int>((*h)["timeout_s"].value_or(std::int64_t{5}));
+        c.handoff.timeout_s = static_cast<int>(base::toml_integer((*h)["timeout_s"]).value_or(5));
         c.handoff.alert_after_failures =
-            static_cast<int>((*h)["alert_after_failures"].value_or(std::int64_t{5}));
+            static_cast<int>(base::toml_integer((*h)["alert_after_failures"]).value_or(5));
         c.handoff.give_up_after_hours =
-            static_cast<int>((*h)["give_up_after_hours"].value_or(std::int64_t{24}));
+            static_cast<int>(base::toml_integer((*h)["give_up_after_hours"]).value_or(24));
         c.handoff.send_caller_phone = (*h)["send_caller_phone"].value_or(false);
         c.handoff.retry_base_ms =
-            static_cast<int>((*h)["retry_base_ms"].value_or(std::int64_t{1000}));
-        c.handoff.poll_ms = static_cast<int>((*h)["poll_ms"].value_or(std::int64_t{1000}));
+            static_cast<int>(base::toml_integer((*h)["retry_base_ms"]).value_or(1000));
+        c.handoff.poll_ms = static_cast<int>(base::toml_integer((*h)["poll_ms"]).value_or(1000));
         if (c.handoff.retry_base_ms < 10 || c.handoff.poll_ms < 10 || c.handoff.poll_ms > 60'000) {
             return problem("handoff", "retry_base_ms and poll_ms must be at least 10 ms");
         }

@@ -6,6 +6,8 @@
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include "base/toml_integer.hpp"
+
 namespace pingan::triage {
 namespace {
 
@@ -176,9 +178,9 @@ base::Result<Triage> Triage::parse(std::string_view text, const Taxonomy& taxono
             return rules_problem(where,
                                  fmt::format("category '{}' is not in the taxonomy", r.category));
         }
-        r.priority = static_cast<int>((*row)["priority"].value_or(std::int64_t{0}));
+        r.priority = static_cast<int>(base::toml_integer((*row)["priority"]).value_or(0));
         if (r.priority < 0 || r.priority > 4) return rules_problem(where, "priority must be 1..4");
-        r.weight = static_cast<int>((*row)["weight"].value_or(std::int64_t{1}));
+        r.weight = static_cast<int>(base::toml_integer((*row)["weight"]).value_or(1));
         if (r.weight <= 0 || r.weight > 1000) return rules_problem(where, "weight must be 1..1000");
         if (const toml::array* kw = (*row)["keywords"].as_array()) {
             for (const auto& k : *kw) {

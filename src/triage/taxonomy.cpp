@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 #include <toml++/toml.h>
 
+#include "base/toml_integer.hpp"
+
 namespace pingan::triage {
 namespace {
 
@@ -38,7 +40,7 @@ base::Result<Taxonomy> Taxonomy::parse(std::string_view text) {
              {std::pair{"dispatch_s", &pt.dispatch_s}, std::pair{"en_route_s", &pt.en_route_s},
               std::pair{"on_scene_s", &pt.on_scene_s},
               std::pair{"on_scene_max_s", &pt.on_scene_max_s}}) {
-            auto v = (*row)[name].value<std::int64_t>();
+            auto v = base::toml_integer((*row)[name]);
             if (!v || *v <= 0 || *v > 7 * 86400) {
                 return problem(fmt::format("priorities.{}.{}", key, name),
                                "must be a positive number of seconds");
@@ -73,7 +75,7 @@ base::Result<Taxonomy> Taxonomy::parse(std::string_view text) {
                 where + " (" + c.code + ")",
                 fmt::format("service '{}' is not police, fire, ems or city_line", service));
         }
-        c.priority = static_cast<int>((*row)["priority"].value_or(std::int64_t{0}));
+        c.priority = static_cast<int>(base::toml_integer((*row)["priority"]).value_or(0));
         if (c.priority < 1 || c.priority > 4) {
             return problem(where + " (" + c.code + ")", "priority must be 1..4");
         }

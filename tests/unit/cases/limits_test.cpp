@@ -90,6 +90,10 @@ TEST(Limits, ProblemsNameTheRowAndField) {
         {with("unit = \"calendar_days\"", "unit = \"weeks\""), row0 + ".unit"},
         {with("amount = 30", "amount = 0"), row0 + ".amount"},
         {with("amount = 30", "amount = \"30\""), row0 + ".amount"},
+        {with("amount = 30", "amount = 30.5"), row0 + ".amount"},
+        // Read by toml++ alone, a float beyond int64 was cast to it: undefined behaviour
+        // (tests/fuzz-corpus/config_toml/toml-float-1e40-read-as-integer).
+        {with("amount = 30", "amount = 1e40"), row0 + ".amount"},
         {with("kind = \"administrative\"", "kind = \"civil\""),
          "limit[0] (civil case_handling).kind"},
         {with("stage = \"case_handling\"", "stage = \"\""), "limit[0].stage"},
@@ -103,6 +107,9 @@ TEST(Limits, ProblemsNameTheRowAndField) {
         {std::string(kRow) + kRow, "limit[1]"},
         {"title = 1\n", "limit"},
         {std::string(kRow) + "[[alert]]\nname = \"x\"\nlead_minutes = 0\napplies_to = \"days\"\n",
+         "alert[0].lead_minutes"},
+        {std::string(kRow) +
+             "[[alert]]\nname = \"x\"\nlead_minutes = -1e40\napplies_to = \"days\"\n",
          "alert[0].lead_minutes"},
         {std::string(kRow) + "[[alert]]\nname = \"x\"\nlead_minutes = 5\napplies_to = \"weeks\"\n",
          "alert[0].applies_to"},
