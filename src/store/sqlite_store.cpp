@@ -231,7 +231,15 @@ SqliteStore::~SqliteStore() {
 // The breadcrumbs after the last digest, newest per unit, as commit() would have kept them.
 void SqliteStore::read_unfolded_positions() {
     Db& db = *writer_;
+    // Every open pays this (a CLI command too): without breadcrumbs, or with all of them
+    // digested, the log's last digest is not looked for or nothing is read.
+    Stmt& newest = db.prepare("SELECT COALESCE(MAX(id), 0) FROM positions");
+    newest.step();
+    const Id last_id = newest.int64(0);
+    newest.reset();
+    if (last_id == 0) return;
     const Id after = last_digested_position(db);
+    if (after >= last_id) return;
     Stmt& rows = db.prepare("SELECT unit_id, at, lat, lon, heading, speed FROM positions "
                             "WHERE id > ? ORDER BY id");
     rows.bind(1, after);
